@@ -1,0 +1,366 @@
+//! The judge's dialogs and their key handling. Pure state: drawing lives in `ui::dialogs`.
+
+use crate::domain::Side;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a dialog did with a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DialogResult<T> {
+    /// Still open.
+    Open,
+    Cancelled,
+    Submitted(T),
+}
+
+/// A one-line text field with a cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    text: String,
+    /// Cursor position in characters.
+    cursor: usize,
+}
+
+impl TextInput {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    /// Handles editing keys; returns false for keys it does not use.
+    pub fn handle(&mut self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('u') if ctrl => {
+                let at = self.byte_at(self.cursor);
+                self.text.drain(..at);
+                self.cursor = 0;
+            }
+            KeyCode::Char('a') if ctrl => self.cursor = 0,
+            KeyCode::Char('e') if ctrl => self.cursor = self.text.chars().count(),
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            KeyCode::Delete if self.cursor < self.text.chars().count() => {
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(self.text.chars().count()),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = self.text.chars().count(),
+            KeyCode::Backspace | KeyCode::Delete => {}
+            _ => return false,
+        }
+        true
+    }
+
+    /// Pasted text arrives as one string; newlines become spaces in a one-line field.
+    pub fn insert_str(&mut self, s: &str) {
+        for c in s.chars() {
+            let c = if c.is_control() { ' ' } else { c };
+            let at = self.byte_at(self.cursor);
+            self.text.insert(at, c);
+            self.cursor += 1;
+        }
+    }
+}
+
+/// A percentage picked with arrows (1 and 5 point steps) or typed as digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PercentField {
+    pub value: u8,
+    pub min: u8,
+    pub max: u8,
+    /// Digits typed since the field took focus; typing replaces the value.
+    typed: String,
+}
+
+impl PercentField {
+    pub fn new(value: u8, min: u8, max: u8) -> Self {
+        PercentField {
+            value: value.clamp(min, max),
+            min,
+            max,
+            typed: String::new(),
+        }
+    }
+
+    fn nudge(&mut self, delta: i16) {
+        self.typed.clear();
+        let v = (self.value as i16 + delta).clamp(self.min as i16, self.max as i16);
+        self.value = v as u8;
+    }
+
+    /// Handles a key; returns false for keys it does not use.
+    pub fn handle(&mut self, key: &KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::Char('-') => self.nudge(-1),
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Char('+') | KeyCode::Char('=') => {
+                self.nudge(1)
+            }
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => self.nudge(-5),
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => self.nudge(5),
+            KeyCode::Char(d) if d.is_ascii_digit() => {
+                if self.typed.len() >= 3 {
+                    self.typed.clear();
+                }
+                self.typed.push(d);
+                let typed: u16 = self.typed.parse().unwrap_or(0);
+                // While typing, a value below the minimum may be the start of a valid one.
+                self.value = typed.clamp(self.min as u16, self.max as u16) as u8;
+            }
+            KeyCode::Backspace => {
+                self.typed.pop();
+                if let Ok(v) = self.typed.parse::<u16>() {
+                    self.value = v.clamp(self.min as u16, self.max as u16) as u8;
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn fraction(&self) -> f64 {
+        f64::from(self.value) / 100.0
+    }
+}
+
+/// Sets P(side A is right) on the question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredenceDialog {
+    pub percent: PercentField,
+}
+
+impl CredenceDialog {
+    pub fn new(current: Option<f64>) -> Self {
+        let value = current.map_or(50, |p| (p * 100.0).round() as u8);
+        CredenceDialog {
+            percent: PercentField::new(value, 0, 100),
+        }
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<f64> {
+        match key.code {
+            KeyCode::Esc => DialogResult::Cancelled,
+            KeyCode::Enter => DialogResult::Submitted(self.percent.fraction()),
+            KeyCode::Char('a') => {
+                self.percent = PercentField::new(100, 0, 100);
+                DialogResult::Open
+            }
+            KeyCode::Char('b') => {
+                self.percent = PercentField::new(0, 0, 100);
+                DialogResult::Open
+            }
+            _ => {
+                self.percent.handle(key);
+                DialogResult::Open
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerdictField {
+    Winner,
+    Confidence,
+    Rationale,
+}
+
+impl VerdictField {
+    fn next(self) -> Self {
+        match self {
+            VerdictField::Winner => VerdictField::Confidence,
+            VerdictField::Confidence => VerdictField::Rationale,
+            VerdictField::Rationale => VerdictField::Winner,
+        }
+    }
+
+    fn prev(self) -> Self {
+        self.next().next()
+    }
+}
+
+/// What a submitted verdict dialog holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictInput {
+    pub winner: Side,
+    pub confidence: f64,
+    pub rationale: String,
+}
+
+/// The verdict: winner, confidence 50-100%, and a rationale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictDialog {
+    pub winner: Side,
+    pub confidence: PercentField,
+    pub rationale: TextInput,
+    pub field: VerdictField,
+}
+
+impl VerdictDialog {
+    /// Starts from the judge's credence when there is one: the side it favours, at that strength.
+    pub fn new(credence_a: Option<f64>) -> Self {
+        let p = credence_a.unwrap_or(0.5);
+        let (winner, conf) = if p >= 0.5 {
+            (Side::A, p)
+        } else {
+            (Side::B, 1.0 - p)
+        };
+        VerdictDialog {
+            winner,
+            confidence: PercentField::new((conf * 100.0).round() as u8, 50, 100),
+            rationale: TextInput::default(),
+            field: VerdictField::Winner,
+        }
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<VerdictInput> {
+        match key.code {
+            KeyCode::Esc => return DialogResult::Cancelled,
+            KeyCode::Enter => {
+                return DialogResult::Submitted(VerdictInput {
+                    winner: self.winner,
+                    confidence: self.confidence.fraction(),
+                    rationale: self.rationale.text().trim().to_string(),
+                });
+            }
+            KeyCode::Tab => {
+                self.field = self.field.next();
+                return DialogResult::Open;
+            }
+            KeyCode::BackTab => {
+                self.field = self.field.prev();
+                return DialogResult::Open;
+            }
+            _ => {}
+        }
+        match self.field {
+            VerdictField::Winner => match key.code {
+                KeyCode::Char('a' | 'A') => self.winner = Side::A,
+                KeyCode::Char('b' | 'B') => self.winner = Side::B,
+                KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::Char('h' | 'l' | 'j' | 'k' | ' ') => self.winner = self.winner.other(),
+                _ => {}
+            },
+            VerdictField::Confidence => {
+                self.confidence.handle(key);
+            }
+            VerdictField::Rationale => {
+                self.rationale.handle(key);
+            }
+        }
+        DialogResult::Open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn typed(d: &mut VerdictDialog, s: &str) {
+        for c in s.chars() {
+            d.handle(&key(KeyCode::Char(c)));
+        }
+    }
+
+    #[test]
+    fn percent_steps_and_digits() {
+        let mut p = PercentField::new(50, 0, 100);
+        p.handle(&key(KeyCode::Right));
+        p.handle(&key(KeyCode::Up));
+        assert_eq!(p.value, 56);
+        p.handle(&key(KeyCode::Char('7')));
+        assert_eq!(p.value, 7);
+        p.handle(&key(KeyCode::Char('3')));
+        assert_eq!(p.value, 73);
+        p.handle(&key(KeyCode::Char('9')));
+        assert_eq!(p.value, 100, "739 clamps to the maximum");
+        for _ in 0..30 {
+            p.handle(&key(KeyCode::Down));
+        }
+        assert_eq!(p.value, 0);
+    }
+
+    #[test]
+    fn credence_dialog_submits_a_fraction() {
+        let mut d = CredenceDialog::new(Some(0.62));
+        assert_eq!(d.percent.value, 62);
+        d.handle(&key(KeyCode::Char('7')));
+        d.handle(&key(KeyCode::Char('0')));
+        assert_eq!(d.handle(&key(KeyCode::Enter)), DialogResult::Submitted(0.7));
+        assert_eq!(
+            CredenceDialog::new(None).handle(&key(KeyCode::Esc)),
+            DialogResult::Cancelled
+        );
+    }
+
+    #[test]
+    fn verdict_dialog_walks_its_fields() {
+        let mut d = VerdictDialog::new(Some(0.3));
+        assert_eq!(d.winner, Side::B);
+        assert_eq!(d.confidence.value, 70);
+        d.handle(&key(KeyCode::Char('a')));
+        d.handle(&key(KeyCode::Tab));
+        typed(&mut d, "85");
+        d.handle(&key(KeyCode::Tab));
+        typed(&mut d, "Traffic data held up; a b");
+        d.handle(&key(KeyCode::Backspace));
+        let r = d.handle(&key(KeyCode::Enter));
+        assert_eq!(
+            r,
+            DialogResult::Submitted(VerdictInput {
+                winner: Side::A,
+                confidence: 0.85,
+                rationale: "Traffic data held up; a".into()
+            })
+        );
+    }
+
+    #[test]
+    fn verdict_confidence_never_drops_below_half() {
+        let mut d = VerdictDialog::new(None);
+        d.handle(&key(KeyCode::Tab));
+        typed(&mut d, "3");
+        assert_eq!(d.confidence.value, 50);
+    }
+
+    #[test]
+    fn text_input_edits_in_the_middle() {
+        let mut t = TextInput::default();
+        for c in "héllo".chars() {
+            t.handle(&key(KeyCode::Char(c)));
+        }
+        t.handle(&key(KeyCode::Left));
+        t.handle(&key(KeyCode::Left));
+        t.handle(&key(KeyCode::Backspace));
+        assert_eq!(t.text(), "hélo");
+        t.insert_str("X\nY");
+        assert_eq!(t.text(), "héX Ylo");
+        t.handle(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        assert_eq!(t.text(), "lo");
+    }
+}

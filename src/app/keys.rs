@@ -1,0 +1,283 @@
+//! Key bindings: one table that both the key handling and the help overlay read, so `?` always
+//! lists exactly what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What the judge can ask for from the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Help,
+    TogglePause,
+    Step,
+    Credence,
+    Verdict,
+    FocusNext,
+    ScrollDown,
+    ScrollUp,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    NextTurn,
+    PrevTurn,
+    Expand,
+    Collapse,
+    Toggle,
+    Cancel,
+}
+
+/// Where a binding applies, for the help overlay's grouping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Debate,
+    Judge,
+    Navigate,
+    Tree,
+    App,
+}
+
+impl Group {
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Debate => "Debate",
+            Group::Judge => "Judge",
+            Group::Navigate => "Transcript",
+            Group::Tree => "Claim tree",
+            Group::App => "App",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    pub group: Group,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[(KeyCode::Char(' '), NONE)],
+        label: "Space",
+        action: Action::TogglePause,
+        help: "pause / resume the debate (takes effect between turns)",
+        group: Group::Debate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('n'), NONE)],
+        label: "n",
+        action: Action::Step,
+        help: "play one more turn while paused",
+        group: Group::Debate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        action: Action::Credence,
+        help: "set your credence that side A is right",
+        group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('v'), NONE)],
+        label: "v",
+        action: Action::Verdict,
+        help: "record the verdict: winner, confidence, rationale",
+        group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        label: "j ↓",
+        action: Action::ScrollDown,
+        help: "scroll down / next node",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        label: "k ↑",
+        action: Action::ScrollUp,
+        help: "scroll up / previous node",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[
+            (KeyCode::PageDown, NONE),
+            (KeyCode::Char('f'), CTRL),
+            (KeyCode::Char('d'), CTRL),
+        ],
+        label: "PgDn ^f",
+        action: Action::PageDown,
+        help: "page down",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[
+            (KeyCode::PageUp, NONE),
+            (KeyCode::Char('b'), CTRL),
+            (KeyCode::Char('u'), CTRL),
+        ],
+        label: "PgUp ^b",
+        action: Action::PageUp,
+        help: "page up",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
+        label: "g Home",
+        action: Action::Top,
+        help: "go to the top",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::End, NONE),
+        ],
+        label: "G End",
+        action: Action::Bottom,
+        help: "go to the end and follow new text",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char(']'), NONE), (KeyCode::Char('J'), SHIFT)],
+        label: "] J",
+        action: Action::NextTurn,
+        help: "jump to the next turn",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('['), NONE), (KeyCode::Char('K'), SHIFT)],
+        label: "[ K",
+        action: Action::PrevTurn,
+        help: "jump to the previous turn",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
+        label: "l →",
+        action: Action::Expand,
+        help: "expand the selected node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
+        label: "h ←",
+        action: Action::Collapse,
+        help: "collapse the node, or go to its parent",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE), (KeyCode::Char('o'), NONE)],
+        label: "Enter o",
+        action: Action::Toggle,
+        help: "expand / collapse the selected node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Tab, NONE), (KeyCode::BackTab, SHIFT)],
+        label: "Tab",
+        action: Action::FocusNext,
+        help: "move focus between transcript and tree",
+        group: Group::App,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        label: "?",
+        action: Action::Help,
+        help: "show / hide this help",
+        group: Group::App,
+    },
+    Binding {
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        action: Action::Cancel,
+        help: "close a dialog or this help",
+        group: Group::App,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('q'), NONE)],
+        label: "q",
+        action: Action::Quit,
+        help: "quit (asks first while a turn is streaming)",
+        group: Group::App,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('c'), CTRL)],
+        label: "Ctrl-c",
+        action: Action::ForceQuit,
+        help: "quit now, saving what has streamed",
+        group: Group::App,
+    },
+];
+
+/// The action bound to a key on the main screen, if any.
+pub fn action_for(key: &KeyEvent) -> Option<Action> {
+    // Terminals disagree on whether Shift is reported with an upper-case letter; ignore it for
+    // characters and match the character itself.
+    let mods = match key.code {
+        KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
+        _ => key.modifiers,
+    };
+    BINDINGS.iter().find_map(|b| {
+        b.keys
+            .iter()
+            .any(|&(code, m)| {
+                let m = match code {
+                    KeyCode::Char(_) => m - KeyModifiers::SHIFT,
+                    _ => m,
+                };
+                code == key.code && m == mods
+            })
+            .then_some(b.action)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_actions() {
+        let k = |c, m| KeyEvent::new(c, m);
+        assert_eq!(action_for(&k(KeyCode::Char('q'), NONE)), Some(Action::Quit));
+        assert_eq!(
+            action_for(&k(KeyCode::Char('c'), CTRL)),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(
+            action_for(&k(KeyCode::Char('c'), NONE)),
+            Some(Action::Credence)
+        );
+        assert_eq!(
+            action_for(&k(KeyCode::Char('G'), SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(&k(KeyCode::Char('G'), NONE)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(&k(KeyCode::Char('?'), SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(action_for(&k(KeyCode::Char('z'), NONE)), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for b in BINDINGS {
+            for &(code, m) in b.keys {
+                assert!(seen.insert((code, m)), "{code:?} {m:?} bound twice");
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What the judge records: credences over time and the verdict.
+
+use super::side::Side;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A probability that side A is right, kept within [0, 1].
+pub fn clamp_probability(p: f64) -> f64 {
+    if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) }
+}
+
+/// The verdict's confidence is in the winner, so at least 50%.
+pub fn clamp_confidence(c: f64) -> f64 {
+    if c.is_nan() { 0.5 } else { c.clamp(0.5, 1.0) }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub winner: Side,
+    /// Confidence that the winner is right, 0.5 to 1.0.
+    pub confidence: f64,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+impl Verdict {
+    /// The verdict as P(A is right).
+    pub fn p_a(&self) -> f64 {
+        match self.winner {
+            Side::A => self.confidence,
+            Side::B => 1.0 - self.confidence,
+        }
+    }
+}
+
+/// Something the judge did, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JudgeEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// Index of the last finished turn when the event happened; `None` before the first.
+    pub after_turn: Option<usize>,
+    #[serde(flatten)]
+    pub kind: JudgeEventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JudgeEventKind {
+    /// The judge's probability that side A is right, on the root or on one node.
+    Credence { node: String, p_a: f64 },
+    /// The final verdict (also kept in the session's `verdict`).
+    Verdict {
+        winner: Side,
+        confidence: f64,
+        #[serde(default)]
+        rationale: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps() {
+        assert_eq!(clamp_probability(1.7), 1.0);
+        assert_eq!(clamp_probability(f64::NAN), 0.5);
+        assert_eq!(clamp_confidence(0.2), 0.5);
+    }
+
+    #[test]
+    fn verdict_as_probability_of_a() {
+        let v = Verdict {
+            winner: Side::B,
+            confidence: 0.8,
+            rationale: String::new(),
+            at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert!((v.p_a() - 0.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn events_serialise_with_a_kind_tag() {
+        let e = JudgeEvent {
+            at: OffsetDateTime::UNIX_EPOCH,
+            after_turn: Some(2),
+            kind: JudgeEventKind::Credence {
+                node: "root".into(),
+                p_a: 0.7,
+            },
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "credence");
+        assert_eq!(v["p_a"], 0.7);
+        assert_eq!(v["after_turn"], 2);
+        let back: JudgeEvent = serde_json::from_value(v).unwrap();
+        assert_eq!(back, e);
+    }
+}

@@ -1,0 +1,17 @@
+//! The debate domain: plain Rust, no terminal and no async runtime.
+
+pub mod claims;
+pub mod debate;
+pub mod judge;
+pub mod session;
+pub mod side;
+pub mod tree;
+pub mod turn;
+
+pub use claims::{Claim, Concession, ROOT_ID, Relation};
+pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
+pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
+pub use session::{SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
+pub use side::Side;
+pub use tree::{ClaimTree, Node};
+pub use turn::{Turn, TurnStats, TurnStatus};

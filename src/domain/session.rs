@@ -1,0 +1,449 @@
+//! A session: one debate and everything the judge did with it, as saved to a JSON file.
+
+use super::claims::{self, ROOT_ID};
+use super::debate::{DebateSetup, Debater, Positions, Protocol};
+use super::judge::{JudgeEvent, JudgeEventKind, Verdict, clamp_confidence, clamp_probability};
+use super::side::Side;
+use super::tree::ClaimTree;
+use super::turn::{Turn, TurnStats, TurnStatus};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The version of the session format this build writes. See `docs/session-format.md`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionStatus {
+    /// Turns remain to be played (or the app was closed before they were).
+    Running,
+    /// Every turn of the protocol has been played.
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub schema_version: u32,
+    pub app_version: String,
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub question: String,
+    pub positions: Positions,
+    pub protocol: Protocol,
+    pub debaters: Vec<Debater>,
+    /// The side that is right, when known. Never shown to the judge before the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground_truth: Option<Side>,
+    /// Hidden source material the debaters may quote (as on the NYU platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_text: Option<String>,
+    pub status: SessionStatus,
+    pub turns: Vec<Turn>,
+    pub tree: ClaimTree,
+    #[serde(default)]
+    pub judge_events: Vec<JudgeEvent>,
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+}
+
+impl Session {
+    pub fn new(setup: DebateSetup, now: OffsetDateTime) -> Self {
+        Session {
+            schema_version: SCHEMA_VERSION,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            id: new_id(now),
+            created_at: now,
+            updated_at: now,
+            tree: ClaimTree::new(&setup.question),
+            question: setup.question,
+            positions: setup.positions,
+            protocol: setup.protocol,
+            debaters: setup.debaters,
+            ground_truth: None,
+            source_text: None,
+            status: SessionStatus::Running,
+            turns: Vec::new(),
+            judge_events: Vec::new(),
+            verdict: None,
+        }
+    }
+
+    pub fn debater(&self, side: Side) -> Option<&Debater> {
+        self.debaters.iter().find(|d| d.side == side)
+    }
+
+    /// A file name for the session: its creation time and the start of the question.
+    pub fn file_name(&self) -> String {
+        let stamp = self
+            .created_at
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day]_[hour][minute][second]"
+            ))
+            .unwrap_or_else(|_| self.id.clone());
+        format!("{stamp}_{}.json", slug(&self.question))
+    }
+
+    /// Opens a new turn and returns its index.
+    pub fn begin_turn(&mut self, side: Side, round: u32, now: OffsetDateTime) -> usize {
+        let index = self.turns.len();
+        let debater = self.debater(side);
+        let stats = TurnStats {
+            provider: debater.map(|d| d.provider.clone()).unwrap_or_default(),
+            model: debater.map(|d| d.model.clone()).unwrap_or_default(),
+            ..TurnStats::default()
+        };
+        self.turns.push(Turn {
+            index,
+            round,
+            side,
+            scope: ROOT_ID.to_string(),
+            text: String::new(),
+            claims: Vec::new(),
+            concessions: Vec::new(),
+            warnings: Vec::new(),
+            status: TurnStatus::Streaming,
+            error: None,
+            started_at: now,
+            finished_at: None,
+            stats,
+        });
+        self.updated_at = now;
+        index
+    }
+
+    /// Appends streamed text to a turn that is still streaming; ignored otherwise.
+    pub fn push_text(&mut self, turn: usize, delta: &str) {
+        if let Some(t) = self.turns.get_mut(turn)
+            && t.status == TurnStatus::Streaming
+        {
+            t.text.push_str(delta);
+        }
+    }
+
+    /// Closes a streaming turn. A complete turn's claims block is parsed and its claims join the
+    /// tree; a failed or stopped turn keeps its partial text and adds nothing to the tree.
+    pub fn finish_turn(
+        &mut self,
+        turn: usize,
+        outcome: TurnOutcome,
+        stats: Option<TurnStats>,
+        now: OffsetDateTime,
+    ) {
+        let Some(t) = self.turns.get_mut(turn) else {
+            return;
+        };
+        if t.status != TurnStatus::Streaming {
+            return;
+        }
+        if let Some(mut stats) = stats {
+            // The provider knows its timings; who it is was set when the turn began.
+            if stats.provider.is_empty() {
+                stats.provider = std::mem::take(&mut t.stats.provider);
+            }
+            if stats.model.is_empty() {
+                stats.model = std::mem::take(&mut t.stats.model);
+            }
+            t.stats = stats;
+        }
+        t.finished_at = Some(now);
+        match outcome {
+            TurnOutcome::Complete => {
+                t.status = TurnStatus::Complete;
+                let parsed = claims::parse(&t.text);
+                let (index, side) = (t.index, t.side);
+                let tree_warnings =
+                    self.tree
+                        .apply_turn(index, side, &parsed.claims, &parsed.concessions);
+                let t = &mut self.turns[turn];
+                t.claims = parsed.claims;
+                t.concessions = parsed.concessions;
+                t.warnings = parsed.warnings;
+                t.warnings.extend(tree_warnings);
+            }
+            TurnOutcome::Failed(error) => {
+                t.status = TurnStatus::Failed;
+                t.error = Some(error);
+            }
+            TurnOutcome::Stopped(reason) => {
+                t.status = TurnStatus::Stopped;
+                t.error = Some(reason);
+            }
+        }
+        if self.next_slot().is_none() {
+            self.status = SessionStatus::Finished;
+        }
+        self.updated_at = now;
+    }
+
+    /// The turn currently streaming, if any.
+    pub fn streaming_turn(&self) -> Option<usize> {
+        self.turns
+            .iter()
+            .rposition(|t| t.status == TurnStatus::Streaming)
+    }
+
+    /// Index of the last turn that is no longer streaming.
+    pub fn last_finished_turn(&self) -> Option<usize> {
+        self.turns.iter().rposition(|t| t.status.is_finished())
+    }
+
+    /// The next (round, side) the protocol calls for, or `None` when every round is played.
+    /// Only complete turns count, so a failed or stopped turn is played again.
+    pub fn next_slot(&self) -> Option<(u32, Side)> {
+        let done = self
+            .turns
+            .iter()
+            .filter(|t| t.scope == ROOT_ID && t.status == TurnStatus::Complete)
+            .count() as u32;
+        let round = done / 2 + 1;
+        if round > self.protocol.rounds {
+            return None;
+        }
+        let side = if done % 2 == 0 { Side::A } else { Side::B };
+        Some((round, side))
+    }
+
+    /// Records the judge's credence that side A is right, on the root or a node.
+    pub fn record_credence(&mut self, node: &str, p_a: f64, now: OffsetDateTime) {
+        self.push_event(
+            JudgeEventKind::Credence {
+                node: node.to_string(),
+                p_a: clamp_probability(p_a),
+            },
+            now,
+        );
+    }
+
+    /// The judge's latest credence on a node, if they gave one.
+    pub fn credence(&self, node: &str) -> Option<f64> {
+        self.judge_events.iter().rev().find_map(|e| match &e.kind {
+            JudgeEventKind::Credence { node: n, p_a } if n == node => Some(*p_a),
+            _ => None,
+        })
+    }
+
+    pub fn record_verdict(
+        &mut self,
+        winner: Side,
+        confidence: f64,
+        rationale: String,
+        now: OffsetDateTime,
+    ) {
+        let confidence = clamp_confidence(confidence);
+        self.push_event(
+            JudgeEventKind::Verdict {
+                winner,
+                confidence,
+                rationale: rationale.clone(),
+            },
+            now,
+        );
+        self.verdict = Some(Verdict {
+            winner,
+            confidence,
+            rationale,
+            at: now,
+        });
+    }
+
+    fn push_event(&mut self, kind: JudgeEventKind, now: OffsetDateTime) {
+        self.judge_events.push(JudgeEvent {
+            at: now,
+            after_turn: self.last_finished_turn(),
+            kind,
+        });
+        self.updated_at = now;
+    }
+
+    /// Total words streamed so far.
+    pub fn word_count(&self) -> usize {
+        self.turns.iter().map(Turn::word_count).sum()
+    }
+
+    /// Total output tokens reported by the providers.
+    pub fn output_tokens(&self) -> u64 {
+        self.turns
+            .iter()
+            .filter_map(|t| t.stats.output_tokens)
+            .sum()
+    }
+}
+
+/// How a streaming turn ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TurnOutcome {
+    Complete,
+    Failed(String),
+    Stopped(String),
+}
+
+/// A short, file-name-safe form of the question.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() + word.len() > 40 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        "debate".to_string()
+    } else {
+        out
+    }
+}
+
+/// A session id: the creation time plus random bits, unique enough for one researcher's files.
+fn new_id(now: OffsetDateTime) -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let random = RandomState::new().hash_one(now.unix_timestamp_nanos()) & 0xffff_ffff;
+    format!("{}-{random:08x}", now.unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::debate::{RoundKind, SamplingParams};
+
+    pub(crate) fn setup(rounds: u32) -> DebateSetup {
+        let debater = |side: Side| Debater {
+            side,
+            name: format!("Debater {side}"),
+            provider: "scripted".into(),
+            model: "demo".into(),
+            base_url: None,
+            system_prompt: None,
+            params: SamplingParams::default(),
+        };
+        DebateSetup {
+            question: "Should the city adopt congestion pricing?".into(),
+            positions: Positions {
+                a: "Yes".into(),
+                b: "No".into(),
+            },
+            protocol: Protocol {
+                kind: RoundKind::Sequential,
+                rounds,
+                word_limit: Some(150),
+            },
+            debaters: vec![debater(Side::A), debater(Side::B)],
+        }
+    }
+
+    fn t0() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
+    }
+
+    fn play(s: &mut Session, text: &str) -> usize {
+        let (round, side) = s.next_slot().unwrap();
+        let i = s.begin_turn(side, round, t0());
+        s.push_text(i, text);
+        s.finish_turn(i, TurnOutcome::Complete, None, t0());
+        i
+    }
+
+    #[test]
+    fn protocol_alternates_sides_over_rounds() {
+        let mut s = Session::new(setup(2), t0());
+        assert_eq!(s.next_slot(), Some((1, Side::A)));
+        play(&mut s, "a");
+        assert_eq!(s.next_slot(), Some((1, Side::B)));
+        play(&mut s, "b");
+        assert_eq!(s.next_slot(), Some((2, Side::A)));
+        play(&mut s, "c");
+        play(&mut s, "d");
+        assert_eq!(s.next_slot(), None);
+        assert_eq!(s.status, SessionStatus::Finished);
+    }
+
+    #[test]
+    fn complete_turn_feeds_the_tree_and_failed_turn_is_replayed() {
+        let mut s = Session::new(setup(2), t0());
+        play(
+            &mut s,
+            "Cut traffic.\n```claims\nA1 supports root: Less traffic.\n```",
+        );
+        assert!(s.tree.get("A1").is_some());
+        assert_eq!(s.turns[0].claims.len(), 1);
+        assert_eq!(s.turns[0].stats.provider, "scripted");
+
+        let i = s.begin_turn(Side::B, 1, t0());
+        s.push_text(i, "Partial ```claims\nB1 attacks A1: x");
+        s.finish_turn(
+            i,
+            TurnOutcome::Failed("connection reset".into()),
+            None,
+            t0(),
+        );
+        assert_eq!(s.turns[i].status, TurnStatus::Failed);
+        assert!(s.turns[i].text.starts_with("Partial"));
+        assert!(s.tree.get("B1").is_none(), "a failed turn adds no claims");
+        assert_eq!(s.next_slot(), Some((1, Side::B)));
+        // Text arriving after the turn ended is ignored.
+        s.push_text(i, "late");
+        assert!(!s.turns[i].text.ends_with("late"));
+    }
+
+    #[test]
+    fn missing_claims_block_keeps_the_turn_with_a_warning() {
+        let mut s = Session::new(setup(1), t0());
+        play(&mut s, "No block at all.");
+        assert_eq!(s.turns[0].text, "No block at all.");
+        assert_eq!(s.turns[0].warnings.len(), 1);
+        assert_eq!(s.tree.len(), 1);
+    }
+
+    #[test]
+    fn credences_and_verdict_are_events() {
+        let mut s = Session::new(setup(1), t0());
+        s.record_credence(ROOT_ID, 0.4, t0());
+        play(&mut s, "x");
+        s.record_credence(ROOT_ID, 1.3, t0());
+        assert_eq!(s.credence(ROOT_ID), Some(1.0));
+        assert_eq!(s.judge_events[0].after_turn, None);
+        assert_eq!(s.judge_events[1].after_turn, Some(0));
+        s.record_verdict(Side::B, 0.3, "Equity wins.".into(), t0());
+        let v = s.verdict.as_ref().unwrap();
+        assert_eq!((v.winner, v.confidence), (Side::B, 0.5));
+        assert_eq!(s.judge_events.len(), 3);
+    }
+
+    #[test]
+    fn json_has_the_documented_field_names() {
+        let mut s = Session::new(setup(1), t0());
+        play(&mut s, "t\n```claims\nA1 supports root: c\n```");
+        s.record_verdict(Side::A, 0.8, "r".into(), t0());
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
+        assert_eq!(v["turns"][0]["side"], "A");
+        assert_eq!(v["turns"][0]["round"], 1);
+        assert!(v["turns"][0]["text"].is_string());
+        assert_eq!(v["tree"]["nodes"][0]["parent"], serde_json::Value::Null);
+        assert_eq!(v["tree"]["nodes"][1]["relation"], "supports");
+        assert_eq!(v["tree"]["nodes"][1]["side"], "A");
+        assert_eq!(v["verdict"]["winner"], "A");
+        assert_eq!(v["verdict"]["confidence"], 0.8);
+        assert_eq!(v["judge_events"][0]["kind"], "verdict");
+        let back: Session = serde_json::from_value(v).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn file_name_is_dated_and_slugged() {
+        let s = Session::new(setup(1), t0());
+        assert_eq!(
+            s.file_name(),
+            "2027-01-15_080000_should-the-city-adopt-congestion-pricing.json"
+        );
+        assert_eq!(slug("¿¡!"), "debate");
+    }
+}

@@ -1,0 +1,45 @@
+//! The offline demo debater: plays a bundled script word by word at a readable pace.
+
+use super::{Provider, ProviderError, TurnRequest, TurnStream, paced_stream};
+use crate::demo::DemoScript;
+use crate::domain::TurnStats;
+use futures_util::StreamExt;
+use std::sync::Arc;
+
+pub const PROVIDER_NAME: &str = "scripted";
+
+pub struct ScriptedProvider {
+    script: Arc<DemoScript>,
+    words_per_sec: f64,
+}
+
+impl ScriptedProvider {
+    pub fn new(script: Arc<DemoScript>, words_per_sec: f64) -> Self {
+        ScriptedProvider {
+            script,
+            words_per_sec,
+        }
+    }
+}
+
+impl Provider for ScriptedProvider {
+    fn stream_turn(&self, request: TurnRequest) -> TurnStream {
+        let Some(text) = self
+            .script
+            .turn_text(&request.scope, request.round, request.side)
+        else {
+            let err = ProviderError::new(format!(
+                "the demo script has no turn for side {} in round {} on {}",
+                request.side, request.round, request.scope
+            ));
+            return futures_util::stream::once(async move { Err(err) }).boxed();
+        };
+        let stats = TurnStats {
+            provider: PROVIDER_NAME.to_string(),
+            model: self.script.model_name(),
+            output_tokens: None,
+            ..TurnStats::default()
+        };
+        paced_stream(text.to_string(), self.words_per_sec, stats)
+    }
+}

@@ -1,0 +1,179 @@
+//! Session files on disk: crash-safe saves and loads that explain what is wrong.
+
+use crate::domain::{SCHEMA_VERSION, Session};
+use serde::Deserialize;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why a session file could not be opened. Each message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid session file: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+/// A loaded session, and whether it must stay read-only (it was written by a newer agon).
+#[derive(Debug)]
+pub struct Loaded {
+    pub session: Session,
+    pub read_only_reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    schema_version: Option<u32>,
+}
+
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let bytes = fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |reason: String| LoadError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let probe: VersionProbe =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
+    let version = probe
+        .schema_version
+        .ok_or_else(|| invalid("it has no schema_version field".into()))?;
+    let session: Session =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
+    let read_only_reason = (version > SCHEMA_VERSION).then(|| {
+        format!(
+            "written by a newer agon (schema {version}; this build knows {SCHEMA_VERSION}): opened read-only"
+        )
+    });
+    Ok(Loaded {
+        session,
+        read_only_reason,
+    })
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => format!("the file ends too early (truncated?) at line {}", e.line()),
+        Category::Syntax => format!("broken JSON at line {}, column {}", e.line(), e.column()),
+        Category::Data => format!("{e}"),
+        Category::Io => format!("read error: {e}"),
+    }
+}
+
+/// Writes the session so that a crash at any moment leaves either the old file or the new one,
+/// never a mix: write a temporary file beside it, fsync, rename over, fsync the directory.
+pub fn save_atomic(path: &Path, session: &Session) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("session path has no file name"))?;
+    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    {
+        let mut file = File::create(&tmp)?;
+        file.write_all(&json)?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Where sessions go when neither `--sessions-dir` nor `AGON_SESSIONS_DIR` says.
+pub fn default_sessions_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "agon").map(|d| d.data_dir().join("sessions"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::DemoScript;
+
+    fn session() -> Session {
+        Session::new(
+            DemoScript::bundled().unwrap().setup(),
+            time::OffsetDateTime::UNIX_EPOCH,
+        )
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let s = session();
+        save_atomic(&path, &s).unwrap();
+        save_atomic(&path, &s).unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.session, s);
+        assert!(loaded.read_only_reason.is_none());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.json");
+        let e = load(&missing).unwrap_err().to_string();
+        assert!(e.contains("nope.json") && e.contains("cannot read"), "{e}");
+
+        let truncated = dir.path().join("t.json");
+        let full = serde_json::to_string(&session()).unwrap();
+        fs::write(&truncated, &full[..full.len() / 2]).unwrap();
+        let e = load(&truncated).unwrap_err().to_string();
+        assert!(e.contains("t.json") && e.contains("truncated"), "{e}");
+
+        let garbage = dir.path().join("g.json");
+        fs::write(&garbage, "{ this is not json").unwrap();
+        assert!(
+            load(&garbage)
+                .unwrap_err()
+                .to_string()
+                .contains("broken JSON")
+        );
+
+        let unversioned = dir.path().join("u.json");
+        fs::write(&unversioned, "{}").unwrap();
+        assert!(
+            load(&unversioned)
+                .unwrap_err()
+                .to_string()
+                .contains("schema_version")
+        );
+
+        let wrong_shape = dir.path().join("w.json");
+        fs::write(&wrong_shape, r#"{"schema_version":1,"question":3}"#).unwrap();
+        assert!(
+            load(&wrong_shape)
+                .unwrap_err()
+                .to_string()
+                .contains("w.json")
+        );
+    }
+
+    #[test]
+    fn newer_schema_opens_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.json");
+        let mut v = serde_json::to_value(session()).unwrap();
+        v["schema_version"] = (SCHEMA_VERSION + 1).into();
+        v["some_future_field"] = "ignored".into();
+        fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let loaded = load(&path).unwrap();
+        assert!(loaded.read_only_reason.unwrap().contains("read-only"));
+    }
+}

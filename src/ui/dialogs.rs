@@ -1,0 +1,217 @@
+//! Overlays: help, credence, verdict, and the quit confirmation.
+
+use super::theme::Theme;
+use super::transcript::side_style;
+use crate::app::dialogs::{CredenceDialog, PercentField, VerdictDialog, VerdictField};
+use crate::app::keys::{BINDINGS, Group};
+use crate::domain::{Session, Side};
+use crate::sanitize::inert;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// A centred rectangle of at most `width` x `height`, inside `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn dialog_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.title))
+        .style(theme.dialog)
+}
+
+pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let groups = [
+        Group::Debate,
+        Group::Judge,
+        Group::Navigate,
+        Group::Tree,
+        Group::App,
+    ];
+    let mut lines: Vec<Line> = Vec::new();
+    for g in groups {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(g.title(), theme.accent));
+        for b in BINDINGS.iter().filter(|b| b.group == g) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<9}", b.label), theme.key),
+                Span::styled(b.help, theme.text),
+            ]));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels.",
+        theme.muted,
+    ));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 78, height);
+    frame.render_widget(Clear, rect);
+    let para = Paragraph::new(lines)
+        .block(dialog_block(" Keys (? or Esc closes) ", theme))
+        .wrap(Wrap { trim: false });
+    frame.render_widget(para, rect);
+}
+
+/// A bar like `[██████░░░░] 62%` for a percentage field.
+fn percent_bar(
+    field: &PercentField,
+    width: usize,
+    fill: Style,
+    empty: Style,
+) -> Vec<Span<'static>> {
+    let span = f64::from(field.max - field.min).max(1.0);
+    let filled = ((f64::from(field.value - field.min) / span) * width as f64).round() as usize;
+    vec![
+        Span::styled("█".repeat(filled), fill),
+        Span::styled("░".repeat(width.saturating_sub(filled)), empty),
+        Span::raw(format!(" {:>3}%", field.value)),
+    ]
+}
+
+pub fn draw_credence(frame: &mut Frame, area: Rect, d: &CredenceDialog, theme: &Theme) {
+    let rect = centered(area, 56, 9);
+    frame.render_widget(Clear, rect);
+    let lines = vec![
+        Line::styled("How likely is it that side A is right?", theme.text),
+        Line::default(),
+        Line::from({
+            let mut spans = vec![Span::styled("B ", theme.side_b)];
+            spans.extend(percent_bar(&d.percent, 30, theme.side_a, theme.side_b));
+            spans.push(Span::styled("  A", theme.side_a));
+            spans
+        }),
+        Line::default(),
+        Line::styled("←/→ ±1  ↑/↓ ±5  digits type  a=100 b=0", theme.muted),
+        Line::styled("Enter records · Esc cancels", theme.muted),
+    ];
+    let para = Paragraph::new(lines).block(dialog_block(" Credence: P(A is right) ", theme));
+    frame.render_widget(para, rect);
+}
+
+pub fn draw_verdict(
+    frame: &mut Frame,
+    area: Rect,
+    d: &VerdictDialog,
+    session: &Session,
+    theme: &Theme,
+) {
+    let rect = centered(area, 70, 14);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(" Verdict ", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+
+    let marker = |f: VerdictField| {
+        if d.field == f {
+            Span::styled("▶ ", theme.accent)
+        } else {
+            Span::raw("  ")
+        }
+    };
+    let choice = |side: Side| {
+        let name = session.debater(side).map_or("", |x| x.name.as_str());
+        let label = format!(" {side} {name} ");
+        if d.winner == side {
+            Span::styled(
+                format!("[{label}]"),
+                side_style(theme, side).patch(theme.selection),
+            )
+        } else {
+            Span::styled(format!(" {label} "), theme.muted)
+        }
+    };
+    let position = inert(session.positions.of(d.winner));
+    let field_width = usize::from(inner.width.saturating_sub(4));
+    let rationale = d.rationale.text();
+    // Show the end of a long rationale, where the cursor usually is.
+    let shown: String = {
+        let chars: Vec<char> = rationale.chars().collect();
+        let start = chars.len().saturating_sub(field_width.saturating_sub(1));
+        chars[start..].iter().collect()
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            marker(VerdictField::Winner),
+            Span::styled("Winner      ", theme.text),
+            choice(Side::A),
+            Span::raw(" "),
+            choice(Side::B),
+        ]),
+        Line::styled(
+            format!(
+                "              {}",
+                crate::ui::wrap::truncate(&position, field_width.saturating_sub(12))
+            ),
+            theme.muted,
+        ),
+        Line::default(),
+        Line::from({
+            let mut spans = vec![
+                marker(VerdictField::Confidence),
+                Span::styled("Confidence  ", theme.text),
+            ];
+            spans.extend(percent_bar(&d.confidence, 24, theme.accent, theme.muted));
+            spans
+        }),
+        Line::default(),
+        Line::from(vec![
+            marker(VerdictField::Rationale),
+            Span::styled("Rationale", theme.text),
+        ]),
+        Line::styled(format!("  {shown}"), theme.text.patch(theme.selection)),
+        Line::default(),
+        Line::styled(
+            "Tab next field · a/b or ←/→ winner · digits or ←/→ confidence",
+            theme.muted,
+        ),
+        Line::styled("Enter records the verdict · Esc cancels", theme.muted),
+    ];
+    lines.truncate(usize::from(inner.height));
+    frame.render_widget(Paragraph::new(lines), inner);
+    if d.field == VerdictField::Rationale && inner.height > 6 {
+        let before: String = shown.chars().take(shown.chars().count()).collect();
+        let cursor_back = rationale.chars().count() - d.rationale.cursor();
+        let x = inner.x + 2 + (before.width() as u16).saturating_sub(cursor_back as u16);
+        frame.set_cursor_position(Position::new(x.min(inner.right() - 1), inner.y + 6));
+    }
+}
+
+pub fn draw_confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let rect = centered(area, 52, 6);
+    frame.render_widget(Clear, rect);
+    let lines = vec![
+        Line::styled("A turn is still streaming.", theme.text),
+        Line::styled(
+            "Quit and keep its partial text, marked stopped?",
+            theme.text,
+        ),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", theme.key),
+            Span::styled(" quit   ", theme.muted),
+            Span::styled("n", theme.key),
+            Span::styled(" keep watching", theme.muted),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(dialog_block(" Quit? ", theme)),
+        rect,
+    );
+}

@@ -1,0 +1,135 @@
+//! The status bar (state, round, progress, credence, save state) and the key-hint line.
+
+use crate::app::{App, Level};
+use crate::domain::{ROOT_ID, SessionStatus};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
+
+pub fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let s = &app.session;
+    let bar = theme.status_bar;
+    let mut left: Vec<Span> = Vec::new();
+
+    let state = if let Some(turn) = s.streaming_turn() {
+        let t = &s.turns[turn];
+        let sp = SPINNER[app.spinner % SPINNER.len()];
+        let pause = if app.paused { " (pausing)" } else { "" };
+        format!(" {sp} {} speaking{pause} ", t.side)
+    } else if app.is_finished() {
+        match s.status {
+            SessionStatus::Finished => " ■ finished ".to_string(),
+            SessionStatus::Running => " ■ replay ended ".to_string(),
+        }
+    } else if app.paused {
+        " ‖ paused ".to_string()
+    } else {
+        " … ".to_string()
+    };
+    left.push(Span::styled(state, bar.patch(theme.accent)));
+
+    let round = s.turns.last().map_or(0, |t| t.round);
+    left.push(Span::styled(
+        format!("│ round {round}/{} ", s.protocol.rounds),
+        bar,
+    ));
+    let tokens = s.output_tokens();
+    let mut progress = format!("│ {} turns · {} words", s.turns.len(), s.word_count());
+    if tokens > 0 {
+        progress.push_str(&format!(" · {tokens} tok"));
+    }
+    left.push(Span::styled(progress + " ", bar));
+    if let Some(p) = s.credence(ROOT_ID) {
+        left.push(Span::styled(format!("│ P(A) {:.0}% ", p * 100.0), bar));
+    }
+    if let Some(v) = &s.verdict {
+        left.push(Span::styled(
+            format!("│ verdict {} {:.0}% ", v.winner, v.confidence * 100.0),
+            bar.patch(theme.success),
+        ));
+    }
+    if let Some(reason) = &app.read_only {
+        left.push(Span::styled(
+            format!("│ read-only: {reason} "),
+            bar.patch(theme.warning),
+        ));
+    }
+
+    let right = save_label(app);
+    let right_style = if app.save.error.is_some() {
+        bar.patch(theme.error)
+    } else {
+        bar.patch(theme.muted)
+    };
+    let buf = frame.buffer_mut();
+    buf.set_style(area, bar);
+    buf.set_line(area.x, area.y, &Line::from(left), area.width);
+    let w = right.width() as u16;
+    if w < area.width / 2 {
+        buf.set_string(area.right() - w, area.y, &right, right_style);
+    }
+}
+
+fn save_label(app: &App) -> String {
+    if let Some(e) = &app.save.error {
+        return format!(" save failed: {e} ");
+    }
+    match &app.session_path {
+        Some(path) if app.read_only.is_none() => {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let state = if app.save.in_flight > 0 {
+                "saving"
+            } else if app.save.saved_once {
+                "saved"
+            } else {
+                "not saved yet"
+            };
+            format!(" {state}: {name} ")
+        }
+        Some(path) => format!(
+            " {} ",
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ),
+        None => String::new(),
+    }
+}
+
+pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let line = if let Some(n) = &app.notice {
+        let style = match n.level {
+            Level::Info => theme.text,
+            Level::Warning => theme.warning,
+            Level::Error => theme.error,
+        };
+        Line::from(Span::styled(format!(" {}", n.text), style))
+    } else {
+        let pause = if app.paused { "resume" } else { "pause" };
+        let hints = [
+            ("Space", pause),
+            ("n", "step"),
+            ("c", "credence"),
+            ("v", "verdict"),
+            ("Tab", "focus"),
+            ("?", "help"),
+            ("q", "quit"),
+        ];
+        let mut spans = vec![Span::raw(" ")];
+        for (k, what) in hints {
+            spans.push(Span::styled(k, theme.key));
+            spans.push(Span::styled(format!(" {what}  "), theme.muted));
+        }
+        Line::from(spans)
+    };
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y, &line, area.width);
+}

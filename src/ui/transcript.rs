@@ -1,0 +1,328 @@
+//! The transcript pane. Each finished turn is wrapped and styled once per width and cached, with
+//! running line offsets, so a frame costs what is visible, not what the debate has said.
+
+use super::theme::Theme;
+use super::wrap::wrap;
+use crate::domain::{Relation, Session, Side, Turn, TurnStatus};
+use crate::sanitize::inert;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// Columns left of the text: a marker for turns related to the selected node, and a space.
+const GUTTER: u16 = 2;
+
+#[derive(Debug, Default)]
+pub struct TranscriptView {
+    /// Text width the cache was built for.
+    width: u16,
+    /// Wrapped, styled bodies of the leading finished turns.
+    bodies: Vec<Vec<Line<'static>>>,
+    /// `offsets[i]`: first line of turn i; one more entry than `bodies`.
+    offsets: Vec<usize>,
+    /// Lines in the whole transcript at the last layout, streaming turn included.
+    total: usize,
+    /// Rows of the pane at the last draw.
+    viewport: usize,
+    /// First visible line.
+    top: usize,
+    /// Keep the newest text in view as it arrives.
+    follow: bool,
+}
+
+impl TranscriptView {
+    pub fn new() -> Self {
+        TranscriptView {
+            follow: true,
+            offsets: vec![0],
+            ..Default::default()
+        }
+    }
+
+    pub fn is_following(&self) -> bool {
+        self.follow
+    }
+
+    /// Forgets the cache, e.g. when the session is replaced.
+    pub fn reset(&mut self) {
+        self.bodies.clear();
+        self.offsets = vec![0];
+        self.total = 0;
+    }
+
+    /// Brings the cache up to date: wraps the turns that finished since the last call.
+    fn sync(&mut self, session: &Session, width: u16, theme: &Theme) {
+        if width != self.width {
+            self.width = width;
+            self.reset();
+        }
+        while let Some(turn) = session.turns.get(self.bodies.len()) {
+            if !turn.status.is_finished() {
+                break;
+            }
+            let body = body_lines(turn, usize::from(width), theme);
+            let start = *self.offsets.last().unwrap_or(&0);
+            self.offsets.push(start + turn_height(&body));
+            self.bodies.push(body);
+        }
+    }
+
+    fn max_top(&self) -> usize {
+        self.total.saturating_sub(self.viewport)
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let top = self.top.saturating_add_signed(delta).min(self.max_top());
+        self.top = top;
+        self.follow = top >= self.max_top();
+    }
+
+    pub fn page(&mut self, pages: isize) {
+        let step = self.viewport.saturating_sub(2).max(1) as isize;
+        self.scroll_by(pages * step);
+    }
+
+    pub fn to_top(&mut self) {
+        self.top = 0;
+        self.follow = self.max_top() == 0;
+    }
+
+    pub fn to_bottom(&mut self) {
+        self.top = self.max_top();
+        self.follow = true;
+    }
+
+    /// Scrolls so that the next (or previous) turn's header is the first line.
+    pub fn jump_turn(&mut self, forward: bool) {
+        let starts = &self.offsets[..self.offsets.len().saturating_sub(1)];
+        let current = starts.partition_point(|&o| o <= self.top).saturating_sub(1);
+        let target = if forward {
+            let streaming_start = *self.offsets.last().unwrap_or(&0);
+            starts.get(current + 1).copied().unwrap_or(streaming_start)
+        } else if starts.get(current).is_some_and(|&s| s < self.top) {
+            starts[current]
+        } else {
+            starts.get(current.wrapping_sub(1)).copied().unwrap_or(0)
+        };
+        self.top = target.min(self.max_top());
+        self.follow = self.top >= self.max_top() && forward;
+    }
+
+    /// Draws the visible lines. `related` lists (sorted) the turns to mark in the gutter.
+    pub fn render(
+        &mut self,
+        area: Rect,
+        buf: &mut Buffer,
+        session: &Session,
+        related: &[usize],
+        theme: &Theme,
+    ) {
+        let text_width = area.width.saturating_sub(GUTTER).max(1);
+        self.sync(session, text_width, theme);
+        self.viewport = usize::from(area.height);
+
+        // Turns not cached yet are streaming: lay them out for this frame only.
+        let cached = self.bodies.len();
+        let live: Vec<Vec<Line<'static>>> = session.turns[cached..]
+            .iter()
+            .map(|t| body_lines(t, usize::from(text_width), theme))
+            .collect();
+        self.total =
+            *self.offsets.last().unwrap_or(&0) + live.iter().map(|b| turn_height(b)).sum::<usize>();
+        if self.follow {
+            self.top = self.max_top();
+        }
+        self.top = self.top.min(self.max_top());
+
+        if session.turns.is_empty() {
+            let line = Line::styled("Waiting for the first turn…", theme.muted);
+            buf.set_line(area.x + GUTTER, area.y, &line, text_width);
+            return;
+        }
+
+        let mut turn = self.offsets[..cached + 1]
+            .partition_point(|&o| o <= self.top)
+            .saturating_sub(1);
+        let mut line_in_turn = self.top - self.offsets[turn.min(cached)];
+        if turn == cached {
+            // The top is inside the live turns: find which one.
+            let mut rest = line_in_turn;
+            for b in &live {
+                let h = turn_height(b);
+                if rest < h {
+                    break;
+                }
+                rest -= h;
+                turn += 1;
+            }
+            line_in_turn = rest;
+        }
+
+        let mut y = area.y;
+        while y < area.bottom() {
+            let Some(t) = session.turns.get(turn) else {
+                break;
+            };
+            let body = if turn < cached {
+                &self.bodies[turn]
+            } else {
+                &live[turn - cached]
+            };
+            let height = turn_height(body);
+            let marked = related.binary_search(&turn).is_ok();
+            while line_in_turn < height && y < area.bottom() {
+                if marked {
+                    buf.set_string(area.x, y, "┃", theme.highlight);
+                }
+                let x = area.x + GUTTER;
+                if line_in_turn == 0 {
+                    let header = header_line(t, session, theme, marked);
+                    buf.set_line(x, y, &header, text_width);
+                } else if let Some(line) = body.get(line_in_turn - 1) {
+                    buf.set_line(x, y, line, text_width);
+                }
+                line_in_turn += 1;
+                y += 1;
+            }
+            turn += 1;
+            line_in_turn = 0;
+        }
+    }
+}
+
+/// Header, body and one blank line.
+fn turn_height(body: &[Line<'static>]) -> usize {
+    body.len() + 2
+}
+
+pub fn side_style(theme: &Theme, side: Side) -> Style {
+    match side {
+        Side::A => theme.side_a,
+        Side::B => theme.side_b,
+    }
+}
+
+fn header_line(turn: &Turn, session: &Session, theme: &Theme, marked: bool) -> Line<'static> {
+    let side = side_style(theme, turn.side);
+    let name = session
+        .debater(turn.side)
+        .map_or_else(String::new, |d| format!(" {}", d.name));
+    let status_style = match turn.status {
+        TurnStatus::Streaming => theme.accent,
+        TurnStatus::Complete => theme.muted,
+        TurnStatus::Failed => theme.error,
+        TurnStatus::Stopped => theme.warning,
+    };
+    let status = match turn.status {
+        TurnStatus::Streaming => "streaming…".to_string(),
+        other => other.label().to_string(),
+    };
+    let mut spans = vec![
+        Span::styled(format!("{}{name}", turn.side), side),
+        Span::styled(format!(" · round {}", turn.round), theme.muted),
+    ];
+    if turn.scope != crate::domain::ROOT_ID {
+        spans.push(Span::styled(format!(" · on {}", turn.scope), theme.accent));
+    }
+    spans.push(Span::styled(" · ", theme.muted));
+    spans.push(Span::styled(status, status_style));
+    spans.push(Span::styled(
+        format!(" · {} words", turn.word_count()),
+        theme.muted,
+    ));
+    if marked {
+        spans.push(Span::styled(" ◂ selected node", theme.highlight));
+    }
+    Line::from(spans)
+}
+
+/// The wrapped, styled lines of a turn below its header.
+fn body_lines(turn: &Turn, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let text_style = match turn.side {
+        Side::A => theme.side_a_text,
+        Side::B => theme.side_b_text,
+    };
+    let prose = inert(turn.prose());
+    let mut lines: Vec<Line<'static>> = wrap(prose.trim(), width)
+        .into_iter()
+        .map(|l| Line::styled(l, text_style))
+        .collect();
+    if turn.status == TurnStatus::Streaming {
+        match lines.last_mut() {
+            Some(last) => last.push_span(Span::styled("▌", theme.accent)),
+            None => lines.push(Line::styled("▌", theme.accent)),
+        }
+        return lines;
+    }
+    if !turn.claims.is_empty() || !turn.concessions.is_empty() {
+        lines.push(Line::default());
+    }
+    for claim in &turn.claims {
+        let (glyph, style) = match claim.relation {
+            Relation::Supports => ("+", theme.supports),
+            Relation::Attacks => ("×", theme.attacks),
+        };
+        let head = format!(
+            "{glyph} {} {} {}: ",
+            claim.id,
+            claim.relation.as_str(),
+            claim.target
+        );
+        push_hanging(&mut lines, &head, style, &claim.text, theme.muted, width);
+    }
+    for c in &turn.concessions {
+        let head = format!("⚑ concedes {}: ", c.target);
+        push_hanging(
+            &mut lines,
+            &head,
+            theme.warning,
+            &c.reason,
+            theme.muted,
+            width,
+        );
+    }
+    if let Some(error) = &turn.error {
+        let head = format!("✗ {}: ", turn.status.label());
+        push_hanging(
+            &mut lines,
+            &head,
+            theme.error,
+            &inert(error),
+            theme.error,
+            width,
+        );
+    }
+    for w in &turn.warnings {
+        push_hanging(&mut lines, "⚠ ", theme.warning, w, theme.warning, width);
+    }
+    lines
+}
+
+/// A labelled entry whose text wraps under itself, indented by two columns.
+fn push_hanging(
+    lines: &mut Vec<Line<'static>>,
+    head: &str,
+    head_style: Style,
+    text: &str,
+    text_style: Style,
+    width: usize,
+) {
+    let full = format!("{head}{text}");
+    for (i, l) in wrap(&full, width.saturating_sub(2).max(1))
+        .into_iter()
+        .enumerate()
+    {
+        let head = head.trim_end();
+        if i == 0
+            && let Some(rest) = l.strip_prefix(head)
+        {
+            lines.push(Line::from(vec![
+                Span::styled(head.to_string(), head_style),
+                Span::styled(rest.to_string(), text_style),
+            ]));
+        } else {
+            lines.push(Line::styled(format!("  {l}"), text_style));
+        }
+    }
+}
