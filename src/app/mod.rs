@@ -112,6 +112,7 @@ pub struct App {
     pub notice: Option<Notice>,
     pub save: SaveStatus,
     pub theme: Theme,
+    pub tally: crate::ui::status::Tally,
     pub spinner: usize,
     quitting: bool,
     dirty: bool,
@@ -135,6 +136,7 @@ impl App {
             notice: None,
             save: SaveStatus::default(),
             theme,
+            tally: Default::default(),
             spinner: 0,
             quitting: false,
             dirty: true,
@@ -276,6 +278,9 @@ impl App {
                         Some(t) if t.status == TurnStatus::Stopped => {
                             TurnOutcome::Stopped(t.error.clone().unwrap_or_default())
                         }
+                        Some(t) if t.status == TurnStatus::Streaming => TurnOutcome::Stopped(
+                            "the recording ends in the middle of this turn".into(),
+                        ),
                         _ => TurnOutcome::Complete,
                     },
                     Mode::Live => TurnOutcome::Complete,
@@ -303,7 +308,11 @@ impl App {
 
     /// True when no turn is left to play.
     pub fn is_finished(&self) -> bool {
-        self.session.streaming_turn().is_none() && self.next_slot().is_none()
+        self.session.streaming_turn().is_none()
+            && match &self.mode {
+                Mode::Live => self.session.status == crate::domain::SessionStatus::Finished,
+                Mode::Replay { recording } => self.session.turns.len() >= recording.turns.len(),
+            }
     }
 
     fn maybe_start_next(&mut self, now: OffsetDateTime) -> Option<Effect> {
@@ -449,6 +458,17 @@ impl App {
     }
 
     fn on_navigation(&mut self, action: Action) {
+        let before = self.tree.selected();
+        self.navigate(action);
+        let selected = self.tree.selected();
+        if selected != before
+            && let Some(turn) = self.session.tree.nodes().get(selected).and_then(|n| n.turn)
+        {
+            self.transcript.reveal_turn(turn);
+        }
+    }
+
+    fn navigate(&mut self, action: Action) {
         let tree = &self.session.tree;
         match (self.focus, action) {
             (Focus::Transcript, Action::ScrollDown) => self.transcript.scroll_by(1),

@@ -1,1 +1,315 @@
+//! The update function, driven message by message as the runtime would.
 
+use super::*;
+use crate::demo::DemoScript;
+use crate::domain::{SessionStatus, TurnStats};
+use ratatui::crossterm::event::KeyModifiers;
+
+fn t0() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
+}
+
+fn demo_app() -> App {
+    let script = DemoScript::bundled().unwrap();
+    App::new(
+        Session::new(script.setup(), t0()),
+        Mode::Live,
+        Theme::plain(),
+    )
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), t0())
+}
+
+fn chars(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn started_turn(effects: &[Effect]) -> Option<usize> {
+    effects.iter().find_map(|e| match e {
+        Effect::StartTurn { request, .. } => Some(request.turn),
+        _ => None,
+    })
+}
+
+fn saves(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Save(_)))
+        .count()
+}
+
+/// Streams `text` into `turn` and ends it; returns the effects of the end.
+fn play(app: &mut App, turn: usize, text: &str) -> Vec<Effect> {
+    app.update(
+        Msg::Stream {
+            turn,
+            event: StreamEvent::Delta(text.into()),
+        },
+        t0(),
+    );
+    app.update(
+        Msg::Stream {
+            turn,
+            event: StreamEvent::Done(TurnStats::default()),
+        },
+        t0(),
+    )
+}
+
+const TURN_A: &str = "Pricing works.\n```claims\nA1 supports root: It cuts traffic.\n```";
+
+#[test]
+fn start_saves_and_begins_the_first_turn() {
+    let mut app = demo_app();
+    let effects = app.start(t0());
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(started_turn(&effects), Some(0));
+    assert_eq!(app.session.turns[0].side, Side::A);
+    assert_eq!(app.session.turns[0].stats.provider, "scripted");
+}
+
+#[test]
+fn a_finished_turn_is_saved_and_the_next_begins() {
+    let mut app = demo_app();
+    app.start(t0());
+    let effects = play(&mut app, 0, TURN_A);
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(started_turn(&effects), Some(1));
+    assert_eq!(app.session.turns[1].side, Side::B);
+    assert!(app.session.tree.get("A1").is_some());
+    assert!(app.take_dirty());
+}
+
+#[test]
+fn the_whole_demo_plays_to_the_end() {
+    let script = DemoScript::bundled().unwrap();
+    let mut app = demo_app();
+    let mut next = started_turn(&app.start(t0()));
+    while let Some(turn) = next {
+        let t = &app.session.turns[turn];
+        let text = script
+            .turn_text(ROOT_ID, t.round, t.side)
+            .unwrap()
+            .to_string();
+        next = started_turn(&play(&mut app, turn, &text));
+    }
+    assert_eq!(app.session.status, SessionStatus::Finished);
+    assert!(app.is_finished());
+    assert_eq!(app.session.turns.len() as u32, script.rounds() * 2);
+    assert!(app.notice.as_ref().unwrap().text.contains("verdict"));
+}
+
+#[test]
+fn pause_waits_between_turns_and_n_steps_one() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char(' '));
+    assert!(app.paused);
+    let effects = play(&mut app, 0, TURN_A);
+    assert_eq!(started_turn(&effects), None, "paused: no new turn");
+    assert_eq!(saves(&effects), 1);
+    let effects = key(&mut app, KeyCode::Char('n'));
+    assert_eq!(started_turn(&effects), Some(1));
+    let effects = play(&mut app, 1, "B answers.");
+    assert_eq!(started_turn(&effects), None, "one step is one turn");
+    let effects = key(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        started_turn(&effects),
+        Some(2),
+        "resuming starts the next turn"
+    );
+}
+
+#[test]
+fn quitting_mid_turn_asks_then_keeps_the_partial_text() {
+    let mut app = demo_app();
+    app.start(t0());
+    app.update(
+        Msg::Stream {
+            turn: 0,
+            event: StreamEvent::Delta("Half a".into()),
+        },
+        t0(),
+    );
+    let effects = key(&mut app, KeyCode::Char('q'));
+    assert!(effects.is_empty());
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert!(key(&mut app, KeyCode::Char('n')).is_empty());
+    assert_eq!(app.overlay, None);
+    key(&mut app, KeyCode::Char('q'));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    assert!(matches!(effects[0], Effect::CancelTurn { turn: 0 }));
+    assert_eq!(saves(&effects), 1);
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+    assert!(app.is_quitting());
+    let turn = &app.session.turns[0];
+    assert_eq!(turn.status, TurnStatus::Stopped);
+    assert_eq!(turn.text, "Half a");
+    // A word that was already in flight changes nothing.
+    app.update(
+        Msg::Stream {
+            turn: 0,
+            event: StreamEvent::Delta(" more".into()),
+        },
+        t0(),
+    );
+    assert_eq!(app.session.turns[0].text, "Half a");
+}
+
+#[test]
+fn quitting_between_turns_does_not_ask() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char(' '));
+    play(&mut app, 0, TURN_A);
+    let effects = key(&mut app, KeyCode::Char('q'));
+    assert_eq!(saves(&effects), 1);
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+}
+
+#[test]
+fn sigterm_quits_like_ctrl_c() {
+    let mut app = demo_app();
+    app.start(t0());
+    let effects = app.update(Msg::Terminate, t0());
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+    assert_eq!(app.session.turns[0].status, TurnStatus::Stopped);
+    let mut app = demo_app();
+    app.start(t0());
+    let effects = app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        t0(),
+    );
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+}
+
+#[test]
+fn credence_is_recorded_and_saved() {
+    let mut app = demo_app();
+    app.start(t0());
+    play(&mut app, 0, TURN_A);
+    key(&mut app, KeyCode::Char('c'));
+    assert!(matches!(app.overlay, Some(Overlay::Credence(_))));
+    chars(&mut app, "70");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.session.credence(ROOT_ID), Some(0.7));
+    assert_eq!(app.session.judge_events[0].after_turn, Some(0));
+    // Keys inside the dialog do not leak to the main screen.
+    key(&mut app, KeyCode::Char('c'));
+    let effects = key(&mut app, KeyCode::Char('q'));
+    assert!(effects.is_empty() && !app.is_quitting());
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.session.judge_events.len(), 1, "Esc records nothing");
+}
+
+#[test]
+fn verdict_is_recorded_from_the_keyboard() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('b'));
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "90");
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "Equity concerns stood.");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1);
+    let v = app.session.verdict.as_ref().unwrap();
+    assert_eq!(v.winner, Side::B);
+    assert_eq!(v.confidence, 0.9);
+    assert_eq!(v.rationale, "Equity concerns stood.");
+}
+
+#[test]
+fn a_failed_stream_keeps_the_text_pauses_and_n_retries() {
+    let mut app = demo_app();
+    app.start(t0());
+    app.update(
+        Msg::Stream {
+            turn: 0,
+            event: StreamEvent::Delta("Partial".into()),
+        },
+        t0(),
+    );
+    let effects = app.update(
+        Msg::StreamFailed {
+            turn: 0,
+            error: "connection reset".into(),
+        },
+        t0(),
+    );
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(started_turn(&effects), None);
+    assert_eq!(app.session.turns[0].status, TurnStatus::Failed);
+    assert_eq!(app.session.turns[0].text, "Partial");
+    assert!(app.paused);
+    assert_eq!(app.notice.as_ref().unwrap().level, Level::Error);
+    let effects = key(&mut app, KeyCode::Char('n'));
+    assert_eq!(started_turn(&effects), Some(1));
+    assert_eq!(app.session.turns[1].side, Side::A, "the same slot again");
+    assert_eq!(app.session.turns[1].round, 1);
+}
+
+#[test]
+fn replay_steps_through_the_recording_and_saves_nothing() {
+    let mut live = demo_app();
+    live.start(t0());
+    play(&mut live, 0, TURN_A);
+    key(&mut live, KeyCode::Char(' '));
+    play(
+        &mut live,
+        1,
+        "B: no.\n```claims\nB1 attacks A1: It moves traffic.\n```",
+    );
+    live.session.record_verdict(Side::A, 0.8, "ok".into(), t0());
+    let recording = live.session.clone();
+
+    let mut app = App::replay(recording, Theme::plain());
+    let effects = app.start(t0());
+    assert!(effects.is_empty(), "a replay starts paused and never saves");
+    assert!(app.session.turns.is_empty() && app.session.verdict.is_none());
+    let effects = key(&mut app, KeyCode::Char('n'));
+    assert_eq!(started_turn(&effects), Some(0));
+    let effects = play(&mut app, 0, TURN_A);
+    assert_eq!(saves(&effects), 0);
+    key(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.overlay, None, "read-only: no credence dialog");
+    assert!(app.notice.as_ref().unwrap().text.contains("Read-only"));
+    key(&mut app, KeyCode::Char(' '));
+    assert!(!app.paused);
+    assert_eq!(app.session.turns.len(), 2);
+    play(
+        &mut app,
+        1,
+        "B: no.\n```claims\nB1 attacks A1: It moves traffic.\n```",
+    );
+    assert!(app.is_finished());
+    assert!(app.session.tree.get("B1").is_some());
+}
+
+#[test]
+fn navigation_keys_follow_focus() {
+    let mut app = demo_app();
+    app.start(t0());
+    play(&mut app, 0, TURN_A);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Tree);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.tree.selected(), 1);
+    assert_eq!(app.related_turns(), vec![0]);
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.tree.selected(), 0, "a leaf's h goes to its parent");
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Transcript);
+    assert!(app.related_turns().is_empty());
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+}

@@ -178,11 +178,13 @@ impl Session {
         self.updated_at = now;
     }
 
-    /// The turn currently streaming, if any.
+    /// The turn currently streaming, if any. Turns are only ever begun after the previous one
+    /// finished, so only the last can be streaming.
     pub fn streaming_turn(&self) -> Option<usize> {
         self.turns
-            .iter()
-            .rposition(|t| t.status == TurnStatus::Streaming)
+            .last()
+            .filter(|t| t.status == TurnStatus::Streaming)
+            .map(|t| t.index)
     }
 
     /// Index of the last turn that is no longer streaming.
@@ -256,19 +258,6 @@ impl Session {
             kind,
         });
         self.updated_at = now;
-    }
-
-    /// Total words streamed so far.
-    pub fn word_count(&self) -> usize {
-        self.turns.iter().map(Turn::word_count).sum()
-    }
-
-    /// Total output tokens reported by the providers.
-    pub fn output_tokens(&self) -> u64 {
-        self.turns
-            .iter()
-            .filter_map(|t| t.stats.output_tokens)
-            .sum()
     }
 }
 

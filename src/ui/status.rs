@@ -1,7 +1,7 @@
 //! The status bar (state, round, progress, credence, save state) and the key-hint line.
 
 use crate::app::{App, Level};
-use crate::domain::{ROOT_ID, SessionStatus};
+use crate::domain::{ROOT_ID, Session, SessionStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,7 +9,42 @@ use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
-pub fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
+/// Running totals over finished turns, so a frame does not recount the whole debate.
+#[derive(Debug, Default)]
+pub struct Tally {
+    counted: usize,
+    words: usize,
+    tokens: u64,
+}
+
+impl Tally {
+    /// Words and output tokens so far, streaming turn included.
+    pub fn totals(&mut self, session: &Session) -> (usize, u64) {
+        if self.counted > session.turns.len() {
+            *self = Tally::default();
+        }
+        while let Some(t) = session.turns.get(self.counted) {
+            if !t.status.is_finished() {
+                break;
+            }
+            self.words += t.word_count();
+            self.tokens += t.stats.output_tokens.unwrap_or(0);
+            self.counted += 1;
+        }
+        let live = &session.turns[self.counted..];
+        (
+            self.words + live.iter().map(|t| t.word_count()).sum::<usize>(),
+            self.tokens
+                + live
+                    .iter()
+                    .filter_map(|t| t.stats.output_tokens)
+                    .sum::<u64>(),
+        )
+    }
+}
+
+pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
+    let (words, tokens) = app.tally.totals(&app.session);
     let theme = &app.theme;
     let s = &app.session;
     let bar = theme.status_bar;
@@ -37,8 +72,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         format!("│ round {round}/{} ", s.protocol.rounds),
         bar,
     ));
-    let tokens = s.output_tokens();
-    let mut progress = format!("│ {} turns · {} words", s.turns.len(), s.word_count());
+    let mut progress = format!("│ {} turns · {words} words", s.turns.len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));
     }
@@ -65,11 +99,13 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         bar.patch(theme.muted)
     };
+    let left = Line::from(left);
+    let left_width = left.width() as u16;
     let buf = frame.buffer_mut();
     buf.set_style(area, bar);
-    buf.set_line(area.x, area.y, &Line::from(left), area.width);
+    buf.set_line(area.x, area.y, &left, area.width);
     let w = right.width() as u16;
-    if w < area.width / 2 {
+    if left_width + w < area.width {
         buf.set_string(area.right() - w, area.y, &right, right_style);
     }
 }

@@ -93,6 +93,17 @@ impl TranscriptView {
         self.follow = true;
     }
 
+    /// Brings a turn's header into view, leaving the view alone if it already shows it.
+    pub fn reveal_turn(&mut self, turn: usize) {
+        let Some(&start) = self.offsets.get(turn) else {
+            return;
+        };
+        if start < self.top || start >= self.top + self.viewport {
+            self.top = start.min(self.max_top());
+            self.follow = self.top >= self.max_top();
+        }
+    }
+
     /// Scrolls so that the next (or previous) turn's header is the first line.
     pub fn jump_turn(&mut self, forward: bool) {
         let starts = &self.offsets[..self.offsets.len().saturating_sub(1)];

@@ -202,11 +202,13 @@ fn row_line(
     let fold = match (row.has_children, folded) {
         (true, true) => "▸",
         (true, false) => "▾",
-        _ => " ",
+        // A leaf continues its guide; the root has none.
+        _ if row.guide.is_empty() => " ",
+        _ => "─",
     };
     spans.push(Span::styled(fold, theme.muted));
+    spans.push(Span::raw(" "));
     let Some(side) = node.side else {
-        spans.push(Span::styled(" ", theme.muted));
         spans.push(Span::styled(inert(&node.text), theme.title));
         return truncate_line(spans, width);
     };
@@ -214,7 +216,7 @@ fn row_line(
         Some(Relation::Attacks) => ("×", theme.attacks),
         _ => ("+", theme.supports),
     };
-    spans.push(Span::styled(glyph, glyph_style));
+    spans.push(Span::styled(format!("{glyph} "), glyph_style));
     spans.push(Span::styled(
         format!("{} ", node.id),
         side_style(theme, side),

@@ -1,0 +1,93 @@
+//! Command-line failures: one clear line, the right exit code, no panic.
+
+use std::process::Command;
+
+fn agon(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_agon"))
+        .args(args)
+        .env(
+            "AGON_SESSIONS_DIR",
+            std::env::temp_dir().join("agon-cli-tests-unused"),
+        )
+        .output()
+        .expect("agon runs")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn replay_of_a_missing_file_says_so_and_exits_2() {
+    let out = agon(&["replay", "/nonexistent/session.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("/nonexistent/session.json") && err.contains("cannot read"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn replay_of_broken_files_names_the_file_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "truncated.json",
+            "{\"schema_version\": 1, \"question\": \"Q",
+            "truncated",
+        ),
+        ("garbage.json", "not json at all", "broken JSON"),
+        ("empty.json", "", "truncated"),
+        ("noversion.json", "{\"question\": \"Q\"}", "schema_version"),
+        (
+            "wrongtype.json",
+            "{\"schema_version\": 1, \"turns\": 5}",
+            "not a valid session file",
+        ),
+    ];
+    for (name, content, reason) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let out = agon(&["replay", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(name) && err.contains(reason), "{name}: {err}");
+        // The broken file is left as it was.
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), content);
+    }
+}
+
+#[test]
+fn a_bad_pace_or_theme_is_a_clear_error() {
+    for bad in ["--pace=-3", "--pace=fast", "--pace=inf"] {
+        let out = agon(&["demo", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("--pace"), "{bad}: {}", stderr(&out));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let theme = dir.path().join("bad.toml");
+    std::fs::write(&theme, "[styles]\ntext = \"chartreuse-ish\"\n").unwrap();
+    let out = agon(&["--theme", theme.to_str().unwrap(), "demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.toml") && err.contains("chartreuse-ish"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_a_terminal_the_app_explains_instead_of_garbling() {
+    let out = agon(&["demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+}

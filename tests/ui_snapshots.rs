@@ -1,0 +1,194 @@
+//! Whole-screen snapshots through ratatui's `TestBackend`, at 80x24 and 120x40.
+//!
+//! Snapshots hold the text only; `side_colours_reach_the_screen` checks styles from the buffer.
+//! Everything is fixed (time, session path, theme), so the screens do not depend on the machine.
+
+use agon::app::{App, Mode, Msg};
+use agon::demo::DemoScript;
+use agon::domain::{ROOT_ID, Session, TurnOutcome};
+use agon::ui;
+use agon::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Style;
+use time::OffsetDateTime;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn t0() -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
+}
+
+/// The demo debate with its first `complete` turns played through to the end.
+fn demo_session(complete: usize) -> (Session, DemoScript) {
+    let script = DemoScript::bundled().unwrap();
+    let mut session = Session::new(script.setup(), t0());
+    for _ in 0..complete {
+        let Some((round, side)) = session.next_slot() else {
+            break;
+        };
+        let i = session.begin_turn(side, round, t0());
+        session.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
+        session.finish_turn(i, TurnOutcome::Complete, None, t0());
+    }
+    (session, script)
+}
+
+fn app_for(session: Session) -> App {
+    let mut app = App::new(session, Mode::Live, Theme::bundled());
+    app.session_path = Some("/sessions/demo.json".into());
+    app.source_label = "scripted demo".into();
+    app.update(Msg::Saved(Ok(())), t0());
+    app
+}
+
+/// The whole demo debate played, with a credence of 62% on the question.
+fn finished_app() -> App {
+    let (mut session, _) = demo_session(usize::MAX);
+    session.record_credence(ROOT_ID, 0.62, t0());
+    app_for(session)
+}
+
+/// Two turns played, the third streaming with half of its words in.
+fn streaming_app() -> App {
+    let (mut session, script) = demo_session(2);
+    let (round, side) = session.next_slot().unwrap();
+    let text = script.turn_text(ROOT_ID, round, side).unwrap();
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    let i = session.begin_turn(side, round, t0());
+    session.push_text(i, &words[..words.len() / 2].concat());
+    app_for(session)
+}
+
+fn press(app: &mut App, keys: &[KeyCode]) {
+    for &code in keys {
+        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), t0());
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    let keys: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+    press(app, &keys);
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
+    terminal.draw(|frame| ui::draw(frame, app)).unwrap();
+}
+
+/// Snapshots `name` at every size: the app is drawn once (as the real app does before any key,
+/// so the panes know their size), then `act` runs, then the screen is drawn again.
+fn check(name: &str, make: fn() -> App, act: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let mut app = make();
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        draw(&mut terminal, &mut app);
+        act(&mut app);
+        draw(&mut terminal, &mut app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn finished_debate() {
+    check("finished", finished_app, |_| {});
+}
+
+#[test]
+fn streaming_turn() {
+    check("streaming", streaming_app, |_| {});
+}
+
+#[test]
+fn help_overlay() {
+    check("help", finished_app, |app| {
+        press(app, &[KeyCode::Char('?')])
+    });
+}
+
+#[test]
+fn verdict_dialog_partly_filled() {
+    check("verdict", finished_app, |app| {
+        press(app, &[KeyCode::Char('v'), KeyCode::Char('b'), KeyCode::Tab]);
+        type_text(app, "85");
+        press(app, &[KeyCode::Tab]);
+        type_text(app, "Equity costs were never answered.");
+    });
+}
+
+#[test]
+fn tree_focused_with_selection_and_fold() {
+    check("tree", finished_app, |app| {
+        // Transcript to the top, so the selected node's turns are in view; then into the tree:
+        // fold A1 (first claim), and select A3 (made in turn 1, answered in turns 2 and 3).
+        press(app, &[KeyCode::Char('g'), KeyCode::Tab, KeyCode::Char('j')]);
+        press(
+            app,
+            &[KeyCode::Char('h'), KeyCode::Char('j'), KeyCode::Char('j')],
+        );
+    });
+}
+
+#[test]
+fn credence_dialog() {
+    check("credence", finished_app, |app| {
+        press(app, &[KeyCode::Char('c'), KeyCode::Right, KeyCode::Up]);
+    });
+}
+
+/// Where `text` starts on row `y`, in columns.
+fn find(buf: &Buffer, y: u16, text: &str) -> Option<u16> {
+    let row: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+    let first = text.chars().next()?.to_string();
+    (0..row.len()).map(|x| x as u16).find(|&x| {
+        row[usize::from(x)] == first
+            && text
+                .chars()
+                .enumerate()
+                .all(|(i, c)| row.get(usize::from(x) + i) == Some(&c.to_string().as_str()))
+    })
+}
+
+/// The cell at (x, y) has `style`'s foreground colour and modifiers.
+fn assert_fg(buf: &Buffer, x: u16, y: u16, style: Style, what: &str) {
+    let cell = &buf[(x, y)];
+    let fg = style
+        .fg
+        .unwrap_or_else(|| panic!("{what}: the theme gives it no colour"));
+    assert_eq!(cell.fg, fg, "{what} at ({x}, {y})");
+    assert!(
+        cell.modifier.contains(style.add_modifier),
+        "{what} at ({x}, {y}): {:?}",
+        cell.modifier
+    );
+}
+
+#[test]
+fn side_colours_reach_the_screen() {
+    let mut app = finished_app();
+    let theme = app.theme.clone();
+    assert_ne!(theme.side_a.fg, theme.side_b.fg);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&mut terminal, &mut app);
+
+    // The header's second row names both debaters in their side's colour.
+    let buf = terminal.backend().buffer();
+    let a = find(buf, 1, "A Pro").expect("side A in the header");
+    let b = find(buf, 1, "B Con").expect("side B in the header");
+    assert_fg(buf, a, 1, theme.side_a, "header A");
+    assert_fg(buf, b, 1, theme.side_b, "header B");
+
+    // Turn headers in the transcript: the first turn (A) at the top, then the second (B).
+    for (key, label, style) in [
+        (KeyCode::Char('g'), "A Pro · round 1", theme.side_a),
+        (KeyCode::Char(']'), "B Con · round 1", theme.side_b),
+    ] {
+        press(&mut app, &[key]);
+        draw(&mut terminal, &mut app);
+        let buf = terminal.backend().buffer();
+        let x = find(buf, 3, label).unwrap_or_else(|| panic!("{label} on the first row"));
+        assert_fg(buf, x, 3, style, label);
+        assert_fg(buf, x + 6, 3, theme.muted, "the rest of the header");
+    }
+}
