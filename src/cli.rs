@@ -1,16 +1,20 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
-use crate::app::App;
+use crate::app::{App, Mode};
+use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
 use crate::demo::DemoScript;
-use crate::domain::Session;
+use crate::domain::{DebateSetup, Positions, Protocol, RoundKind, Session};
+use crate::headless::{self, Batch};
+use crate::provider::Provider;
+use crate::provider::llm::{LlmProvider, Wire};
 use crate::provider::recorded::RecordedProvider;
 use crate::provider::scripted::ScriptedProvider;
 use crate::runtime::{self, Debaters};
 use crate::storage;
 use crate::terminal::TerminalGuard;
 use crate::ui::theme::Theme;
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,8 +39,72 @@ pub struct Cli {
     #[arg(long, global = true, env = "AGON_THEME", value_name = "FILE")]
     pub theme: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub debate: DebateArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Choosing the debaters and the question (see config.example.toml).
+#[derive(Debug, Clone, Default, Args)]
+pub struct DebateArgs {
+    /// The config file (default: config.toml in the platform config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The question to debate; without it a dialog asks.
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub question: Option<String>,
+    /// Rounds (each side speaks once per round).
+    #[arg(long, global = true, value_name = "N")]
+    pub rounds: Option<u32>,
+    /// Provider for both debaters.
+    #[arg(long, global = true, value_enum)]
+    pub provider: Option<Wire>,
+    /// Base URL for both debaters (e.g. http://localhost:11434 for Ollama).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Model for both debaters.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Provider for debater A.
+    #[arg(long, global = true, value_enum)]
+    pub provider_a: Option<Wire>,
+    /// Provider for debater B.
+    #[arg(long, global = true, value_enum)]
+    pub provider_b: Option<Wire>,
+    /// Base URL for debater A.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url_a: Option<String>,
+    /// Base URL for debater B.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url_b: Option<String>,
+    /// Model for debater A.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model_a: Option<String>,
+    /// Model for debater B.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub model_b: Option<String>,
+}
+
+impl DebateArgs {
+    fn overrides(&self) -> Overrides {
+        let settings =
+            |provider: Option<Wire>, base_url: &Option<String>, model: &Option<String>| {
+                DebaterSettings {
+                    provider,
+                    base_url: base_url.clone(),
+                    model: model.clone(),
+                    ..DebaterSettings::default()
+                }
+            };
+        Overrides {
+            both: settings(self.provider, &self.base_url, &self.model),
+            a: settings(self.provider_a, &self.base_url_a, &self.model_a),
+            b: settings(self.provider_b, &self.base_url_b, &self.model_b),
+            rounds: self.rounds,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +122,21 @@ pub enum Command {
         /// Words per second while a turn plays; 0 shows each turn at once.
         #[arg(long, default_value_t = 0.0, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
+    },
+    /// Run a debate with the configured debaters (the demo if none are configured).
+    Run {
+        /// No screen: run whole debates, progress on stderr, session paths on stdout.
+        #[arg(long)]
+        headless: bool,
+        /// The session file to write (with --repeat, numbered name-1.json, name-2.json...).
+        #[arg(long, value_name = "FILE", requires = "headless")]
+        out: Option<PathBuf>,
+        /// How many debates to run.
+        #[arg(long, default_value_t = 1, value_name = "N", requires = "headless", value_parser = clap::value_parser!(u32).range(1..))]
+        repeat: u32,
+        /// How many debates run at once.
+        #[arg(long, default_value_t = 1, value_name = "K", requires = "headless", value_parser = clap::value_parser!(u32).range(1..))]
+        concurrency: u32,
     },
 }
 
@@ -77,10 +160,60 @@ pub fn main() -> Result<ExitCode> {
         Some(path) => Theme::load(path)?,
         None => Theme::bundled(),
     };
+    let dir = cli.sessions_dir.as_deref();
     match cli.command {
-        None => run_demo(cli.sessions_dir.as_deref(), DEFAULT_PACE, theme),
-        Some(Command::Demo { pace }) => run_demo(cli.sessions_dir.as_deref(), pace, theme),
+        Some(Command::Demo { pace }) => run_demo(dir, pace, theme),
         Some(Command::Replay { file, pace }) => run_replay(&file, pace, theme),
+        Some(Command::Run {
+            headless: true,
+            out,
+            repeat,
+            concurrency,
+        }) => run_headless(dir, &cli.debate, out, repeat as usize, concurrency as usize),
+        None
+        | Some(Command::Run {
+            headless: false, ..
+        }) => match resolve(&cli.debate)? {
+            None => run_demo(dir, DEFAULT_PACE, theme),
+            Some(resolved) => run_live(dir, &cli.debate, resolved, theme),
+        },
+    }
+}
+
+/// The configured debaters, or `None` if none are (the demo then runs).
+fn resolve(args: &DebateArgs) -> Result<Option<Resolved>> {
+    let (file, path) = ConfigFile::load(args.config.as_deref())?;
+    let base = path.as_deref().and_then(Path::parent);
+    let env = |name: &str| std::env::var(name).ok();
+    let resolved = file.resolve(&args.overrides(), base, &env);
+    match &path {
+        Some(p) => resolved.with_context(|| format!("in config file {}", p.display())),
+        None => resolved,
+    }
+}
+
+fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
+    let a = LlmProvider::new(resolved.a.clone()).map_err(anyhow::Error::msg)?;
+    let b = LlmProvider::new(resolved.b.clone()).map_err(anyhow::Error::msg)?;
+    Ok(Debaters {
+        a: Arc::new(a),
+        b: Arc::new(b),
+    })
+}
+
+fn live_setup(resolved: &Resolved, question: String) -> DebateSetup {
+    DebateSetup {
+        question,
+        positions: Positions {
+            a: resolved.position_a.clone(),
+            b: resolved.position_b.clone(),
+        },
+        protocol: Protocol {
+            kind: RoundKind::Sequential,
+            rounds: resolved.rounds,
+            word_limit: Some(resolved.word_limit),
+        },
+        debaters: resolved.debaters(),
     }
 }
 
@@ -107,14 +240,90 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
 fn run_demo(dir: Option<&Path>, pace: f64, theme: Theme) -> Result<ExitCode> {
     let script = Arc::new(DemoScript::bundled()?);
     let session = Session::new(script.setup(), OffsetDateTime::now_utc());
-    let path = sessions_dir(dir)?.join(session.file_name());
-    let mut app = App::new(session, crate::app::Mode::Live, theme);
-    app.session_path = Some(path.clone());
+    let mut app = App::new(session, Mode::Live, theme);
+    app.sessions_dir = Some(sessions_dir(dir)?);
     app.source_label = "scripted demo".into();
     let provider = Arc::new(ScriptedProvider::new(script, pace));
     let app = run_tui(app, Debaters::both(provider))?;
-    report_exit(&app, &path);
+    report_exit(&app);
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_live(
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    resolved: Resolved,
+    theme: Theme,
+) -> Result<ExitCode> {
+    let question = args.question.clone().unwrap_or_default();
+    let session = Session::new(live_setup(&resolved, question), OffsetDateTime::now_utc());
+    let mut app = App::new(session, Mode::Live, theme);
+    app.sessions_dir = Some(sessions_dir(dir)?);
+    app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
+    let rt = tokio_runtime()?;
+    // The HTTP clients belong to the runtime they run on.
+    let debaters = {
+        let _guard = rt.enter();
+        llm_debaters(&resolved)?
+    };
+    let app = run_tui_on(&rt, app, debaters)?;
+    report_exit(&app);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_headless(
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    out: Option<PathBuf>,
+    repeat: usize,
+    concurrency: usize,
+) -> Result<ExitCode> {
+    let rt = tokio_runtime()?;
+    let (setup, debaters) = match resolve(args)? {
+        Some(resolved) => {
+            let question = args
+                .question
+                .clone()
+                .filter(|q| !q.trim().is_empty())
+                .context("a headless run needs --question \"...\"")?;
+            let _guard = rt.enter();
+            (live_setup(&resolved, question), llm_debaters(&resolved)?)
+        }
+        None => {
+            if args.question.is_some() {
+                bail!(
+                    "--question needs debaters: configure them (see config.example.toml) or pass --provider and --model"
+                );
+            }
+            let script = Arc::new(DemoScript::bundled()?);
+            let mut setup = script.setup();
+            if let Some(r) = args.rounds {
+                setup.protocol.rounds = r.min(setup.protocol.rounds);
+            }
+            let provider: Arc<dyn Provider> = Arc::new(ScriptedProvider::new(script, 0.0));
+            (setup, Debaters::both(provider))
+        }
+    };
+    if let Some(out) = &out
+        && let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let batch = Batch {
+        setup,
+        debaters,
+        sessions_dir: sessions_dir(dir)?,
+        out,
+        repeat,
+        concurrency,
+    };
+    let failed = rt.block_on(headless::run(batch));
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn run_replay(file: &Path, pace: f64, theme: Theme) -> Result<ExitCode> {
@@ -138,21 +347,23 @@ fn run_replay(file: &Path, pace: f64, theme: Theme) -> Result<ExitCode> {
 
 fn run_tui(app: App, debaters: Debaters) -> Result<App> {
     let rt = tokio_runtime()?;
+    run_tui_on(&rt, app, debaters)
+}
+
+fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
     let mut guard = TerminalGuard::enter()?;
     let result = rt.block_on(runtime::run(app, debaters, &mut guard.terminal));
     drop(guard);
-    // Streams still waiting on timers are dropped with the runtime.
-    rt.shutdown_timeout(std::time::Duration::from_millis(200));
     result
 }
 
-fn report_exit(app: &App, path: &Path) {
+fn report_exit(app: &App) {
     if let Some(e) = &app.save.error {
         eprintln!("agon: the last save failed: {e}");
     }
-    if app.save.saved_once {
-        println!("Session saved to {}", path.display());
-    } else {
-        eprintln!("agon: the session was not saved to {}", path.display());
+    match &app.session_path {
+        Some(path) if app.save.saved_once => println!("Session saved to {}", path.display()),
+        Some(path) => eprintln!("agon: the session was not saved to {}", path.display()),
+        None => {}
     }
 }

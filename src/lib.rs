@@ -9,8 +9,10 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod headless;
 pub mod logging;
 pub mod provider;
 pub mod runtime;

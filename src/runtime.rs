@@ -61,7 +61,7 @@ where
     let input = spawn_input_thread(tx.clone(), stop_input.clone());
     spawn_signal_listener(tx.clone());
     let ticker = spawn_ticker(tx.clone());
-    let (save_tx, saver) = spawn_saver(app.session_path.clone(), tx.clone());
+    let (save_tx, saver) = spawn_saver(tx.clone());
     let mut runner = EffectRunner {
         tx: tx.clone(),
         debaters,
@@ -119,7 +119,7 @@ struct EffectRunner {
     tx: UnboundedSender<Msg>,
     debaters: Debaters,
     turns: HashMap<usize, AbortHandle>,
-    save_tx: Option<UnboundedSender<Box<Session>>>,
+    save_tx: Option<UnboundedSender<SaveJob>>,
 }
 
 impl EffectRunner {
@@ -140,9 +140,9 @@ impl EffectRunner {
                         h.abort();
                     }
                 }
-                Effect::Save(session) => {
+                Effect::Save { path, session } => {
                     if let Some(tx) = &self.save_tx {
-                        let _ = tx.send(session);
+                        let _ = tx.send(SaveJob { path, session });
                     }
                 }
                 Effect::Quit => quit = true,
@@ -254,41 +254,46 @@ fn spawn_ticker(tx: UnboundedSender<Msg>) -> JoinHandle<()> {
     })
 }
 
-/// One writer for the session file: snapshots queue up, only the newest is written, and writes
-/// happen off the async threads. Each snapshot gets one `Saved` report.
-fn spawn_saver(
-    path: Option<PathBuf>,
-    tx: UnboundedSender<Msg>,
-) -> (UnboundedSender<Box<Session>>, JoinHandle<()>) {
-    let (save_tx, mut save_rx): (
-        UnboundedSender<Box<Session>>,
-        UnboundedReceiver<Box<Session>>,
-    ) = unbounded_channel();
+/// A snapshot to write.
+struct SaveJob {
+    path: PathBuf,
+    session: Box<Session>,
+}
+
+/// One writer for session files: snapshots queue up, only the newest for each file is written,
+/// and writes happen off the async threads. Each snapshot gets one `Saved` report.
+fn spawn_saver(tx: UnboundedSender<Msg>) -> (UnboundedSender<SaveJob>, JoinHandle<()>) {
+    let (save_tx, mut save_rx): (UnboundedSender<SaveJob>, UnboundedReceiver<SaveJob>) =
+        unbounded_channel();
     let task = tokio::spawn(async move {
-        while let Some(mut session) = save_rx.recv().await {
-            let mut count = 1;
-            while let Ok(newer) = save_rx.try_recv() {
-                session = newer;
-                count += 1;
-            }
-            let result = match &path {
-                None => Ok(()),
-                Some(path) => {
-                    let path = path.clone();
-                    match tokio::task::spawn_blocking(move || storage::save_atomic(&path, &session))
-                        .await
-                    {
-                        Ok(Ok(())) => Ok(()),
-                        Ok(Err(e)) => Err(e.to_string()),
-                        Err(e) => Err(format!("save task failed: {e}")),
+        while let Some(first) = save_rx.recv().await {
+            // Coalesce what queued up: the newest snapshot per path wins.
+            let mut batch: Vec<(SaveJob, usize)> = vec![(first, 1)];
+            while let Ok(job) = save_rx.try_recv() {
+                match batch.iter_mut().find(|(j, _)| j.path == job.path) {
+                    Some(slot) => {
+                        slot.0 = job;
+                        slot.1 += 1;
                     }
+                    None => batch.push((job, 1)),
                 }
-            };
-            if let Err(e) = &result {
-                tracing::error!("saving the session failed: {e}");
             }
-            for _ in 0..count {
-                let _ = tx.send(Msg::Saved(result.clone()));
+            for (job, count) in batch {
+                let result = match tokio::task::spawn_blocking(move || {
+                    storage::save_atomic(&job.path, &job.session)
+                        .map_err(|e| format!("{}: {e}", job.path.display()))
+                })
+                .await
+                {
+                    Ok(r) => r,
+                    Err(e) => Err(format!("save task failed: {e}")),
+                };
+                if let Err(e) = &result {
+                    tracing::error!("saving the session failed: {e}");
+                }
+                for _ in 0..count {
+                    let _ = tx.send(Msg::Saved(result.clone()));
+                }
             }
         }
     });

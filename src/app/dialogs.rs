@@ -142,6 +142,32 @@ impl PercentField {
     }
 }
 
+/// Asks for the question when a live debate starts without `--question`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartDialog {
+    pub question: TextInput,
+}
+
+impl StartDialog {
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<String> {
+        match key.code {
+            KeyCode::Esc => DialogResult::Cancelled,
+            KeyCode::Enter => {
+                let q = self.question.text().trim();
+                if q.is_empty() {
+                    DialogResult::Open
+                } else {
+                    DialogResult::Submitted(q.to_string())
+                }
+            }
+            _ => {
+                self.question.handle(key);
+                DialogResult::Open
+            }
+        }
+    }
+}
+
 /// Sets P(side A is right) on the question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredenceDialog {

@@ -26,6 +26,8 @@ pub enum Action {
     Collapse,
     Toggle,
     Cancel,
+    Retry,
+    Skip,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -76,6 +78,20 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         action: Action::Step,
         help: "play one more turn while paused",
+        group: Group::Debate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('r'), NONE)],
+        label: "r",
+        action: Action::Retry,
+        help: "retry a failed or stopped turn",
+        group: Group::Debate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        action: Action::Skip,
+        help: "skip a failed or stopped turn and move on",
         group: Group::Debate,
     },
     Binding {
@@ -199,7 +215,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Esc, NONE)],
         label: "Esc",
         action: Action::Cancel,
-        help: "close a dialog or this help",
+        help: "stop the streaming turn (keeps its text); close a dialog",
         group: Group::App,
     },
     Binding {

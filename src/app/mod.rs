@@ -10,7 +10,7 @@ use crate::provider::{StreamEvent, TurnRequest};
 use crate::ui::theme::Theme;
 use crate::ui::transcript::TranscriptView;
 use crate::ui::tree_view::TreeView;
-use dialogs::{CredenceDialog, DialogResult, VerdictDialog};
+use dialogs::{CredenceDialog, DialogResult, StartDialog, VerdictDialog};
 use keys::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::path::PathBuf;
@@ -44,9 +44,17 @@ pub enum Msg {
 /// Work for the runtime.
 #[derive(Debug)]
 pub enum Effect {
-    StartTurn { side: Side, request: TurnRequest },
-    CancelTurn { turn: usize },
-    Save(Box<Session>),
+    StartTurn {
+        side: Side,
+        request: TurnRequest,
+    },
+    CancelTurn {
+        turn: usize,
+    },
+    Save {
+        path: PathBuf,
+        session: Box<Session>,
+    },
     Quit,
 }
 
@@ -67,6 +75,8 @@ pub enum Focus {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
+    /// The question for a live debate, when none was given.
+    Start(StartDialog),
     Help,
     Credence(CredenceDialog),
     Verdict(VerdictDialog),
@@ -100,6 +110,10 @@ pub struct App {
     /// Why the session cannot be changed, if it cannot.
     pub read_only: Option<String>,
     pub session_path: Option<PathBuf>,
+    /// Where a new session's file goes once its question is known.
+    pub sessions_dir: Option<PathBuf>,
+    /// Text chunks per second of the streaming turn (about tokens per second for LLMs).
+    pub stream_rate: Option<f64>,
     /// A label for where the debaters come from ("scripted demo", "replay", model names).
     pub source_label: String,
     pub paused: bool,
@@ -114,6 +128,8 @@ pub struct App {
     pub theme: Theme,
     pub tally: crate::ui::status::Tally,
     pub spinner: usize,
+    /// Chunks received in the streaming turn.
+    chunks: u64,
     quitting: bool,
     dirty: bool,
 }
@@ -126,6 +142,8 @@ impl App {
             mode,
             read_only: None,
             session_path: None,
+            sessions_dir: None,
+            stream_rate: None,
             source_label: String::new(),
             paused,
             steps: 0,
@@ -138,6 +156,7 @@ impl App {
             theme,
             tally: Default::default(),
             spinner: 0,
+            chunks: 0,
             quitting: false,
             dirty: true,
         }
@@ -181,12 +200,22 @@ impl App {
     }
 
     fn can_save(&self) -> bool {
-        self.is_live() && self.read_only.is_none()
+        self.is_live() && self.read_only.is_none() && self.session_path.is_some()
     }
 
-    /// Effects to start with: a first save, and the first turn unless paused.
+    /// Effects to start with: a first save, and the first turn unless paused. A live debate
+    /// without a question asks for one first.
     pub fn start(&mut self, now: OffsetDateTime) -> Vec<Effect> {
         let mut effects = Vec::new();
+        if self.is_live() && self.session.question.trim().is_empty() {
+            self.overlay = Some(Overlay::Start(StartDialog::default()));
+            return effects;
+        }
+        if self.session_path.is_none()
+            && let Some(dir) = &self.sessions_dir
+        {
+            self.session_path = Some(dir.join(self.session.file_name()));
+        }
         self.save_effect(&mut effects);
         effects.extend(self.maybe_start_next(now));
         effects
@@ -238,8 +267,9 @@ impl App {
                 self.dirty = true;
             }
             Msg::Tick => {
-                if self.session.streaming_turn().is_some() {
+                if let Some(turn) = self.session.streaming_turn() {
                     self.spinner = self.spinner.wrapping_add(1);
+                    self.meter(turn, now);
                     self.dirty = true;
                 }
             }
@@ -260,7 +290,10 @@ impl App {
         }
         self.dirty = true;
         match event {
-            StreamEvent::Delta(text) => self.session.push_text(turn, &text),
+            StreamEvent::Delta(text) => {
+                self.session.push_text(turn, &text);
+                self.meter(turn, now);
+            }
             StreamEvent::Retrying {
                 attempt,
                 wait,
@@ -289,6 +322,19 @@ impl App {
                 self.save_effect(effects);
                 effects.extend(self.maybe_start_next(now));
             }
+        }
+    }
+
+    /// Counts chunks per second since the turn began (cheap: chunks are counted as they come).
+    fn meter(&mut self, turn: usize, now: OffsetDateTime) {
+        let Some(t) = self.session.turns.get(turn) else {
+            return;
+        };
+        let first = t.stats.time_to_first_token_ms.unwrap_or(0) as f64 / 1000.0;
+        let secs = (now - t.started_at).as_seconds_f64() - first;
+        self.chunks += 1;
+        if secs > 0.5 {
+            self.stream_rate = Some(self.chunks as f64 / secs);
         }
     }
 
@@ -334,6 +380,8 @@ impl App {
         if self.paused {
             self.steps -= 1;
         }
+        self.chunks = 0;
+        self.stream_rate = None;
         let snapshot = Arc::new(self.session.clone());
         let turn = self.session.begin_turn(side, round, now);
         self.session.turns[turn].scope = scope.clone();
@@ -351,9 +399,14 @@ impl App {
     }
 
     fn save_effect(&mut self, effects: &mut Vec<Effect>) {
-        if self.can_save() {
+        if self.can_save()
+            && let Some(path) = &self.session_path
+        {
             self.save.in_flight += 1;
-            effects.push(Effect::Save(Box::new(self.session.clone())));
+            effects.push(Effect::Save {
+                path: path.clone(),
+                session: Box::new(self.session.clone()),
+            });
         }
     }
 
@@ -400,7 +453,34 @@ impl App {
             }
             Action::ForceQuit => self.quit(now, effects),
             Action::Help => self.overlay = Some(Overlay::Help),
-            Action::Cancel => self.notice = None,
+            Action::Cancel => match self.session.streaming_turn() {
+                Some(turn) if self.is_live() => self.stop_turn(turn, now, effects),
+                _ => self.notice = None,
+            },
+            Action::Retry => match self.session.turns.last().map(|t| (t.status, t.skipped)) {
+                Some((TurnStatus::Failed | TurnStatus::Stopped, false)) if self.is_live() => {
+                    self.steps += 1;
+                    effects.extend(self.maybe_start_next(now));
+                }
+                _ => self.notify(
+                    Level::Info,
+                    "r retries a failed or stopped turn; there is none.".into(),
+                ),
+            },
+            Action::Skip => {
+                if self.is_live() && self.session.skip_last_turn(now) {
+                    self.notify(
+                        Level::Info,
+                        "Skipped. n plays the next turn, Space resumes.".into(),
+                    );
+                    self.save_effect(effects);
+                } else {
+                    self.notify(
+                        Level::Info,
+                        "s skips a failed or stopped turn; there is none.".into(),
+                    );
+                }
+            }
             Action::TogglePause => {
                 self.paused = !self.paused;
                 self.steps = 0;
@@ -457,6 +537,24 @@ impl App {
         }
     }
 
+    /// The judge stops a streaming turn: its text is kept, marked stopped, and the debate pauses.
+    fn stop_turn(&mut self, turn: usize, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        effects.push(Effect::CancelTurn { turn });
+        self.session.finish_turn(
+            turn,
+            TurnOutcome::Stopped("stopped by the judge".into()),
+            None,
+            now,
+        );
+        self.paused = true;
+        self.steps = 0;
+        self.notify(
+            Level::Warning,
+            "Turn stopped; its text is kept. r retries it, s skips it.".into(),
+        );
+        self.save_effect(effects);
+    }
+
     fn on_navigation(&mut self, action: Action) {
         let before = self.tree.selected();
         self.navigate(action);
@@ -503,6 +601,19 @@ impl App {
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
         match overlay {
+            Overlay::Start(mut d) => match d.handle(key) {
+                DialogResult::Open => Some(Overlay::Start(d)),
+                DialogResult::Cancelled => {
+                    self.quit(now, effects);
+                    None
+                }
+                DialogResult::Submitted(question) => {
+                    self.session.tree = crate::domain::ClaimTree::new(&question);
+                    self.session.question = question;
+                    effects.extend(self.start(now));
+                    None
+                }
+            },
             Overlay::Help => match key.code {
                 KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => None,
                 _ => Some(Overlay::Help),

@@ -11,11 +11,13 @@ fn t0() -> OffsetDateTime {
 
 fn demo_app() -> App {
     let script = DemoScript::bundled().unwrap();
-    App::new(
+    let mut app = App::new(
         Session::new(script.setup(), t0()),
         Mode::Live,
         Theme::plain(),
-    )
+    );
+    app.sessions_dir = Some("/nonexistent".into());
+    app
 }
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
@@ -38,7 +40,7 @@ fn started_turn(effects: &[Effect]) -> Option<usize> {
 fn saves(effects: &[Effect]) -> usize {
     effects
         .iter()
-        .filter(|e| matches!(e, Effect::Save(_)))
+        .filter(|e| matches!(e, Effect::Save { .. }))
         .count()
 }
 
@@ -312,4 +314,81 @@ fn navigation_keys_follow_focus() {
     assert_eq!(app.overlay, Some(Overlay::Help));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn a_live_debate_without_a_question_asks_for_one() {
+    let mut setup = DemoScript::bundled().unwrap().setup();
+    setup.question = String::new();
+    let mut app = App::new(Session::new(setup, t0()), Mode::Live, Theme::plain());
+    app.sessions_dir = Some("/sessions".into());
+    assert!(app.start(t0()).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Start(_))));
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "an empty question is not accepted"
+    );
+    chars(&mut app, "Is tea better than coffee?");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(started_turn(&effects), Some(0));
+    assert_eq!(app.session.question, "Is tea better than coffee?");
+    assert_eq!(app.session.tree.root().text, "Is tea better than coffee?");
+    let path = app.session_path.as_ref().unwrap();
+    assert!(path.starts_with("/sessions"));
+    assert!(path.to_string_lossy().contains("is-tea-better-than-coffee"));
+}
+
+#[test]
+fn esc_stops_a_streaming_turn_then_r_retries_and_s_skips() {
+    let mut app = demo_app();
+    app.start(t0());
+    app.update(
+        Msg::Stream {
+            turn: 0,
+            event: StreamEvent::Delta("Half".into()),
+        },
+        t0(),
+    );
+    let effects = key(&mut app, KeyCode::Esc);
+    assert!(matches!(effects[0], Effect::CancelTurn { turn: 0 }));
+    assert_eq!(saves(&effects), 1);
+    assert_eq!(app.session.turns[0].status, TurnStatus::Stopped);
+    assert_eq!(app.session.turns[0].text, "Half");
+    assert!(app.paused);
+    let effects = key(&mut app, KeyCode::Char('r'));
+    assert_eq!(started_turn(&effects), Some(1));
+    assert_eq!(
+        app.session.turns[1].side,
+        Side::A,
+        "the same slot is retried"
+    );
+    key(&mut app, KeyCode::Esc);
+    let effects = key(&mut app, KeyCode::Char('s'));
+    assert_eq!(saves(&effects), 1);
+    assert!(app.session.turns[1].skipped);
+    assert_eq!(app.session.next_slot(), Some((1, Side::B)));
+    let effects = key(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        started_turn(&effects),
+        None,
+        "nothing to retry after a skip"
+    );
+}
+
+#[test]
+fn the_stream_rate_is_measured_while_a_turn_streams() {
+    let mut app = demo_app();
+    app.start(t0());
+    for i in 0..20 {
+        app.update(
+            Msg::Stream {
+                turn: 0,
+                event: StreamEvent::Delta("w ".into()),
+            },
+            t0() + time::Duration::milliseconds(100 * i),
+        );
+    }
+    let rate = app.stream_rate.unwrap();
+    assert!((rate - 20.0 / 1.9).abs() < 0.01, "{rate}");
 }

@@ -73,11 +73,19 @@ pub struct BlockSpan {
     pub end: usize,
 }
 
-/// The turn's prose: its text with the claims block cut out.
-pub fn prose(text: &str) -> &str {
+/// The turn's prose: its text with the claims block cut out (text after the block is kept).
+pub fn prose(text: &str) -> std::borrow::Cow<'_, str> {
     match find_block(text) {
-        Some(span) => text[..span.start].trim_end(),
-        None => text.trim_end(),
+        Some(span) => {
+            let before = text[..span.start].trim_end();
+            let after = text[span.end..].trim();
+            if after.is_empty() {
+                before.into()
+            } else {
+                format!("{before}\n\n{after}").into()
+            }
+        }
+        None => text.trim_end().into(),
     }
 }
 
@@ -330,6 +338,13 @@ mod tests {
         assert_eq!(p.warnings.len(), 1);
         assert!(p.warnings[0].contains("no claims block"));
         assert_eq!(prose(text), text);
+    }
+
+    #[test]
+    fn text_after_the_block_stays_in_the_prose() {
+        let text = "Before.\n```claims\nA1 supports root: x\n```\nA closing line.";
+        assert_eq!(prose(text), "Before.\n\nA closing line.");
+        assert_eq!(parse(text).claims.len(), 1);
     }
 
     #[test]

@@ -106,6 +106,7 @@ impl Session {
             warnings: Vec::new(),
             status: TurnStatus::Streaming,
             error: None,
+            skipped: false,
             started_at: now,
             finished_at: None,
             stats,
@@ -178,6 +179,23 @@ impl Session {
         self.updated_at = now;
     }
 
+    /// Marks the last turn, if it failed or was stopped, as skipped: the debate moves on.
+    /// Returns whether there was such a turn.
+    pub fn skip_last_turn(&mut self, now: OffsetDateTime) -> bool {
+        let Some(t) = self.turns.last_mut() else {
+            return false;
+        };
+        if !matches!(t.status, TurnStatus::Failed | TurnStatus::Stopped) || t.skipped {
+            return false;
+        }
+        t.skipped = true;
+        if self.next_slot().is_none() {
+            self.status = SessionStatus::Finished;
+        }
+        self.updated_at = now;
+        true
+    }
+
     /// The turn currently streaming, if any. Turns are only ever begun after the previous one
     /// finished, so only the last can be streaming.
     pub fn streaming_turn(&self) -> Option<usize> {
@@ -193,12 +211,12 @@ impl Session {
     }
 
     /// The next (round, side) the protocol calls for, or `None` when every round is played.
-    /// Only complete turns count, so a failed or stopped turn is played again.
+    /// Only complete (or skipped) turns count, so a failed or stopped turn is played again.
     pub fn next_slot(&self) -> Option<(u32, Side)> {
         let done = self
             .turns
             .iter()
-            .filter(|t| t.scope == ROOT_ID && t.status == TurnStatus::Complete)
+            .filter(|t| t.scope == ROOT_ID && t.counts_as_played())
             .count() as u32;
         let round = done / 2 + 1;
         if round > self.protocol.rounds {
@@ -377,6 +395,13 @@ mod tests {
         assert!(s.turns[i].text.starts_with("Partial"));
         assert!(s.tree.get("B1").is_none(), "a failed turn adds no claims");
         assert_eq!(s.next_slot(), Some((1, Side::B)));
+        assert!(s.skip_last_turn(t0()));
+        assert!(!s.skip_last_turn(t0()), "only once");
+        assert_eq!(
+            s.next_slot(),
+            Some((2, Side::A)),
+            "a skipped turn counts as played"
+        );
         // Text arriving after the turn ended is ignored.
         s.push_text(i, "late");
         assert!(!s.turns[i].text.ends_with("late"));

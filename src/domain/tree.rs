@@ -186,8 +186,8 @@ impl ClaimTree {
                     claim.id
                 ));
             }
-            let (parent, unresolved_target) = if self.index.contains_key(&claim.target) {
-                (claim.target.clone(), None)
+            let (parent, unresolved_target) = if let Some(target) = self.resolve(&claim.target) {
+                (target, None)
             } else {
                 warnings.push(format!(
                     "claim {id} targets unknown node {}; attached to the root",
@@ -207,8 +207,12 @@ impl ClaimTree {
             });
         }
         for concession in concessions {
-            match self.index.get(&concession.target) {
-                Some(&pos) if pos != 0 => {
+            let pos = self
+                .resolve(&concession.target)
+                .and_then(|id| self.index.get(&id).copied());
+            match pos {
+                Some(0) => warnings.push("the question itself cannot be conceded; ignored".into()),
+                Some(pos) => {
                     let node = &mut self.nodes[pos];
                     if !node.conceded_by.contains(&side) {
                         node.conceded_by.push(side);
@@ -221,6 +225,18 @@ impl ClaimTree {
             }
         }
         warnings
+    }
+
+    /// The id of the node a debater meant: exact, or else the one that differs only in case
+    /// (models write `a1` for `A1`).
+    fn resolve(&self, target: &str) -> Option<String> {
+        if self.index.contains_key(target) {
+            return Some(target.to_string());
+        }
+        self.nodes
+            .iter()
+            .find(|n| n.id.eq_ignore_ascii_case(target))
+            .map(|n| n.id.clone())
     }
 
     fn fresh_id(&self, base: &str, turn: usize) -> String {
@@ -300,6 +316,14 @@ mod tests {
     }
 
     #[test]
+    fn targets_match_ids_whatever_their_case() {
+        let mut t = sample();
+        let w = t.apply_turn(3, Side::B, &[claim("B3", Relation::Attacks, "a2")], &[]);
+        assert!(w.is_empty());
+        assert_eq!(t.get("B3").unwrap().parent.as_deref(), Some("A2"));
+    }
+
+    #[test]
     fn reused_id_gets_a_fresh_one() {
         let mut t = sample();
         let w = t.apply_turn(4, Side::A, &[claim("A1", Relation::Supports, "root")], &[]);
@@ -321,6 +345,12 @@ mod tests {
             reason: String::new(),
         };
         assert_eq!(t.apply_turn(3, Side::A, &[], &[bad]).len(), 1);
+        let lower = Concession {
+            target: "a1".into(),
+            reason: String::new(),
+        };
+        assert!(t.apply_turn(3, Side::B, &[], &[lower]).is_empty());
+        assert_eq!(t.get("A1").unwrap().conceded_by, vec![Side::B]);
     }
 
     #[test]

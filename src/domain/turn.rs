@@ -72,6 +72,9 @@ pub struct Turn {
     pub status: TurnStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The judge chose to move on from this failed or stopped turn instead of retrying it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub started_at: OffsetDateTime,
     #[serde(default, with = "time::serde::rfc3339::option")]
@@ -86,8 +89,13 @@ fn root_scope() -> String {
 
 impl Turn {
     /// The text with the claims block cut out: what the transcript shows.
-    pub fn prose(&self) -> &str {
+    pub fn prose(&self) -> std::borrow::Cow<'_, str> {
         claims::prose(&self.text)
+    }
+
+    /// Whether the protocol counts this turn as played.
+    pub fn counts_as_played(&self) -> bool {
+        self.status == TurnStatus::Complete || self.skipped
     }
 
     pub fn word_count(&self) -> usize {

@@ -1,7 +1,11 @@
 //! Debaters behind one streaming interface: a turn request in, a stream of text deltas and a
 //! final usage record out. The scripted demo, replay and (later) real LLM providers all fit it.
 
+pub mod decode;
+pub mod llm;
+pub mod prompt;
 pub mod recorded;
+pub mod retry;
 pub mod scripted;
 
 use crate::domain::{Session, Side, TurnStats};

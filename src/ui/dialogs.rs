@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use super::transcript::side_style;
-use crate::app::dialogs::{CredenceDialog, PercentField, VerdictDialog, VerdictField};
+use crate::app::dialogs::{CredenceDialog, PercentField, StartDialog, VerdictDialog, VerdictField};
 use crate::app::keys::{BINDINGS, Group};
 use crate::domain::{Session, Side};
 use crate::sanitize::inert;
@@ -214,4 +214,56 @@ pub fn draw_confirm_quit(frame: &mut Frame, area: Rect, theme: &Theme) {
         Paragraph::new(lines).block(dialog_block(" Quit? ", theme)),
         rect,
     );
+}
+
+pub fn draw_start(
+    frame: &mut Frame,
+    area: Rect,
+    d: &StartDialog,
+    session: &Session,
+    theme: &Theme,
+) {
+    let rect = centered(area, 76, 12);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(" New debate ", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines = vec![Line::styled("Debaters:", theme.text)];
+    for side in Side::BOTH {
+        let (who, position) = match session.debater(side) {
+            Some(x) => (
+                format!("{} ({} · {})", x.name, x.provider, x.model),
+                inert(session.positions.of(side)),
+            ),
+            None => ("not configured".to_string(), String::new()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {side} "), side_style(theme, side)),
+            Span::styled(who, theme.text),
+            Span::styled(format!("  argues: {position}"), theme.muted),
+        ]));
+    }
+    let field_width = usize::from(inner.width.saturating_sub(4));
+    let text = d.question.text();
+    let chars: Vec<char> = text.chars().collect();
+    let start = chars.len().saturating_sub(field_width.saturating_sub(1));
+    let shown: String = chars[start..].iter().collect();
+    lines.extend([
+        Line::default(),
+        Line::styled("The question to debate:", theme.text),
+        Line::styled(format!("  {shown}"), theme.text.patch(theme.selection)),
+        Line::default(),
+        Line::styled("Enter starts the debate · Esc quits", theme.muted),
+    ]);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let before: String = chars[start..start.max(d.question.cursor())]
+        .iter()
+        .collect();
+    let x = inner.x + 2 + before.width() as u16;
+    if inner.height > 5 {
+        frame.set_cursor_position(Position::new(
+            x.min(inner.right().saturating_sub(1)),
+            inner.y + 5,
+        ));
+    }
 }

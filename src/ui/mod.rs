@@ -60,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     status::draw_hints(frame, hints, app);
 
     match &app.overlay {
+        Some(Overlay::Start(d)) => dialogs::draw_start(frame, area, d, &app.session, &app.theme),
         Some(Overlay::Help) => dialogs::draw_help(frame, area, &app.theme),
         Some(Overlay::Credence(d)) => dialogs::draw_credence(frame, area, d, &app.theme),
         Some(Overlay::Verdict(d)) => {

@@ -15,11 +15,20 @@ pub struct Tally {
     counted: usize,
     words: usize,
     tokens: u64,
+    cost: f64,
+}
+
+/// Totals over the whole session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Totals {
+    pub words: usize,
+    pub tokens: u64,
+    pub cost: f64,
 }
 
 impl Tally {
-    /// Words and output tokens so far, streaming turn included.
-    pub fn totals(&mut self, session: &Session) -> (usize, u64) {
+    /// Words, output tokens and cost so far, streaming turn included.
+    pub fn totals(&mut self, session: &Session) -> Totals {
         if self.counted > session.turns.len() {
             *self = Tally::default();
         }
@@ -29,22 +38,28 @@ impl Tally {
             }
             self.words += t.word_count();
             self.tokens += t.stats.output_tokens.unwrap_or(0);
+            self.cost += t.stats.cost_usd.unwrap_or(0.0);
             self.counted += 1;
         }
         let live = &session.turns[self.counted..];
-        (
-            self.words + live.iter().map(|t| t.word_count()).sum::<usize>(),
-            self.tokens
+        Totals {
+            words: self.words + live.iter().map(|t| t.word_count()).sum::<usize>(),
+            tokens: self.tokens
                 + live
                     .iter()
                     .filter_map(|t| t.stats.output_tokens)
                     .sum::<u64>(),
-        )
+            cost: self.cost,
+        }
     }
 }
 
 pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
-    let (words, tokens) = app.tally.totals(&app.session);
+    let Totals {
+        words,
+        tokens,
+        cost,
+    } = app.tally.totals(&app.session);
     let theme = &app.theme;
     let s = &app.session;
     let bar = theme.status_bar;
@@ -75,6 +90,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
     let mut progress = format!("│ {} turns · {words} words", s.turns.len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));
+    }
+    if cost > 0.0 {
+        progress.push_str(&format!(" · ${cost:.4}"));
+    }
+    if let (Some(rate), Some(_)) = (app.stream_rate, s.streaming_turn()) {
+        progress.push_str(&format!(" · {rate:.0} tok/s"));
     }
     left.push(Span::styled(progress + " ", bar));
     if let Some(p) = s.credence(ROOT_ID) {

@@ -144,6 +144,13 @@ impl Theme {
             };
             resolved.insert(key, style);
         }
+        // Without a selection style the tree's cursor would be invisible.
+        if !file.styles.contains_key("selection") {
+            resolved.insert(
+                "selection",
+                Style::default().add_modifier(Modifier::REVERSED),
+            );
+        }
         let get = |k: &str| resolved.get(k).copied().unwrap_or_default();
         Ok(Theme {
             name: file.name.unwrap_or_else(|| "custom".into()),

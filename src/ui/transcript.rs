@@ -254,7 +254,7 @@ fn body_lines(turn: &Turn, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         Side::A => theme.side_a_text,
         Side::B => theme.side_b_text,
     };
-    let prose = inert(turn.prose());
+    let prose = inert(&turn.prose());
     let mut lines: Vec<Line<'static>> = wrap(prose.trim(), width)
         .into_iter()
         .map(|l| Line::styled(l, text_style))

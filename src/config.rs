@@ -1,0 +1,409 @@
+//! The configuration file (TOML) and the command-line flags that override it: which provider,
+//! model and settings each debater uses. Keys are never in the file: it names the environment
+//! variable that holds each key.
+
+use crate::domain::{Debater, SamplingParams, Side};
+use crate::provider::llm::{ApiKey, LlmConfig, Price, Wire};
+use crate::provider::prompt::DEFAULT_SYSTEM_PROMPT;
+use crate::provider::retry::RetryPolicy;
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub debaters: HashMap<String, DebaterSettings>,
+    #[serde(default)]
+    pub protocol: ProtocolSettings,
+    #[serde(default)]
+    pub network: NetworkSettings,
+    /// Prices per model name, in dollars per million tokens.
+    #[serde(default)]
+    pub prices: HashMap<String, Price>,
+}
+
+/// One debater's settings; every field is optional so `default`, `A` and `B` tables and flags can
+/// be layered.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebaterSettings {
+    pub provider: Option<Wire>,
+    pub base_url: Option<String>,
+    pub model: Option<String>,
+    pub name: Option<String>,
+    pub api_key_env: Option<String>,
+    pub system_prompt_file: Option<PathBuf>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+}
+
+impl DebaterSettings {
+    /// `other`'s fields win where set.
+    pub fn layered(&self, other: &DebaterSettings) -> DebaterSettings {
+        DebaterSettings {
+            provider: other.provider.or(self.provider),
+            base_url: other.base_url.clone().or_else(|| self.base_url.clone()),
+            model: other.model.clone().or_else(|| self.model.clone()),
+            name: other.name.clone().or_else(|| self.name.clone()),
+            api_key_env: other
+                .api_key_env
+                .clone()
+                .or_else(|| self.api_key_env.clone()),
+            system_prompt_file: other
+                .system_prompt_file
+                .clone()
+                .or_else(|| self.system_prompt_file.clone()),
+            temperature: other.temperature.or(self.temperature),
+            max_tokens: other.max_tokens.or(self.max_tokens),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSettings {
+    pub rounds: Option<u32>,
+    pub word_limit: Option<u32>,
+    pub position_a: Option<String>,
+    pub position_b: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    pub connect_timeout_secs: Option<f64>,
+    pub read_timeout_secs: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub retry_base_ms: Option<u64>,
+    pub retry_max_ms: Option<u64>,
+}
+
+pub const DEFAULT_ROUNDS: u32 = 3;
+pub const DEFAULT_WORD_LIMIT: u32 = 180;
+
+/// Flags that override the file, for quick use without one.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub both: DebaterSettings,
+    pub a: DebaterSettings,
+    pub b: DebaterSettings,
+    pub rounds: Option<u32>,
+}
+
+/// The debaters as configured, ready to build providers from.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub a: LlmConfig,
+    pub b: LlmConfig,
+    pub names: [String; 2],
+    pub rounds: u32,
+    pub word_limit: u32,
+    pub position_a: String,
+    pub position_b: String,
+}
+
+impl Resolved {
+    pub fn of(&self, side: Side) -> &LlmConfig {
+        match side {
+            Side::A => &self.a,
+            Side::B => &self.b,
+        }
+    }
+
+    /// The debater records for a session (no keys).
+    pub fn debaters(&self) -> Vec<Debater> {
+        Side::BOTH
+            .iter()
+            .map(|&side| {
+                let c = self.of(side);
+                Debater {
+                    side,
+                    name: self.names[side as usize].clone(),
+                    provider: c.wire.name().to_string(),
+                    model: c.model.clone(),
+                    base_url: Some(c.base_url.clone()),
+                    system_prompt: Some(c.system_prompt.clone()),
+                    params: c.params.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Where the config file is looked for when `--config` is not given.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "agon").map(|d| d.config_dir().join("config.toml"))
+}
+
+impl ConfigFile {
+    pub fn parse(text: &str) -> Result<Self> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// Reads `--config FILE` (which must exist) or the default file (which may not).
+    pub fn load(explicit: Option<&Path>) -> Result<(Self, Option<PathBuf>)> {
+        let (path, required) = match explicit {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) => (p, false),
+                None => return Ok((ConfigFile::default(), None)),
+            },
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let cfg = Self::parse(&text)
+                    .with_context(|| format!("config file {} is not valid", path.display()))?;
+                Ok((cfg, Some(path)))
+            }
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((ConfigFile::default(), None))
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
+        }
+    }
+
+    fn side_settings(&self, side: Side, o: &Overrides) -> DebaterSettings {
+        let empty = DebaterSettings::default();
+        let get = |k: &str| {
+            self.debaters
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(k))
+                .map_or(&empty, |(_, v)| v)
+        };
+        let (side_key, side_flags) = match side {
+            Side::A => ("a", &o.a),
+            Side::B => ("b", &o.b),
+        };
+        get("default")
+            .layered(get(side_key))
+            .layered(&o.both)
+            .layered(side_flags)
+    }
+
+    /// The configured debaters, or `None` when no provider is configured (the demo then runs).
+    /// `env` looks up environment variables (injected for tests).
+    pub fn resolve(
+        &self,
+        o: &Overrides,
+        base_dir: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<Resolved>> {
+        for key in self.debaters.keys() {
+            if !["default", "a", "b"].contains(&key.to_ascii_lowercase().as_str()) {
+                bail!("unknown debater table [debaters.{key}]: use default, A or B");
+            }
+        }
+        let a = self.side_settings(Side::A, o);
+        let b = self.side_settings(Side::B, o);
+        match (a.provider, b.provider) {
+            (None, None) => return Ok(None),
+            (Some(_), None) => bail!("debater A has a provider but debater B has none"),
+            (None, Some(_)) => bail!("debater B has a provider but debater A has none"),
+            _ => {}
+        }
+        let net = &self.network;
+        let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
+            let v = v.unwrap_or(default);
+            if !(v.is_finite() && v > 0.0) {
+                bail!("[network] {what} must be a positive number of seconds");
+            }
+            Ok(Duration::from_secs_f64(v))
+        };
+        let connect = secs(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
+        let read = secs(net.read_timeout_secs, 90.0, "read_timeout_secs")?;
+        let retry = RetryPolicy {
+            max_retries: net.max_retries.unwrap_or(4),
+            base_delay: Duration::from_millis(net.retry_base_ms.unwrap_or(500)),
+            max_delay: Duration::from_millis(net.retry_max_ms.unwrap_or(30_000)),
+        };
+        let build = |side: Side, s: &DebaterSettings| -> Result<LlmConfig> {
+            let wire = s.provider.context("no provider")?;
+            let model = s
+                .model
+                .clone()
+                .with_context(|| format!("debater {side} ({}) needs a model", wire.name()))?;
+            let api_key_env = s
+                .api_key_env
+                .clone()
+                .or_else(|| wire.default_key_env().map(str::to_string));
+            let api_key = api_key_env
+                .as_deref()
+                .and_then(env)
+                .filter(|k| !k.trim().is_empty())
+                .map(|k| ApiKey::new(k.trim().to_string()));
+            let system_prompt = match &s.system_prompt_file {
+                None => DEFAULT_SYSTEM_PROMPT.to_string(),
+                Some(p) => {
+                    let p = match base_dir {
+                        Some(dir) if p.is_relative() => dir.join(p),
+                        _ => p.clone(),
+                    };
+                    std::fs::read_to_string(&p).with_context(|| {
+                        format!("cannot read debater {side}'s system prompt {}", p.display())
+                    })?
+                }
+            };
+            Ok(LlmConfig {
+                wire,
+                base_url: s
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| wire.default_base_url().to_string()),
+                price: self.prices.get(&model).copied(),
+                model,
+                api_key_env,
+                api_key,
+                system_prompt,
+                params: SamplingParams {
+                    temperature: s.temperature,
+                    max_tokens: s.max_tokens,
+                },
+                connect_timeout: connect,
+                read_timeout: read,
+                retry: retry.clone(),
+            })
+        };
+        let ca = build(Side::A, &a)?;
+        let cb = build(Side::B, &b)?;
+        let name =
+            |s: &DebaterSettings, c: &LlmConfig| s.name.clone().unwrap_or_else(|| c.model.clone());
+        let rounds = o.rounds.or(self.protocol.rounds).unwrap_or(DEFAULT_ROUNDS);
+        if rounds == 0 {
+            bail!("a debate needs at least one round");
+        }
+        Ok(Some(Resolved {
+            names: [name(&a, &ca), name(&b, &cb)],
+            a: ca,
+            b: cb,
+            rounds,
+            word_limit: self.protocol.word_limit.unwrap_or(DEFAULT_WORD_LIMIT),
+            position_a: self
+                .protocol
+                .position_a
+                .clone()
+                .unwrap_or_else(|| "Yes".into()),
+            position_b: self
+                .protocol
+                .position_b
+                .clone()
+                .unwrap_or_else(|| "No".into()),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_example_config_parses_and_resolves() {
+        let text = include_str!("../config.example.toml");
+        let cfg = ConfigFile::parse(text).unwrap();
+        let env = |k: &str| (k == "OPENAI_API_KEY").then(|| "sk-test".to_string());
+        let r = cfg
+            .resolve(&Overrides::default(), None, &env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.a.wire, Wire::Openai);
+        assert!(r.a.api_key.is_some());
+        assert!(r.b.api_key.is_none(), "ANTHROPIC_API_KEY is unset here");
+    }
+
+    #[test]
+    fn nothing_configured_means_the_demo() {
+        let r = ConfigFile::default()
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap();
+        assert!(r.is_none());
+    }
+
+    #[test]
+    fn flags_override_the_file_per_side() {
+        let cfg = ConfigFile::parse(
+            r#"
+            [debaters.default]
+            provider = "openai"
+            model = "base-model"
+            base_url = "http://127.0.0.1:9/v1"
+            [debaters.B]
+            model = "b-model"
+            temperature = 0.2
+            [prices.b-model]
+            input_per_mtok = 1.0
+            output_per_mtok = 2.0
+            "#,
+        )
+        .unwrap();
+        let r = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.a.model.as_str(), r.b.model.as_str()),
+            ("base-model", "b-model")
+        );
+        assert_eq!(r.b.params.temperature, Some(0.2));
+        assert!(r.b.price.is_some() && r.a.price.is_none());
+
+        let o = Overrides {
+            both: DebaterSettings {
+                model: Some("both".into()),
+                ..Default::default()
+            },
+            a: DebaterSettings {
+                provider: Some(Wire::Ollama),
+                model: Some("llama3.2".into()),
+                ..Default::default()
+            },
+            rounds: Some(5),
+            ..Default::default()
+        };
+        let r = cfg.resolve(&o, None, &no_env).unwrap().unwrap();
+        assert_eq!(r.a.wire, Wire::Ollama);
+        assert_eq!(r.a.model, "llama3.2");
+        assert_eq!(r.b.model, "both");
+        assert_eq!(r.rounds, 5);
+        assert_eq!(r.names, ["llama3.2".to_string(), "both".to_string()]);
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        let e = ConfigFile::parse("[debaters.A]\nprovider = \"gemini\"").unwrap_err();
+        assert!(e.to_string().contains("gemini"));
+        let e = ConfigFile::parse("[debaters.A]\nmodle = \"x\"").unwrap_err();
+        assert!(e.to_string().contains("modle"));
+        let cfg = ConfigFile::parse("[debaters.A]\nprovider = \"openai\"\nmodel = \"m\"").unwrap();
+        let e = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap_err();
+        assert!(e.to_string().contains("debater B has none"));
+        let cfg = ConfigFile::parse("[debaters.default]\nprovider = \"anthropic\"").unwrap();
+        let e = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap_err();
+        assert!(e.to_string().contains("needs a model"));
+        let cfg = ConfigFile::parse("[debaters.C]\nprovider = \"openai\"").unwrap();
+        assert!(cfg.resolve(&Overrides::default(), None, &no_env).is_err());
+    }
+
+    #[test]
+    fn resolved_debaters_hold_no_key() {
+        let cfg =
+            ConfigFile::parse("[debaters.default]\nprovider = \"openai\"\nmodel = \"m\"").unwrap();
+        let env = |_: &str| Some("sk-very-secret".to_string());
+        let r = cfg
+            .resolve(&Overrides::default(), None, &env)
+            .unwrap()
+            .unwrap();
+        let json = serde_json::to_string(&r.debaters()).unwrap();
+        assert!(!json.contains("sk-very-secret"));
+    }
+}

@@ -1,0 +1,190 @@
+//! What a debater is told: the system prompt (from `prompts/debater.md` or a file the config
+//! names) and, each turn, the transcript so far and the claim tree with its ids.
+
+use crate::domain::{ClaimTree, ROOT_ID, RoundKind, Session, Side};
+use std::fmt::Write;
+
+/// The bundled debater prompt; `{placeholders}` are filled per debate.
+pub const DEFAULT_SYSTEM_PROMPT: &str = include_str!("../../prompts/debater.md");
+/// Words per turn when the protocol sets no limit.
+pub const DEFAULT_WORD_LIMIT: u32 = 200;
+
+/// Fills the system prompt template for one side of a session.
+pub fn system_prompt(template: &str, session: &Session, side: Side) -> String {
+    let word_limit = session.protocol.word_limit.unwrap_or(DEFAULT_WORD_LIMIT);
+    template
+        .replace("{question}", &session.question)
+        .replace("{side}", &side.to_string())
+        .replace("{opponent_side}", &side.other().to_string())
+        .replace("{position}", session.positions.of(side))
+        .replace("{opponent_position}", session.positions.of(side.other()))
+        .replace("{word_limit}", &word_limit.to_string())
+        .replace("{rounds}", &session.protocol.rounds.to_string())
+}
+
+/// The user message for one turn: the transcript so far, the claim tree, and what to do now.
+pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> String {
+    let mut m = String::new();
+    let simultaneous = session.protocol.kind == RoundKind::Simultaneous;
+    let visible: Vec<_> = session
+        .turns
+        .iter()
+        .filter(|t| t.status.is_finished() && !t.text.trim().is_empty())
+        // In simultaneous rounds neither side sees the other's speech of the same round.
+        .filter(|t| !(simultaneous && t.round == round))
+        .collect();
+    if visible.is_empty() {
+        m.push_str("The debate begins. There is no transcript yet.\n");
+    } else {
+        m.push_str("Transcript so far:\n\n");
+        for t in visible {
+            let who = if t.side == side { "you" } else { "opponent" };
+            let _ = writeln!(
+                m,
+                "[Turn {} · debater {} ({who}) · round {}{}]",
+                t.index + 1,
+                t.side,
+                t.round,
+                if t.status == crate::domain::TurnStatus::Complete {
+                    ""
+                } else {
+                    " · cut off"
+                }
+            );
+            let _ = writeln!(m, "{}\n", t.prose().trim());
+        }
+    }
+    m.push_str("Claim tree (ids you may refer to):\n");
+    write_tree(&mut m, &session.tree, 0, 0);
+    if scope != ROOT_ID
+        && let Some(node) = session.tree.get(scope)
+    {
+        let _ = writeln!(
+            m,
+            "\nThis part of the debate is focused on claim {}: \"{}\". Argue about that claim only.",
+            node.id, node.text
+        );
+    }
+    let _ = write!(
+        m,
+        "\nIt is round {round} of {}. You are debater {side}. Write your turn now: answer the \
+         opponent's strongest point, make your case, and end with the claims block. Your next \
+         claim id is {}.",
+        session.protocol.rounds,
+        next_claim_id(&session.tree, side)
+    );
+    m
+}
+
+fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
+    let node = &tree.nodes()[pos];
+    let indent = "  ".repeat(depth);
+    match (node.side, node.relation) {
+        (Some(side), Some(rel)) => {
+            let conceded = if node.conceded_by.is_empty() {
+                ""
+            } else {
+                " [conceded]"
+            };
+            let _ = writeln!(
+                m,
+                "{indent}- {} ({side}, {} {}){conceded}: {}",
+                node.id,
+                rel.as_str(),
+                node.parent.as_deref().unwrap_or(ROOT_ID),
+                node.text
+            );
+        }
+        _ => {
+            let _ = writeln!(m, "{indent}- root: {}", node.text);
+        }
+    }
+    for &c in tree.children_of(pos) {
+        write_tree(m, tree, c, depth + 1);
+    }
+}
+
+/// The first unused `<side><n>` id, continuing the side's numbering.
+pub fn next_claim_id(tree: &ClaimTree, side: Side) -> String {
+    let prefix = side.letter();
+    let highest = tree
+        .nodes()
+        .iter()
+        .filter_map(|n| n.id.strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::DemoScript;
+    use crate::domain::TurnOutcome;
+
+    fn played(turns: usize) -> Session {
+        let script = DemoScript::bundled().unwrap();
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        let mut s = Session::new(script.setup(), t);
+        for _ in 0..turns {
+            let (round, side) = s.next_slot().unwrap();
+            let i = s.begin_turn(side, round, t);
+            s.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
+            s.finish_turn(i, TurnOutcome::Complete, None, t);
+        }
+        s
+    }
+
+    #[test]
+    fn system_prompt_fills_every_placeholder() {
+        let s = played(0);
+        let p = system_prompt(DEFAULT_SYSTEM_PROMPT, &s, Side::B);
+        assert!(!p.contains('{') || !p.contains("{side}"), "{p}");
+        for placeholder in [
+            "{question}",
+            "{position}",
+            "{word_limit}",
+            "{rounds}",
+            "{opponent_side}",
+        ] {
+            assert!(!p.contains(placeholder), "{placeholder} left in the prompt");
+        }
+        assert!(p.contains("You are debater B"));
+        assert!(p.contains(&s.positions.b));
+        assert!(p.contains("B1 supports root"));
+    }
+
+    #[test]
+    fn turn_message_shows_transcript_tree_and_next_id() {
+        let s = played(2);
+        let m = turn_message(&s, Side::A, 2, ROOT_ID);
+        assert!(m.contains("[Turn 1 · debater A (you) · round 1]"));
+        assert!(m.contains("[Turn 2 · debater B (opponent) · round 1]"));
+        assert!(
+            !m.contains("```claims"),
+            "prose only: the tree carries the claims"
+        );
+        assert!(m.contains("- A1 (A, supports root)"));
+        assert!(m.contains("    - B1 (B, attacks A1)") || m.contains("  - B1 (B, attacks"));
+        assert!(m.ends_with(&format!(
+            "Your next claim id is {}.",
+            next_claim_id(&s.tree, Side::A)
+        )));
+    }
+
+    #[test]
+    fn first_turn_has_no_transcript() {
+        let s = played(0);
+        let m = turn_message(&s, Side::A, 1, ROOT_ID);
+        assert!(m.starts_with("The debate begins."));
+        assert!(m.contains("Your next claim id is A1."));
+    }
+
+    #[test]
+    fn simultaneous_rounds_hide_the_same_round() {
+        let mut s = played(1);
+        s.protocol.kind = RoundKind::Simultaneous;
+        let m = turn_message(&s, Side::B, 1, ROOT_ID);
+        assert!(!m.contains("[Turn 1"));
+    }
+}
