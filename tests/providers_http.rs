@@ -1,0 +1,549 @@
+//! The three wire formats and every network fault, against in-process HTTP servers on 127.0.0.1
+//! (wiremock, plus a raw TCP server for streams that stall or break mid-body).
+
+use agon::demo::DemoScript;
+use agon::domain::{SamplingParams, Session, Side};
+use agon::provider::llm::{ApiKey, LlmConfig, LlmProvider, Price, Wire};
+use agon::provider::retry::RetryPolicy;
+use agon::provider::{Provider, ProviderError, StreamEvent, TurnRequest};
+use futures_util::StreamExt;
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{body_partial_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-test-secret-123";
+
+fn config(wire: Wire, base_url: String) -> LlmConfig {
+    LlmConfig {
+        wire,
+        base_url,
+        model: "test-model".into(),
+        api_key_env: Some("AGON_TEST_KEY".into()),
+        api_key: Some(ApiKey::new(KEY.into())),
+        system_prompt: "You are debater {side}.".into(),
+        params: SamplingParams {
+            temperature: Some(0.3),
+            max_tokens: Some(256),
+        },
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        retry: RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(200),
+        },
+        price: Some(Price {
+            input_per_mtok: 1.0,
+            output_per_mtok: 2.0,
+        }),
+    }
+}
+
+fn request() -> TurnRequest {
+    let script = DemoScript::bundled().unwrap();
+    let session = Session::new(script.setup(), time::OffsetDateTime::UNIX_EPOCH);
+    TurnRequest {
+        turn: 0,
+        side: Side::A,
+        round: 1,
+        scope: "root".into(),
+        session: Arc::new(session),
+    }
+}
+
+struct Outcome {
+    events: Vec<StreamEvent>,
+    error: Option<ProviderError>,
+}
+
+impl Outcome {
+    fn text(&self) -> String {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                StreamEvent::Delta(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn retries(&self) -> Vec<Duration> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                StreamEvent::Retrying { wait, .. } => Some(*wait),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn done(&self) -> &agon::domain::TurnStats {
+        match self.events.last() {
+            Some(StreamEvent::Done(s)) => s,
+            other => panic!("expected Done, got {other:?} (error: {:?})", self.error),
+        }
+    }
+
+    fn error(&self) -> String {
+        let e = self
+            .error
+            .as_ref()
+            .expect("the turn should have failed")
+            .message
+            .clone();
+        assert!(!e.contains(KEY), "the key leaked into an error: {e}");
+        e
+    }
+}
+
+async fn run(cfg: LlmConfig) -> Outcome {
+    let provider = LlmProvider::new(cfg).unwrap();
+    let mut stream = provider.stream_turn(request());
+    let mut events = Vec::new();
+    let mut error = None;
+    let collect = async {
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(ev) => events.push(ev),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), collect)
+        .await
+        .expect("the stream ends in time");
+    Outcome { events, error }
+}
+
+fn sse(events: &[&str]) -> String {
+    events.iter().map(|e| format!("{e}\n\n")).collect()
+}
+
+fn openai_body(with_done: bool) -> String {
+    let mut ev = vec![
+        r#"data: {"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}"#,
+        r#"data: {"choices":[{"index":0,"delta":{"content":"Pricing "},"finish_reason":null}]}"#,
+        r#"data: {"choices":[{"index":0,"delta":{"content":"works."},"finish_reason":null}]}"#,
+        r#"data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+        r#"data: {"choices":[],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120}}"#,
+    ];
+    if with_done {
+        ev.push("data: [DONE]");
+    }
+    sse(&ev)
+}
+
+fn sse_response(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "text/event-stream")
+        .set_body_string(body)
+}
+
+#[tokio::test]
+async fn openai_streams_text_usage_and_cost() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(body_partial_json(serde_json::json!({
+            "model": "test-model",
+            "stream": true,
+            "stream_options": {"include_usage": true},
+            "max_tokens": 256
+        })))
+        .respond_with(sse_response(openai_body(true)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.text(), "Pricing works.");
+    let s = out.done();
+    assert_eq!((s.input_tokens, s.output_tokens), (Some(100), Some(20)));
+    assert!((s.cost_usd.unwrap() - 0.00014).abs() < 1e-12);
+    assert_eq!(s.provider, "openai");
+    assert_eq!(s.retries, 0);
+    assert!(s.time_to_first_token_ms.is_some() && s.total_ms.is_some());
+    // The prompt carried the system template and the turn message.
+    let req = &server.received_requests().await.unwrap()[0];
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(body["messages"][0]["content"], "You are debater A.");
+    assert!(
+        body["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Your next claim id is A1.")
+    );
+}
+
+#[tokio::test]
+async fn anthropic_streams_named_events() {
+    let server = MockServer::start().await;
+    let body = sse(&[
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"usage\":{\"input_tokens\":50,\"output_tokens\":1}}}",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+        "event: ping\ndata: {\"type\":\"ping\"}",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Tea \"}}",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"wins.\"}}",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}",
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":9}}",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}",
+    ]);
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", KEY))
+        .and(header("anthropic-version", "2023-06-01"))
+        .and(body_partial_json(
+            serde_json::json!({"system": "You are debater A.", "max_tokens": 256, "stream": true}),
+        ))
+        .respond_with(sse_response(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Anthropic, server.uri())).await;
+    assert_eq!(out.text(), "Tea wins.");
+    let s = out.done();
+    assert_eq!((s.input_tokens, s.output_tokens), (Some(50), Some(9)));
+}
+
+#[tokio::test]
+async fn ollama_streams_ndjson() {
+    let server = MockServer::start().await;
+    let body = [
+        r#"{"model":"m","message":{"role":"assistant","content":"Local "},"done":false}"#,
+        r#"{"model":"m","message":{"role":"assistant","content":"models."},"done":false}"#,
+        r#"{"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":26,"eval_count":5}"#,
+    ]
+    .join("\n")
+        + "\n";
+    Mock::given(method("POST"))
+        .and(path("/api/chat"))
+        .and(body_partial_json(
+            serde_json::json!({"stream": true, "options": {"num_predict": 256}}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-ndjson")
+                .set_body_string(body),
+        )
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Ollama, server.uri())).await;
+    assert_eq!(out.text(), "Local models.");
+    assert_eq!(out.done().output_tokens, Some(5));
+}
+
+#[tokio::test]
+async fn rate_limits_are_retried_honouring_retry_after_ms() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after-ms", "30")
+                .set_body_string(r#"{"error":{"message":"slow down","type":"rate_limit_error"}}"#),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(openai_body(true)))
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+    assert_eq!(out.retries(), vec![Duration::from_millis(30)]);
+    assert_eq!(out.text(), "Pricing works.");
+    assert_eq!(out.done().retries, 1);
+    match &out.events[0] {
+        StreamEvent::Retrying {
+            reason, attempt, ..
+        } => {
+            assert_eq!(*attempt, 1);
+            assert!(
+                reason.contains("429") && reason.contains("slow down"),
+                "{reason}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn overloaded_529_is_retried_with_backoff_then_gives_up() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(529).set_body_string(
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        ))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Anthropic, server.uri())).await;
+    assert_eq!(out.retries().len(), 2);
+    assert!(
+        out.retries()
+            .iter()
+            .all(|w| *w <= Duration::from_millis(200))
+    );
+    let e = out.error();
+    assert!(
+        e.contains("529")
+            && e.contains("overloaded_error")
+            && e.contains("gave up after 3 attempts"),
+        "{e}"
+    );
+    assert!(out.text().is_empty());
+}
+
+#[tokio::test]
+async fn every_retryable_status_is_retried() {
+    for status in [408u16, 409, 500, 502, 503] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(sse_response(openai_body(true)))
+            .mount(&server)
+            .await;
+        let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+        assert_eq!(out.done().retries, 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn x_should_retry_false_is_obeyed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("x-should-retry", "false"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+    assert!(out.retries().is_empty());
+    assert!(out.error().contains("503"));
+}
+
+#[tokio::test]
+async fn auth_and_request_errors_are_not_retried_and_say_what_to_check() {
+    let cases = [
+        (401, "refused the credentials", "$AGON_TEST_KEY"),
+        (403, "refused the credentials", "$AGON_TEST_KEY"),
+        (404, "was not found", "base URL"),
+        (400, "rejected the request", "$AGON_TEST_KEY"),
+    ];
+    for (status, what, hint) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_string(
+                    r#"{"error":{"message":"nope","type":"invalid_request_error"}}"#,
+                ),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+        let e = out.error();
+        assert!(out.retries().is_empty(), "{status} must not be retried");
+        assert!(e.contains("openai model test-model"), "{e}");
+        assert!(
+            e.contains(what) && e.contains(hint) && e.contains("nope"),
+            "{status}: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_key_is_named_in_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let mut cfg = config(Wire::Anthropic, server.uri());
+    cfg.api_key = None;
+    let out = run(cfg).await;
+    assert!(
+        out.error().contains("$AGON_TEST_KEY is not set"),
+        "{}",
+        out.error()
+    );
+}
+
+#[tokio::test]
+async fn a_stream_without_its_end_marker_fails_and_keeps_the_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(openai_body(false)))
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+    assert_eq!(out.text(), "Pricing works.");
+    assert!(out.error().contains("[DONE]"), "{}", out.error());
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{\"message\":{\"content\":\"cut\"},\"done\":false}\n"),
+        )
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Ollama, server.uri())).await;
+    assert_eq!(out.text(), "cut");
+    assert!(out.error().contains("done: true"));
+}
+
+#[tokio::test]
+async fn malformed_chunks_and_error_events_fail_the_turn() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(sse(&[
+            r#"data: {"choices":[{"delta":{"content":"Half"}}]}"#,
+            r#"data: {"choices":[{"delta":{"content": BROKEN"#,
+        ])))
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
+    assert_eq!(out.text(), "Half");
+    assert!(
+        out.error().contains("malformed stream chunk"),
+        "{}",
+        out.error()
+    );
+    assert!(out.retries().is_empty(), "no retry after the first token");
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(sse(&[
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Some\"}}",
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
+        ])))
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Anthropic, server.uri())).await;
+    assert_eq!(out.text(), "Some");
+    assert!(out.error().contains("overloaded_error: Overloaded"));
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            "{\"message\":{\"content\":\"a\"},\"done\":false}\n{\"error\":\"out of memory\"}\n",
+        ))
+        .mount(&server)
+        .await;
+    let out = run(config(Wire::Ollama, server.uri())).await;
+    assert!(out.error().contains("out of memory"));
+}
+
+#[tokio::test]
+async fn unreachable_servers_are_retried_then_reported() {
+    // Bind and drop to find a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = run(config(Wire::Openai, format!("http://127.0.0.1:{port}/v1"))).await;
+    assert_eq!(out.retries().len(), 2);
+    let e = out.error();
+    assert!(
+        e.contains("cannot reach") && e.contains("gave up after 3 attempts"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_first_byte_times_out_and_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(openai_body(true)).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let mut cfg = config(Wire::Openai, format!("{}/v1", server.uri()));
+    cfg.read_timeout = Duration::from_millis(300);
+    cfg.retry.max_retries = 1;
+    let out = run(cfg).await;
+    assert_eq!(out.retries().len(), 1);
+    assert!(out.error().contains("timed out"), "{}", out.error());
+}
+
+/// A raw HTTP server that sends the headers and `chunks`, then either stalls or hangs up.
+fn raw_server(chunks: Vec<&'static str>, stall: bool) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let Ok((mut conn, _)) = listener.accept() else {
+            return;
+        };
+        let mut buf = [0u8; 65536];
+        let _ = conn.read(&mut buf);
+        let _ = conn.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n",
+        );
+        for c in chunks {
+            let _ = conn.write_all(format!("{:x}\r\n{c}\r\n", c.len()).as_bytes());
+            let _ = conn.flush();
+        }
+        if stall {
+            std::thread::sleep(Duration::from_secs(5));
+        }
+        // Dropping the connection without the final zero-length chunk: a broken transfer.
+    });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn a_stream_that_stalls_mid_turn_times_out_keeping_the_text() {
+    let base = raw_server(
+        vec!["data: {\"choices\":[{\"delta\":{\"content\":\"Before the stall\"}}]}\n\n"],
+        true,
+    );
+    let mut cfg = config(Wire::Openai, base);
+    cfg.read_timeout = Duration::from_millis(400);
+    let out = run(cfg).await;
+    assert_eq!(out.text(), "Before the stall");
+    assert!(out.retries().is_empty());
+    let e = out.error();
+    assert!(e.contains("the stream broke"), "{e}");
+}
+
+#[tokio::test]
+async fn a_disconnect_mid_turn_fails_keeping_the_text() {
+    let base = raw_server(
+        vec!["data: {\"choices\":[{\"delta\":{\"content\":\"Cut off\"}}]}\n\n"],
+        false,
+    );
+    let out = run(config(Wire::Openai, base)).await;
+    assert_eq!(out.text(), "Cut off");
+    let e = out.error();
+    assert!(
+        e.contains("the stream broke") || e.contains("end marker"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn dropping_the_stream_aborts_without_waiting_for_the_server() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(sse_response(openai_body(true)).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let provider = LlmProvider::new(config(Wire::Openai, format!("{}/v1", server.uri()))).unwrap();
+    let stream = provider.stream_turn(request());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    drop(stream);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "dropping returns at once"
+    );
+}
