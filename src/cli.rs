@@ -243,6 +243,8 @@ fn run_demo(dir: Option<&Path>, pace: f64, theme: Theme) -> Result<ExitCode> {
     let mut app = App::new(session, Mode::Live, theme);
     app.sessions_dir = Some(sessions_dir(dir)?);
     app.source_label = "scripted demo".into();
+    app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
+    app.drill_rounds = script.drill_rounds();
     let provider = Arc::new(ScriptedProvider::new(script, pace));
     let app = run_tui(app, Debaters::both(provider))?;
     report_exit(&app);
@@ -260,6 +262,7 @@ fn run_live(
     let mut app = App::new(session, Mode::Live, theme);
     app.sessions_dir = Some(sessions_dir(dir)?);
     app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
+    app.drill_rounds = resolved.drill_rounds;
     let rt = tokio_runtime()?;
     // The HTTP clients belong to the runtime they run on.
     let debaters = {

@@ -67,6 +67,8 @@ impl DebaterSettings {
 #[serde(deny_unknown_fields)]
 pub struct ProtocolSettings {
     pub rounds: Option<u32>,
+    /// Rounds of a drill (a focused sub-debate on one node).
+    pub drill_rounds: Option<u32>,
     pub word_limit: Option<u32>,
     pub position_a: Option<String>,
     pub position_b: Option<String>,
@@ -101,6 +103,7 @@ pub struct Resolved {
     pub b: LlmConfig,
     pub names: [String; 2],
     pub rounds: u32,
+    pub drill_rounds: u32,
     pub word_limit: u32,
     pub position_a: String,
     pub position_b: String,
@@ -280,6 +283,11 @@ impl ConfigFile {
             a: ca,
             b: cb,
             rounds,
+            drill_rounds: self
+                .protocol
+                .drill_rounds
+                .unwrap_or(crate::app::DEFAULT_DRILL_ROUNDS)
+                .max(1),
             word_limit: self.protocol.word_limit.unwrap_or(DEFAULT_WORD_LIMIT),
             position_a: self
                 .protocol

@@ -66,6 +66,15 @@ impl DemoScript {
         self.turns.iter().map(|t| t.round).max().unwrap_or(0)
     }
 
+    /// Rounds of the scripted drills (the longest of them).
+    pub fn drill_rounds(&self) -> u32 {
+        self.subdebates
+            .iter()
+            .flat_map(|s| s.turns.iter().map(|t| t.round))
+            .max()
+            .unwrap_or(1)
+    }
+
     /// The scripted text for one turn of the main debate (`scope` = root) or of a sub-debate.
     pub fn turn_text(&self, scope: &str, round: u32, side: Side) -> Option<&str> {
         let turns = if scope == ROOT_ID {

@@ -1,7 +1,6 @@
 //! Session files on disk: crash-safe saves and loads that explain what is wrong.
 
 use crate::domain::{SCHEMA_VERSION, Session};
-use serde::Deserialize;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,11 +22,24 @@ pub enum LoadError {
 pub struct Loaded {
     pub session: Session,
     pub read_only_reason: Option<String>,
+    /// The schema version the file had, when it was older and migrated on load.
+    pub migrated_from: Option<u32>,
 }
 
-#[derive(Deserialize)]
-struct VersionProbe {
-    schema_version: Option<u32>,
+/// Brings an older session document up to the current schema, one version at a time.
+/// Every earlier version has a committed example under `tests/fixtures/sessions/`.
+fn migrate(doc: &mut serde_json::Value, from: u32) -> Result<(), String> {
+    let mut version = from;
+    while version < SCHEMA_VERSION {
+        match version {
+            // 1 -> 2 only added fields, all optional with defaults, and new judge event kinds.
+            1 => {}
+            v => return Err(format!("no migration from schema version {v}")),
+        }
+        version += 1;
+        doc["schema_version"] = version.into();
+    }
+    Ok(())
 }
 
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
@@ -39,13 +51,22 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         path: path.to_path_buf(),
         reason,
     };
-    let probe: VersionProbe =
+    let mut doc: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
-    let version = probe
-        .schema_version
+    let version = doc
+        .get("schema_version")
+        .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| invalid("it has no schema_version field".into()))?;
+    let version = u32::try_from(version)
+        .ok()
+        .filter(|&v| v >= 1)
+        .ok_or_else(|| invalid(format!("schema_version {version} is not a version agon wrote")))?;
+    let migrated_from = (version < SCHEMA_VERSION).then_some(version);
+    if migrated_from.is_some() {
+        migrate(&mut doc, version).map_err(invalid)?;
+    }
     let session: Session =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
+        serde_json::from_value(doc).map_err(|e| invalid(describe_json_error(&e)))?;
     let read_only_reason = (version > SCHEMA_VERSION).then(|| {
         format!(
             "written by a newer agon (schema {version}; this build knows {SCHEMA_VERSION}): opened read-only"
@@ -54,6 +75,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         session,
         read_only_reason,
+        migrated_from,
     })
 }
 
@@ -146,6 +168,10 @@ mod tests {
                 .contains("broken JSON")
         );
 
+        let zero = dir.path().join("z.json");
+        fs::write(&zero, r#"{"schema_version":0}"#).unwrap();
+        assert!(load(&zero).unwrap_err().to_string().contains("not a version"));
+
         let unversioned = dir.path().join("u.json");
         fs::write(&unversioned, "{}").unwrap();
         assert!(
@@ -163,6 +189,28 @@ mod tests {
                 .to_string()
                 .contains("w.json")
         );
+    }
+
+    #[test]
+    fn every_earlier_schema_version_migrates() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sessions");
+        for version in 1..SCHEMA_VERSION {
+            let path = Path::new(dir).join(format!("schema-v{version}.json"));
+            let loaded = load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(loaded.migrated_from, Some(version));
+            assert_eq!(loaded.session.schema_version, SCHEMA_VERSION);
+            assert!(loaded.read_only_reason.is_none());
+            assert!(!loaded.session.turns.is_empty());
+            assert!(loaded.session.verdict.is_some());
+        }
+    }
+
+    #[test]
+    fn a_migrated_file_is_never_rewritten_by_loading() {
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sessions/schema-v1.json");
+        let before = fs::read(src).unwrap();
+        load(Path::new(src)).unwrap();
+        assert_eq!(fs::read(src).unwrap(), before);
     }
 
     #[test]

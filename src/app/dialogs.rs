@@ -142,6 +142,50 @@ impl PercentField {
     }
 }
 
+/// What a one-line text dialog is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPurpose {
+    /// A sub-question of the judge's, under this node.
+    AddQuestion { parent: String },
+    /// New text for this node.
+    EditNode { node: String },
+}
+
+/// A titled one-line text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextDialog {
+    pub purpose: TextPurpose,
+    pub input: TextInput,
+}
+
+impl TextDialog {
+    pub fn new(purpose: TextPurpose, initial: &str) -> Self {
+        let mut input = TextInput::default();
+        input.insert_str(initial);
+        TextDialog { purpose, input }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.purpose {
+            TextPurpose::AddQuestion { parent } => format!(" New sub-question under {parent} "),
+            TextPurpose::EditNode { node } => format!(" Edit {node} "),
+        }
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<String> {
+        match key.code {
+            KeyCode::Esc => DialogResult::Cancelled,
+            KeyCode::Enter if !self.input.text().trim().is_empty() => {
+                DialogResult::Submitted(self.input.text().trim().to_string())
+            }
+            _ => {
+                self.input.handle(key);
+                DialogResult::Open
+            }
+        }
+    }
+}
+
 /// Asks for the question when a live debate starts without `--question`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StartDialog {
@@ -231,9 +275,21 @@ pub struct VerdictInput {
     pub rationale: String,
 }
 
-/// The verdict: winner, confidence 50-100%, and a rationale.
+/// What a winner/confidence/rationale dialog decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerdictPurpose {
+    /// The debate's verdict.
+    Debate,
+    /// A ruling on one node.
+    Node(String),
+    /// The debate, settled by one crux: its winner wins the debate.
+    DecideBy(String),
+}
+
+/// The verdict (or a node ruling): winner, confidence 50-100%, and a rationale.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerdictDialog {
+    pub purpose: VerdictPurpose,
     pub winner: Side,
     pub confidence: PercentField,
     pub rationale: TextInput,
@@ -250,10 +306,19 @@ impl VerdictDialog {
             (Side::B, 1.0 - p)
         };
         VerdictDialog {
+            purpose: VerdictPurpose::Debate,
             winner,
             confidence: PercentField::new((conf * 100.0).round() as u8, 50, 100),
             rationale: TextInput::default(),
             field: VerdictField::Winner,
+        }
+    }
+
+    /// A dialog for another purpose, starting from P(A) = `p_a`.
+    pub fn with_purpose(purpose: VerdictPurpose, p_a: Option<f64>) -> Self {
+        VerdictDialog {
+            purpose,
+            ..Self::new(p_a)
         }
     }
 

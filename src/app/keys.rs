@@ -28,6 +28,15 @@ pub enum Action {
     Cancel,
     Retry,
     Skip,
+    Drill,
+    Up,
+    MarkCrux,
+    JudgeNode,
+    DecideByCrux,
+    AddQuestion,
+    EditNode,
+    Merge,
+    Move,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -191,10 +200,73 @@ pub const BINDINGS: &[Binding] = &[
         group: Group::Tree,
     },
     Binding {
-        keys: &[(KeyCode::Enter, NONE), (KeyCode::Char('o'), NONE)],
-        label: "Enter o",
+        keys: &[(KeyCode::Char('o'), NONE)],
+        label: "o",
         action: Action::Toggle,
         help: "expand / collapse the selected node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE), (KeyCode::Char('d'), NONE)],
+        label: "Enter d",
+        action: Action::Drill,
+        help: "drill in: a focused sub-debate on the selected node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Backspace, NONE), (KeyCode::Char('-'), NONE)],
+        label: "Bksp -",
+        action: Action::Up,
+        help: "go back up from a drill",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        action: Action::MarkCrux,
+        help: "mark / unmark the node as a crux",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('w'), NONE)],
+        label: "w",
+        action: Action::JudgeNode,
+        help: "judge the node: who wins it, how sure, why",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('D'), SHIFT)],
+        label: "D",
+        action: Action::DecideByCrux,
+        help: "this crux decides it: settle the debate by this node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('a'), NONE)],
+        label: "a",
+        action: Action::AddQuestion,
+        help: "add a sub-question of your own under the node",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('e'), NONE)],
+        label: "e",
+        action: Action::EditNode,
+        help: "edit the node's text",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('m'), NONE)],
+        label: "m",
+        action: Action::Merge,
+        help: "merge duplicates: m on the duplicate, then m on the node to keep",
+        group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('M'), SHIFT)],
+        label: "M",
+        action: Action::Move,
+        help: "move a node: M on it, then M on its new parent",
         group: Group::Tree,
     },
     Binding {
@@ -285,6 +357,8 @@ mod tests {
             Some(Action::Help)
         );
         assert_eq!(action_for(&k(KeyCode::Char('z'), NONE)), None);
+        assert_eq!(action_for(&k(KeyCode::Enter, NONE)), Some(Action::Drill));
+        assert_eq!(action_for(&k(KeyCode::Char('D'), SHIFT)), Some(Action::DecideByCrux));
     }
 
     #[test]

@@ -5,12 +5,16 @@
 pub mod dialogs;
 pub mod keys;
 
-use crate::domain::{ROOT_ID, Session, Side, TurnOutcome, TurnStatus};
+use crate::domain::{Analysis, JudgeEventKind, ROOT_ID, Session, Side, TurnOutcome, TurnStatus};
 use crate::provider::{StreamEvent, TurnRequest};
 use crate::ui::theme::Theme;
 use crate::ui::transcript::TranscriptView;
 use crate::ui::tree_view::TreeView;
-use dialogs::{CredenceDialog, DialogResult, StartDialog, VerdictDialog};
+use dialogs::{
+    CredenceDialog, DialogResult, StartDialog, TextDialog, TextPurpose, VerdictDialog,
+    VerdictPurpose,
+};
+use std::collections::HashSet;
 use keys::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::path::PathBuf;
@@ -80,8 +84,21 @@ pub enum Overlay {
     Help,
     Credence(CredenceDialog),
     Verdict(VerdictDialog),
+    Text(TextDialog),
     ConfirmQuit,
 }
+
+/// The first half of a two-key tree edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PendingEdit {
+    /// `m` pressed on this duplicate; `m` on the node to keep merges it.
+    Merge(String),
+    /// `M` pressed on this node; `M` on its new parent moves it.
+    Move(String),
+}
+
+/// Rounds of a drill when the config says nothing.
+pub const DEFAULT_DRILL_ROUNDS: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -126,6 +143,14 @@ pub struct App {
     pub notice: Option<Notice>,
     pub save: SaveStatus,
     pub theme: Theme,
+    /// The debates the judge is in: `root`, then each drill, innermost last.
+    pub scope: Vec<String>,
+    /// Nodes a drill can start on (the demo has scripts for a few); `None` means any node.
+    pub drillable: Option<HashSet<String>>,
+    pub drill_rounds: u32,
+    pub pending_edit: Option<PendingEdit>,
+    /// Derived from the tree; recomputed when the tree changes (see `analysis()`).
+    pub(crate) analysis: Option<Analysis>,
     pub tally: crate::ui::status::Tally,
     pub spinner: usize,
     /// Chunks received in the streaming turn.
@@ -154,6 +179,11 @@ impl App {
             notice: None,
             save: SaveStatus::default(),
             theme,
+            scope: vec![ROOT_ID.to_string()],
+            drillable: None,
+            drill_rounds: DEFAULT_DRILL_ROUNDS,
+            pending_edit: None,
+            analysis: None,
             tally: Default::default(),
             spinner: 0,
             chunks: 0,
@@ -186,6 +216,44 @@ impl App {
         app
     }
 
+    /// The debate the judge is in: `root` or the node of the innermost drill.
+    pub fn current_scope(&self) -> &str {
+        self.scope.last().map_or(ROOT_ID, String::as_str)
+    }
+
+    /// What the tree says now (statuses, cruxes, suggested verdict), cached per tree revision.
+    pub fn analysis(&mut self) -> &Analysis {
+        let revision = self.session.tree.revision();
+        if self.analysis.as_ref().is_none_or(|a| a.revision != revision) {
+            self.analysis = Some(Analysis::of(&self.session.tree));
+        }
+        // Just filled above.
+        self.analysis.get_or_insert_with(|| Analysis::of(&self.session.tree))
+    }
+
+    /// In a replay, the judge's recorded actions up to `after_turn` are applied as they happened.
+    fn replay_judge_events(&mut self, after_turn: Option<usize>, now: OffsetDateTime) {
+        let Mode::Replay { recording } = &self.mode else {
+            return;
+        };
+        let events: Vec<_> = recording
+            .judge_events
+            .iter()
+            .filter(|e| e.after_turn == after_turn)
+            .cloned()
+            .collect();
+        for event in events {
+            match self.session.apply(event.kind.clone(), event.at) {
+                Ok(kind) => self.session.judge_events.push(crate::domain::JudgeEvent {
+                    kind,
+                    ..event
+                }),
+                Err(e) => tracing::warn!("replay: a recorded judge event does not apply: {e}"),
+            }
+        }
+        let _ = now;
+    }
+
     pub fn is_quitting(&self) -> bool {
         self.quitting
     }
@@ -207,6 +275,7 @@ impl App {
     /// without a question asks for one first.
     pub fn start(&mut self, now: OffsetDateTime) -> Vec<Effect> {
         let mut effects = Vec::new();
+        self.replay_judge_events(None, now);
         if self.is_live() && self.session.question.trim().is_empty() {
             self.overlay = Some(Overlay::Start(StartDialog::default()));
             return effects;
@@ -319,6 +388,7 @@ impl App {
                     Mode::Live => TurnOutcome::Complete,
                 };
                 self.session.finish_turn(turn, outcome, Some(stats), now);
+                self.replay_judge_events(Some(turn), now);
                 self.save_effect(effects);
                 effects.extend(self.maybe_start_next(now));
             }
@@ -341,10 +411,12 @@ impl App {
     /// The slot to play next: from the protocol when live, from the recording in a replay.
     fn next_slot(&self) -> Option<(u32, Side, String)> {
         match &self.mode {
-            Mode::Live => self
-                .session
-                .next_slot()
-                .map(|(round, side)| (round, side, ROOT_ID.to_string())),
+            Mode::Live => {
+                let scope = self.current_scope();
+                self.session
+                    .next_slot_in(scope)
+                    .map(|(round, side)| (round, side, scope.to_string()))
+            }
             Mode::Replay { recording } => recording
                 .turns
                 .get(self.session.turns.len())
@@ -356,6 +428,9 @@ impl App {
     pub fn is_finished(&self) -> bool {
         self.session.streaming_turn().is_none()
             && match &self.mode {
+                Mode::Live if self.current_scope() != ROOT_ID => {
+                    self.session.next_slot_in(self.current_scope()).is_none()
+                }
                 Mode::Live => self.session.status == crate::domain::SessionStatus::Finished,
                 Mode::Replay { recording } => self.session.turns.len() >= recording.turns.len(),
             }
@@ -369,14 +444,34 @@ impl App {
             return None;
         }
         let Some((round, side, scope)) = self.next_slot() else {
-            if self.is_live() {
+            if self.is_live() && self.current_scope() == ROOT_ID {
                 self.notify(
                     Level::Info,
                     "The debate is over. Press v to record your verdict.".into(),
                 );
+            } else if self.is_live() {
+                self.notify(
+                    Level::Info,
+                    format!(
+                        "The drill on {} is over: w judges it, Backspace goes back up.",
+                        self.current_scope()
+                    ),
+                );
             }
             return None;
         };
+        if let Mode::Replay { .. } = self.mode {
+            // Follow the recording into and out of drills.
+            let path = if scope == ROOT_ID {
+                vec![ROOT_ID.to_string()]
+            } else {
+                vec![ROOT_ID.to_string(), scope.clone()]
+            };
+            if self.scope != path {
+                self.scope = path;
+                self.transcript.set_scope(&scope);
+            }
+        }
         if self.paused {
             self.steps -= 1;
         }
@@ -455,7 +550,10 @@ impl App {
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Cancel => match self.session.streaming_turn() {
                 Some(turn) if self.is_live() => self.stop_turn(turn, now, effects),
-                _ => self.notice = None,
+                _ => {
+                    self.pending_edit = None;
+                    self.notice = None;
+                }
             },
             Action::Retry => match self.session.turns.last().map(|t| (t.status, t.skipped)) {
                 Some((TurnStatus::Failed | TurnStatus::Stopped, false)) if self.is_live() => {
@@ -527,6 +625,15 @@ impl App {
                     self.overlay = Some(Overlay::Verdict(VerdictDialog::new(current)));
                 }
             }
+            Action::Drill
+            | Action::Up
+            | Action::MarkCrux
+            | Action::JudgeNode
+            | Action::DecideByCrux
+            | Action::AddQuestion
+            | Action::EditNode
+            | Action::Merge
+            | Action::Move => self.on_node_action(action, now, effects),
             Action::FocusNext => {
                 self.focus = match self.focus {
                     Focus::Transcript => Focus::Tree,
@@ -535,6 +642,186 @@ impl App {
             }
             _ => self.on_navigation(action),
         }
+    }
+
+    fn selected_node(&self) -> (usize, String) {
+        let pos = self.tree.selected();
+        let id = self
+            .session
+            .tree
+            .nodes()
+            .get(pos)
+            .map_or_else(|| ROOT_ID.to_string(), |n| n.id.clone());
+        (pos, id)
+    }
+
+    /// Records a judge action, reporting a refused edit instead of failing.
+    fn judge(&mut self, kind: JudgeEventKind, now: OffsetDateTime, effects: &mut Vec<Effect>) -> bool {
+        match self.session.judge(kind, now) {
+            Ok(()) => {
+                self.save_effect(effects);
+                true
+            }
+            Err(e) => {
+                self.notify(Level::Warning, format!("Not done: {e}."));
+                false
+            }
+        }
+    }
+
+    fn on_node_action(&mut self, action: Action, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if action == Action::Up {
+            return self.go_up(now, effects);
+        }
+        if let Some(reason) = &self.read_only {
+            return self.notify(Level::Warning, format!("Read-only ({reason}): the tree cannot change."));
+        }
+        if self.focus != Focus::Tree {
+            self.focus = Focus::Tree;
+            return self.notify(Level::Info, "Select a node in the claim tree (j/k), then press the key again.".into());
+        }
+        let (pos, id) = self.selected_node();
+        match action {
+            Action::Drill => self.drill(pos, id, now, effects),
+            Action::MarkCrux => {
+                if pos == 0 {
+                    return self.notify(Level::Info, "The question itself is not a crux.".into());
+                }
+                let analysis = self.analysis();
+                let (now_crux, proposed) = (analysis.crux[pos], analysis.proposed_crux[pos]);
+                let want = !now_crux;
+                // Agreeing with agon's proposal clears the mark, so later proposals still apply.
+                let mark = (want != proposed).then_some(want);
+                if self.judge(JudgeEventKind::CruxMark { node: id.clone(), mark }, now, effects) {
+                    let what = if want { "marked as a crux" } else { "no longer a crux" };
+                    self.notify(Level::Info, format!("{id} {what}."));
+                }
+            }
+            Action::JudgeNode => {
+                let p_a = self.node_p_a(pos);
+                self.overlay = Some(Overlay::Verdict(VerdictDialog::with_purpose(
+                    VerdictPurpose::Node(id),
+                    Some(p_a),
+                )));
+            }
+            Action::DecideByCrux => {
+                if pos == 0 {
+                    return self.notify(Level::Info, "Select the crux that decides the debate (v records a plain verdict).".into());
+                }
+                let p_a = self.node_p_a(pos);
+                self.overlay = Some(Overlay::Verdict(VerdictDialog::with_purpose(
+                    VerdictPurpose::DecideBy(id),
+                    Some(p_a),
+                )));
+            }
+            Action::AddQuestion => {
+                self.overlay = Some(Overlay::Text(TextDialog::new(TextPurpose::AddQuestion { parent: id }, "")));
+            }
+            Action::EditNode => {
+                let text = self.session.tree.nodes()[pos].text.clone();
+                self.overlay = Some(Overlay::Text(TextDialog::new(TextPurpose::EditNode { node: id }, &text)));
+            }
+            Action::Merge => match self.pending_edit.take() {
+                Some(PendingEdit::Merge(from)) => {
+                    if self.judge(JudgeEventKind::MergeNodes { from: from.clone(), into: id.clone() }, now, effects) {
+                        self.notify(Level::Info, format!("{from} merged into {id}."));
+                    }
+                }
+                _ => {
+                    self.pending_edit = Some(PendingEdit::Merge(id.clone()));
+                    self.notify(Level::Info, format!("Merging {id}: select the node to keep and press m (Esc cancels)."));
+                }
+            },
+            Action::Move => match self.pending_edit.take() {
+                Some(PendingEdit::Move(node)) => {
+                    let kind = JudgeEventKind::MoveNode {
+                        node: node.clone(),
+                        from_parent: String::new(),
+                        to_parent: id.clone(),
+                    };
+                    if self.judge(kind, now, effects) {
+                        self.notify(Level::Info, format!("{node} moved under {id}."));
+                    }
+                }
+                _ => {
+                    self.pending_edit = Some(PendingEdit::Move(id.clone()));
+                    self.notify(Level::Info, format!("Moving {id}: select its new parent and press M (Esc cancels)."));
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// P(A) on a node, for starting a ruling dialog: the suggestion there, as P(A is right).
+    fn node_p_a(&mut self, pos: usize) -> f64 {
+        let side = self.session.tree.nodes()[pos].side;
+        let p = self.analysis().p_stands[pos];
+        match side {
+            Some(Side::B) => 1.0 - p,
+            _ => p,
+        }
+    }
+
+    /// Starts (or returns to) a focused sub-debate on a node.
+    fn drill(&mut self, pos: usize, id: String, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if pos == 0 {
+            return self.notify(Level::Info, "That is the main debate; Backspace goes back up to it.".into());
+        }
+        if self.session.streaming_turn().is_some() {
+            return self.notify(Level::Info, "Wait for the turn to finish (or Esc to stop it), then drill in.".into());
+        }
+        if self.current_scope() == id {
+            return self.notify(Level::Info, format!("You are in the drill on {id}."));
+        }
+        if let Some(allowed) = &self.drillable
+            && !allowed.contains(&id)
+        {
+            let mut list: Vec<&String> = allowed.iter().collect();
+            list.sort();
+            let list: Vec<&str> = list.into_iter().map(String::as_str).collect();
+            return self.notify(
+                Level::Info,
+                format!("The demo has scripted drills on {} only.", list.join(" and ")),
+            );
+        }
+        if self.session.drill_rounds(&id).is_none() {
+            let kind = JudgeEventKind::Drill {
+                node: id.clone(),
+                rounds: self.drill_rounds,
+            };
+            if !self.judge(kind, now, effects) {
+                return;
+            }
+        }
+        self.scope.push(id.clone());
+        self.transcript.set_scope(&id);
+        self.focus = Focus::Transcript;
+        self.paused = false;
+        self.steps = 0;
+        self.notify(
+            Level::Info,
+            format!("Drilled into {id}. Backspace goes back up; w judges the node."),
+        );
+        effects.extend(self.maybe_start_next(now));
+    }
+
+    fn go_up(&mut self, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if self.scope.len() <= 1 {
+            return self.notify(Level::Info, "You are in the main debate.".into());
+        }
+        if self.session.streaming_turn().is_some() {
+            return self.notify(Level::Info, "Wait for the turn to finish (or Esc to stop it), then go up.".into());
+        }
+        let left = self.scope.pop().unwrap_or_default();
+        let scope = self.current_scope().to_string();
+        self.transcript.set_scope(&scope);
+        if let Some(pos) = self.session.tree.position(&left) {
+            self.tree.select(pos);
+        }
+        self.paused = true;
+        self.steps = 0;
+        self.notify(Level::Info, format!("Back in {}. Space resumes it.", if scope == ROOT_ID { "the main debate".to_string() } else { format!("the drill on {scope}") }));
+        let _ = (now, effects);
     }
 
     /// The judge stops a streaming turn: its text is kept, marked stopped, and the debate pauses.
@@ -643,17 +930,80 @@ impl App {
                 DialogResult::Open => Some(Overlay::Verdict(d)),
                 DialogResult::Cancelled => None,
                 DialogResult::Submitted(v) => {
-                    self.session
-                        .record_verdict(v.winner, v.confidence, v.rationale, now);
-                    self.notify(
-                        Level::Info,
-                        format!(
-                            "Verdict recorded: {} wins at {:.0}% confidence.",
-                            v.winner,
-                            v.confidence * 100.0
-                        ),
-                    );
-                    self.save_effect(effects);
+                    let pct = v.confidence * 100.0;
+                    match d.purpose {
+                        VerdictPurpose::Debate => {
+                            let kind = JudgeEventKind::Verdict {
+                                winner: v.winner,
+                                confidence: v.confidence,
+                                rationale: v.rationale,
+                                decided_by: None,
+                            };
+                            if self.judge(kind, now, effects) {
+                                self.notify(Level::Info, format!("Verdict recorded: {} wins at {pct:.0}% confidence.", v.winner));
+                            }
+                        }
+                        VerdictPurpose::Node(node) => {
+                            let kind = JudgeEventKind::NodeJudgement {
+                                node: node.clone(),
+                                winner: v.winner,
+                                confidence: v.confidence,
+                                rationale: v.rationale,
+                            };
+                            if self.judge(kind, now, effects) {
+                                self.notify(Level::Info, format!("{node}: {} wins it at {pct:.0}%.", v.winner));
+                            }
+                        }
+                        VerdictPurpose::DecideBy(node) => {
+                            let ruling = JudgeEventKind::NodeJudgement {
+                                node: node.clone(),
+                                winner: v.winner,
+                                confidence: v.confidence,
+                                rationale: v.rationale.clone(),
+                            };
+                            let verdict = JudgeEventKind::Verdict {
+                                winner: v.winner,
+                                confidence: v.confidence,
+                                rationale: v.rationale,
+                                decided_by: Some(node.clone()),
+                            };
+                            if self.judge(ruling, now, effects) && self.judge(verdict, now, effects) {
+                                self.notify(Level::Info, format!("Decided by {node}: {} wins at {pct:.0}%.", v.winner));
+                            }
+                        }
+                    }
+                    None
+                }
+            },
+            Overlay::Text(mut d) => match d.handle(key) {
+                DialogResult::Open => Some(Overlay::Text(d)),
+                DialogResult::Cancelled => None,
+                DialogResult::Submitted(text) => {
+                    match d.purpose {
+                        TextPurpose::AddQuestion { parent } => {
+                            let kind = JudgeEventKind::AddNode {
+                                id: String::new(),
+                                parent: parent.clone(),
+                                text,
+                            };
+                            if self.judge(kind, now, effects) {
+                                if let Some(pos) = self.session.tree.len().checked_sub(1) {
+                                    self.tree.select(pos);
+                                }
+                                self.notify(Level::Info, format!("Sub-question added under {parent}; Enter drills into it."));
+                            }
+                        }
+                        TextPurpose::EditNode { node } => {
+                            let kind = JudgeEventKind::EditNode {
+                                node: node.clone(),
+                                text,
+                                previous: String::new(),
+                            };
+                            if self.judge(kind, now, effects) {
+                                self.notify(Level::Info, format!("{node} edited."));
+                            }
+                        }
+                    }
                     None
                 }
             },

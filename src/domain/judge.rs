@@ -21,6 +21,9 @@ pub struct Verdict {
     pub confidence: f64,
     #[serde(default)]
     pub rationale: String,
+    /// The crux the judge decided the whole debate by, if they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -57,6 +60,41 @@ pub enum JudgeEventKind {
         confidence: f64,
         #[serde(default)]
         rationale: String,
+        /// Set when one crux decided the debate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decided_by: Option<String>,
+    },
+    /// A ruling on one node: which side wins it (also kept on the node).
+    NodeJudgement {
+        node: String,
+        winner: Side,
+        confidence: f64,
+        #[serde(default)]
+        rationale: String,
+    },
+    /// The judge marked (`Some(true)`), unmarked (`Some(false)`) or reset (`None`) a crux.
+    CruxMark { node: String, mark: Option<bool> },
+    /// The judge drilled into a node: a focused sub-debate of `rounds` rounds on it.
+    Drill { node: String, rounds: u32 },
+    /// The judge added a sub-question of their own.
+    AddNode {
+        id: String,
+        parent: String,
+        text: String,
+    },
+    /// The judge rewrote a node's text.
+    EditNode {
+        node: String,
+        text: String,
+        previous: String,
+    },
+    /// The judge merged a duplicate node into another.
+    MergeNodes { from: String, into: String },
+    /// The judge moved a node (and its branch) under another parent.
+    MoveNode {
+        node: String,
+        from_parent: String,
+        to_parent: String,
     },
 }
 
@@ -77,6 +115,7 @@ mod tests {
             winner: Side::B,
             confidence: 0.8,
             rationale: String::new(),
+            decided_by: None,
             at: OffsetDateTime::UNIX_EPOCH,
         };
         assert!((v.p_a() - 0.2).abs() < 1e-9);

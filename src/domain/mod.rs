@@ -1,5 +1,6 @@
 //! The debate domain: plain Rust, no terminal and no async runtime.
 
+pub mod analysis;
 pub mod claims;
 pub mod debate;
 pub mod judge;
@@ -13,5 +14,6 @@ pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingP
 pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
 pub use session::{SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
 pub use side::Side;
-pub use tree::{ClaimTree, Node};
+pub use analysis::{Analysis, NodeStatus};
+pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
 pub use turn::{Turn, TurnStats, TurnStatus};

@@ -3,6 +3,7 @@
 use super::claims::{self, ROOT_ID};
 use super::debate::{DebateSetup, Debater, Positions, Protocol};
 use super::judge::{JudgeEvent, JudgeEventKind, Verdict, clamp_confidence, clamp_probability};
+use super::tree::{EditError, NodeJudgement};
 use super::side::Side;
 use super::tree::ClaimTree;
 use super::turn::{Turn, TurnStats, TurnStatus};
@@ -10,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// The version of the session format this build writes. See `docs/session-format.md`.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 1: the first slice. 2: node rulings, crux marks, drills (scoped turns), judge tree edits,
+/// `verdict.decided_by`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -210,31 +213,168 @@ impl Session {
         self.turns.iter().rposition(|t| t.status.is_finished())
     }
 
-    /// The next (round, side) the protocol calls for, or `None` when every round is played.
-    /// Only complete (or skipped) turns count, so a failed or stopped turn is played again.
+    /// The next (round, side) the protocol calls for in the main debate, or `None` when every
+    /// round is played.
     pub fn next_slot(&self) -> Option<(u32, Side)> {
+        self.next_slot_in(ROOT_ID)
+    }
+
+    /// The next (round, side) of the debate on `scope`: the main debate (`root`) or a drill.
+    /// Only complete (or skipped) turns count, so a failed or stopped turn is played again.
+    pub fn next_slot_in(&self, scope: &str) -> Option<(u32, Side)> {
+        let rounds = if scope == ROOT_ID {
+            self.protocol.rounds
+        } else {
+            self.drill_rounds(scope)?
+        };
         let done = self
             .turns
             .iter()
-            .filter(|t| t.scope == ROOT_ID && t.counts_as_played())
+            .filter(|t| t.scope == scope && t.counts_as_played())
             .count() as u32;
         let round = done / 2 + 1;
-        if round > self.protocol.rounds {
+        if round > rounds {
             return None;
         }
         let side = if done % 2 == 0 { Side::A } else { Side::B };
         Some((round, side))
     }
 
+    /// Rounds of the drill on `node`, if the judge drilled into it.
+    pub fn drill_rounds(&self, node: &str) -> Option<u32> {
+        self.judge_events.iter().rev().find_map(|e| match &e.kind {
+            JudgeEventKind::Drill { node: n, rounds } if n == node => Some(*rounds),
+            _ => None,
+        })
+    }
+
+    /// Turns debated on `scope`, in order.
+    pub fn turns_in<'a>(&'a self, scope: &'a str) -> impl Iterator<Item = &'a Turn> + 'a {
+        self.turns.iter().filter(move |t| t.scope == scope)
+    }
+
+    /// Records a judge action: applies it to the session, then logs it as an event. A refused
+    /// edit changes nothing and logs nothing.
+    pub fn judge(&mut self, kind: JudgeEventKind, now: OffsetDateTime) -> Result<(), EditError> {
+        let kind = self.apply(kind, now)?;
+        self.push_event(kind, now);
+        Ok(())
+    }
+
+    /// Applies a judge action to the tree and verdict without logging it (replay uses this to
+    /// rebuild the session as it stood). Returns the action as it should be logged.
+    pub fn apply(
+        &mut self,
+        kind: JudgeEventKind,
+        now: OffsetDateTime,
+    ) -> Result<JudgeEventKind, EditError> {
+        let kind = match kind {
+            JudgeEventKind::Credence { node, p_a } => {
+                if self.tree.get(&node).is_none() {
+                    return Err(EditError::NoSuchNode(node));
+                }
+                JudgeEventKind::Credence {
+                    node,
+                    p_a: clamp_probability(p_a),
+                }
+            }
+            JudgeEventKind::Verdict {
+                winner,
+                confidence,
+                rationale,
+                decided_by,
+            } => {
+                let confidence = clamp_confidence(confidence);
+                self.verdict = Some(Verdict {
+                    winner,
+                    confidence,
+                    rationale: rationale.clone(),
+                    decided_by: decided_by.clone(),
+                    at: now,
+                });
+                JudgeEventKind::Verdict {
+                    winner,
+                    confidence,
+                    rationale,
+                    decided_by,
+                }
+            }
+            JudgeEventKind::NodeJudgement {
+                node,
+                winner,
+                confidence,
+                rationale,
+            } => {
+                let confidence = clamp_confidence(confidence);
+                self.tree.set_judgement(
+                    &node,
+                    Some(NodeJudgement {
+                        winner,
+                        confidence,
+                        rationale: rationale.clone(),
+                    }),
+                )?;
+                JudgeEventKind::NodeJudgement {
+                    node,
+                    winner,
+                    confidence,
+                    rationale,
+                }
+            }
+            JudgeEventKind::CruxMark { node, mark } => {
+                self.tree.set_crux_mark(&node, mark)?;
+                JudgeEventKind::CruxMark { node, mark }
+            }
+            JudgeEventKind::Drill { node, rounds } => {
+                if self.tree.get(&node).is_none() {
+                    return Err(EditError::NoSuchNode(node));
+                }
+                JudgeEventKind::Drill {
+                    node,
+                    rounds: rounds.max(1),
+                }
+            }
+            JudgeEventKind::AddNode { parent, text, .. } => {
+                let id = self.tree.add_question(&parent, &text)?;
+                JudgeEventKind::AddNode { id, parent, text }
+            }
+            JudgeEventKind::EditNode { node, text, .. } => {
+                let previous = self.tree.edit_text(&node, &text)?;
+                JudgeEventKind::EditNode {
+                    node,
+                    text,
+                    previous,
+                }
+            }
+            JudgeEventKind::MergeNodes { from, into } => {
+                self.tree.merge(&from, &into)?;
+                JudgeEventKind::MergeNodes { from, into }
+            }
+            JudgeEventKind::MoveNode {
+                node, to_parent, ..
+            } => {
+                let from_parent = self.tree.move_node(&node, &to_parent)?;
+                JudgeEventKind::MoveNode {
+                    node,
+                    from_parent,
+                    to_parent,
+                }
+            }
+        };
+        self.updated_at = now;
+        Ok(kind)
+    }
+
     /// Records the judge's credence that side A is right, on the root or a node.
     pub fn record_credence(&mut self, node: &str, p_a: f64, now: OffsetDateTime) {
-        self.push_event(
-            JudgeEventKind::Credence {
-                node: node.to_string(),
-                p_a: clamp_probability(p_a),
-            },
-            now,
-        );
+        let kind = JudgeEventKind::Credence {
+            node: node.to_string(),
+            p_a,
+        };
+        // Only an unknown node is refused, and the UI offers only known ones.
+        if let Err(e) = self.judge(kind, now) {
+            tracing::warn!("credence not recorded: {e}");
+        }
     }
 
     /// The judge's latest credence on a node, if they gave one.
@@ -252,21 +392,14 @@ impl Session {
         rationale: String,
         now: OffsetDateTime,
     ) {
-        let confidence = clamp_confidence(confidence);
-        self.push_event(
-            JudgeEventKind::Verdict {
-                winner,
-                confidence,
-                rationale: rationale.clone(),
-            },
-            now,
-        );
-        self.verdict = Some(Verdict {
+        let kind = JudgeEventKind::Verdict {
             winner,
             confidence,
             rationale,
-            at: now,
-        });
+            decided_by: None,
+        };
+        // A verdict is always accepted.
+        let _ = self.judge(kind, now);
     }
 
     fn push_event(&mut self, kind: JudgeEventKind, now: OffsetDateTime) {

@@ -26,16 +26,85 @@ pub struct Node {
     /// Sides that conceded this node.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conceded_by: Vec<Side>,
+    /// Who made the node: a debater's claim, or a sub-question the judge added.
+    #[serde(default, skip_serializing_if = "Origin::is_debate")]
+    pub origin: Origin,
+    /// The judge's ruling on this node, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<NodeJudgement>,
+    /// The judge marked (`true`) or unmarked (`false`) this node as a crux; `None` leaves it to
+    /// agon's proposal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crux_mark: Option<bool>,
+    /// Set when the judge merged this node into another as a duplicate; it is then hidden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    #[default]
+    Debate,
+    Judge,
+}
+
+impl Origin {
+    pub fn is_debate(&self) -> bool {
+        *self == Origin::Debate
+    }
+}
+
+/// The judge's ruling on one node: which side wins it, how sure, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeJudgement {
+    pub winner: Side,
+    /// Confidence that `winner` is right, 0.5 to 1.0.
+    pub confidence: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rationale: String,
 }
 
 impl Node {
     pub fn is_root(&self) -> bool {
         self.parent.is_none()
     }
+
+    fn new_claim(id: String, parent: String, text: String) -> Self {
+        Node {
+            id,
+            parent: Some(parent),
+            text,
+            side: None,
+            relation: None,
+            turn: None,
+            unresolved_target: None,
+            conceded_by: Vec::new(),
+            origin: Origin::Debate,
+            judgement: None,
+            crux_mark: None,
+            merged_into: None,
+        }
+    }
+}
+
+/// Why a judge's edit of the tree was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no node {0}")]
+    NoSuchNode(String),
+    #[error("the question itself cannot be {0}")]
+    Root(&'static str),
+    #[error("{0} cannot go under its own branch")]
+    Cycle(String),
+    #[error("a node cannot be merged into itself")]
+    SameNode,
+    #[error("the text is empty")]
+    EmptyText,
 }
 
 /// The tree, stored as a flat list of nodes in creation order (the root first).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "TreeRepr", into = "TreeRepr")]
 pub struct ClaimTree {
     nodes: Vec<Node>,
@@ -43,6 +112,15 @@ pub struct ClaimTree {
     index: HashMap<String, usize>,
     /// Derived: position -> positions of its children, in creation order.
     children: Vec<Vec<usize>>,
+    /// Bumped on every change, so views can cache what they derive from the tree.
+    revision: u64,
+}
+
+/// Two trees are equal when their nodes are: the indexes and revision are derived.
+impl PartialEq for ClaimTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.nodes == other.nodes
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -59,29 +137,46 @@ impl From<ClaimTree> for TreeRepr {
 impl TryFrom<TreeRepr> for ClaimTree {
     type Error = String;
 
+    /// Checks the tree as it comes from a file: one root first, unique ids, every parent known,
+    /// no cycles. Parents may come after their children (the judge can move nodes).
     fn try_from(repr: TreeRepr) -> Result<Self, String> {
-        let mut nodes = repr.nodes.into_iter();
-        let root = nodes
-            .next()
-            .ok_or("tree has no nodes (the root is missing)")?;
+        let nodes = repr.nodes;
+        let root = nodes.first().ok_or("tree has no nodes (the root is missing)")?;
         if root.parent.is_some() || root.id != ROOT_ID {
             return Err("the first tree node must be the root (id \"root\", parent null)".into());
         }
-        let mut tree = ClaimTree::with_root(root);
-        for node in nodes {
-            let Some(parent) = node.parent.as_deref() else {
-                return Err(format!("tree node {} has no parent", node.id));
-            };
-            if !tree.index.contains_key(parent) {
-                return Err(format!(
-                    "tree node {} names parent {parent}, which does not come before it",
-                    node.id
-                ));
-            }
-            if tree.index.contains_key(&node.id) {
+        let mut index = HashMap::with_capacity(nodes.len());
+        for (pos, node) in nodes.iter().enumerate() {
+            if index.insert(node.id.clone(), pos).is_some() {
                 return Err(format!("tree node id {} appears twice", node.id));
             }
-            tree.push(node);
+        }
+        let mut children = vec![Vec::new(); nodes.len()];
+        for (pos, node) in nodes.iter().enumerate().skip(1) {
+            let parent = node
+                .parent
+                .as_deref()
+                .ok_or_else(|| format!("tree node {} has no parent", node.id))?;
+            let &p = index
+                .get(parent)
+                .ok_or_else(|| format!("tree node {} names parent {parent}, which does not exist", node.id))?;
+            children[p].push(pos);
+        }
+        let tree = ClaimTree {
+            nodes,
+            index,
+            children,
+            revision: 0,
+        };
+        // Every node must reach the root: otherwise the parents form a cycle.
+        let mut seen = vec![false; tree.nodes.len()];
+        let mut stack = vec![0];
+        while let Some(pos) = stack.pop() {
+            seen[pos] = true;
+            stack.extend(tree.children[pos].iter().copied());
+        }
+        if let Some(pos) = seen.iter().position(|s| !s) {
+            return Err(format!("tree node {} is in a cycle of parents", tree.nodes[pos].id));
         }
         Ok(tree)
     }
@@ -89,29 +184,24 @@ impl TryFrom<TreeRepr> for ClaimTree {
 
 impl ClaimTree {
     pub fn new(question: &str) -> Self {
-        Self::with_root(Node {
-            id: ROOT_ID.to_string(),
-            parent: None,
-            text: question.to_string(),
-            side: None,
-            relation: None,
-            turn: None,
-            unresolved_target: None,
-            conceded_by: Vec::new(),
-        })
-    }
-
-    fn with_root(root: Node) -> Self {
+        let mut root = Node::new_claim(ROOT_ID.to_string(), String::new(), question.to_string());
+        root.parent = None;
         let mut tree = ClaimTree {
             nodes: Vec::new(),
             index: HashMap::new(),
             children: Vec::new(),
+            revision: 0,
         };
         tree.push(root);
         tree
     }
 
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     fn push(&mut self, node: Node) {
+        self.revision += 1;
         let pos = self.nodes.len();
         if let Some(parent) = node
             .parent
@@ -196,14 +286,11 @@ impl ClaimTree {
                 (ROOT_ID.to_string(), Some(claim.target.clone()))
             };
             self.push(Node {
-                id,
-                parent: Some(parent),
-                text: claim.text.clone(),
                 side: Some(side),
                 relation: Some(claim.relation),
                 turn: Some(turn),
                 unresolved_target,
-                conceded_by: Vec::new(),
+                ..Node::new_claim(id, parent, claim.text.clone())
             });
         }
         for concession in concessions {
@@ -216,6 +303,7 @@ impl ClaimTree {
                     let node = &mut self.nodes[pos];
                     if !node.conceded_by.contains(&side) {
                         node.conceded_by.push(side);
+                        self.revision += 1;
                     }
                 }
                 _ => warnings.push(format!(
@@ -247,6 +335,127 @@ impl ClaimTree {
             n += 1;
         }
         candidate
+    }
+
+    fn pos_of(&self, id: &str) -> Result<usize, EditError> {
+        self.position(id)
+            .ok_or_else(|| EditError::NoSuchNode(id.to_string()))
+    }
+
+    /// Whether `pos` is `ancestor` or lies under it.
+    pub fn is_within(&self, pos: usize, ancestor: usize) -> bool {
+        let mut cur = Some(pos);
+        while let Some(p) = cur {
+            if p == ancestor {
+                return true;
+            }
+            cur = self.nodes[p].parent.as_deref().and_then(|id| self.position(id));
+        }
+        false
+    }
+
+    /// The ids from the root down to `id` (both included).
+    pub fn path_to(&self, id: &str) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut cur = self.get(id);
+        while let Some(node) = cur {
+            path.push(node.id.clone());
+            cur = node.parent.as_deref().and_then(|p| self.get(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// Adds a sub-question of the judge's under `parent`; returns its id (`Q1`, `Q2`, ...).
+    pub fn add_question(&mut self, parent: &str, text: &str) -> Result<String, EditError> {
+        self.pos_of(parent)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(EditError::EmptyText);
+        }
+        let mut n = 1;
+        while self.index.contains_key(&format!("Q{n}")) {
+            n += 1;
+        }
+        let id = format!("Q{n}");
+        self.push(Node {
+            origin: Origin::Judge,
+            ..Node::new_claim(id.clone(), parent.to_string(), text.to_string())
+        });
+        Ok(id)
+    }
+
+    /// Replaces a node's text; returns the old text.
+    pub fn edit_text(&mut self, id: &str, text: &str) -> Result<String, EditError> {
+        let pos = self.pos_of(id)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(EditError::EmptyText);
+        }
+        self.revision += 1;
+        Ok(std::mem::replace(&mut self.nodes[pos].text, text.to_string()))
+    }
+
+    /// Moves a node (with its branch) under a new parent; returns the old parent's id.
+    pub fn move_node(&mut self, id: &str, new_parent: &str) -> Result<String, EditError> {
+        let pos = self.pos_of(id)?;
+        let target = self.pos_of(new_parent)?;
+        if pos == 0 {
+            return Err(EditError::Root("moved"));
+        }
+        if self.is_within(target, pos) {
+            return Err(EditError::Cycle(id.to_string()));
+        }
+        let old = self.nodes[pos].parent.clone().unwrap_or_default();
+        if let Some(old_pos) = self.position(&old) {
+            self.children[old_pos].retain(|&c| c != pos);
+        }
+        self.children[target].push(pos);
+        self.children[target].sort_unstable();
+        self.nodes[pos].parent = Some(new_parent.to_string());
+        self.revision += 1;
+        Ok(old)
+    }
+
+    /// Merges a duplicate into another node: its children move there and it is hidden.
+    pub fn merge(&mut self, from: &str, into: &str) -> Result<(), EditError> {
+        let f = self.pos_of(from)?;
+        let t = self.pos_of(into)?;
+        if f == 0 {
+            return Err(EditError::Root("merged away"));
+        }
+        if f == t {
+            return Err(EditError::SameNode);
+        }
+        if self.is_within(t, f) {
+            return Err(EditError::Cycle(into.to_string()));
+        }
+        let kids = std::mem::take(&mut self.children[f]);
+        for &k in &kids {
+            self.nodes[k].parent = Some(into.to_string());
+        }
+        self.children[t].extend(kids);
+        self.children[t].sort_unstable();
+        self.nodes[f].merged_into = Some(into.to_string());
+        self.revision += 1;
+        Ok(())
+    }
+
+    pub fn set_judgement(&mut self, id: &str, judgement: Option<NodeJudgement>) -> Result<(), EditError> {
+        let pos = self.pos_of(id)?;
+        self.nodes[pos].judgement = judgement;
+        self.revision += 1;
+        Ok(())
+    }
+
+    pub fn set_crux_mark(&mut self, id: &str, mark: Option<bool>) -> Result<(), EditError> {
+        let pos = self.pos_of(id)?;
+        if pos == 0 {
+            return Err(EditError::Root("a crux"));
+        }
+        self.nodes[pos].crux_mark = mark;
+        self.revision += 1;
+        Ok(())
     }
 
     /// Turns that made, answered or conceded the node: the turns a judge reads to weigh it.
@@ -359,6 +568,49 @@ mod tests {
         assert_eq!(t.related_turns("A1"), vec![0, 1]);
         assert_eq!(t.related_turns("B1"), vec![1, 2]);
         assert!(t.related_turns("nope").is_empty());
+    }
+
+    #[test]
+    fn judge_edits_reshape_the_tree() {
+        let mut t = sample();
+        let q = t.add_question("A1", "Does traffic come back?").unwrap();
+        assert_eq!(q, "Q1");
+        assert_eq!(t.get("Q1").unwrap().origin, Origin::Judge);
+        assert_eq!(t.add_question("A1", "  ").unwrap_err(), EditError::EmptyText);
+        assert_eq!(t.edit_text("B2", "New text").unwrap(), "claim B2");
+        // Move B2 under A2 (created later than B2's old parent): still a valid tree.
+        assert_eq!(t.move_node("B2", "A2").unwrap(), "root");
+        assert!(t.children_of(t.position("A2").unwrap()).contains(&t.position("B2").unwrap()));
+        assert!(!t.children_of(0).contains(&t.position("B2").unwrap()));
+        assert_eq!(t.move_node("A1", "A2").unwrap_err(), EditError::Cycle("A1".into()));
+        assert_eq!(t.move_node("root", "A1").unwrap_err(), EditError::Root("moved"));
+        let json = serde_json::to_string(&t).unwrap();
+        let back: ClaimTree = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.nodes(), t.nodes());
+        assert_eq!(back.children_of(back.position("A2").unwrap()), t.children_of(t.position("A2").unwrap()));
+        assert_eq!(t.path_to("B2"), vec!["root", "A1", "B1", "A2", "B2"]);
+    }
+
+    #[test]
+    fn merging_moves_children_and_hides_the_duplicate() {
+        let mut t = sample();
+        let r0 = t.revision();
+        t.merge("B1", "B2").unwrap();
+        assert!(t.revision() > r0);
+        assert_eq!(t.get("A2").unwrap().parent.as_deref(), Some("B2"));
+        assert_eq!(t.get("B1").unwrap().merged_into.as_deref(), Some("B2"));
+        assert!(t.children_of(t.position("B1").unwrap()).is_empty());
+        assert_eq!(t.merge("B2", "B2").unwrap_err(), EditError::SameNode);
+        assert_eq!(t.merge("A1", "B1").unwrap_err(), EditError::Cycle("B1".into()));
+    }
+
+    #[test]
+    fn cycles_in_a_file_are_rejected() {
+        let cyclic = r#"{"nodes":[{"id":"root","parent":null,"text":"Q","side":null,"relation":null},
+            {"id":"X","parent":"Y","text":"x","side":"A","relation":"supports"},
+            {"id":"Y","parent":"X","text":"y","side":"B","relation":"attacks"}]}"#;
+        let err = serde_json::from_str::<ClaimTree>(cyclic).unwrap_err();
+        assert!(err.to_string().contains("cycle"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use super::theme::Theme;
 use super::transcript::side_style;
-use crate::app::dialogs::{CredenceDialog, PercentField, StartDialog, VerdictDialog, VerdictField};
+use crate::app::dialogs::{
+    CredenceDialog, PercentField, StartDialog, TextDialog, VerdictDialog, VerdictField,
+    VerdictPurpose,
+};
 use crate::app::keys::{BINDINGS, Group};
 use crate::domain::{Session, Side};
 use crate::sanitize::inert;
@@ -114,7 +117,12 @@ pub fn draw_verdict(
 ) {
     let rect = centered(area, 70, 14);
     frame.render_widget(Clear, rect);
-    let block = dialog_block(" Verdict ", theme);
+    let title = match &d.purpose {
+        VerdictPurpose::Debate => " Verdict ".to_string(),
+        VerdictPurpose::Node(id) => format!(" Who wins {id}? "),
+        VerdictPurpose::DecideBy(id) => format!(" Verdict decided by crux {id} "),
+    };
+    let block = dialog_block(&title, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
 
@@ -181,7 +189,16 @@ pub fn draw_verdict(
             "Tab next field · a/b or ←/→ winner · digits or ←/→ confidence",
             theme.muted,
         ),
-        Line::styled("Enter records the verdict · Esc cancels", theme.muted),
+        Line::styled(
+            match &d.purpose {
+                VerdictPurpose::Debate => "Enter records the verdict · Esc cancels",
+                VerdictPurpose::Node(_) => "Enter records the ruling on this node · Esc cancels",
+                VerdictPurpose::DecideBy(_) => {
+                    "The crux's winner wins the debate · Enter records · Esc cancels"
+                }
+            },
+            theme.muted,
+        ),
     ];
     lines.truncate(usize::from(inner.height));
     frame.render_widget(Paragraph::new(lines), inner);
@@ -266,4 +283,28 @@ pub fn draw_start(
             inner.y + 5,
         ));
     }
+}
+
+pub fn draw_text(frame: &mut Frame, area: Rect, d: &TextDialog, theme: &Theme) {
+    let rect = centered(area, 72, 6);
+    frame.render_widget(Clear, rect);
+    let title = d.title();
+    let block = dialog_block(&title, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let field_width = usize::from(inner.width.saturating_sub(4));
+    let chars: Vec<char> = d.input.text().chars().collect();
+    let start = d.input.cursor().saturating_sub(field_width.saturating_sub(1));
+    let shown: String = chars[start.min(chars.len())..].iter().take(field_width).collect();
+    let lines = vec![
+        Line::styled(format!("  {shown}"), theme.text.patch(theme.selection)),
+        Line::default(),
+        Line::styled("Enter saves · Esc cancels", theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    let before: String = chars[start.min(chars.len())..d.input.cursor().min(chars.len())]
+        .iter()
+        .collect();
+    let x = inner.x + 2 + before.width() as u16;
+    frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), inner.y));
 }

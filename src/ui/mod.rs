@@ -32,12 +32,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(main);
-    let transcript_title = if app.transcript.is_following() {
-        " Transcript "
-    } else {
-        " Transcript (scrolled: G follows) "
-    };
-    let tblock = pane_block(app, transcript_title, app.focus == Focus::Transcript);
+    let mut transcript_title = String::from(" Transcript ");
+    if app.current_scope() != crate::domain::ROOT_ID {
+        let path = app.session.tree.path_to(app.current_scope());
+        transcript_title = format!(" Drill: {} ", path.join(" › "));
+    }
+    if !app.transcript.is_following() {
+        transcript_title.push_str("(scrolled: G follows) ");
+    }
+    let tblock = pane_block(app, &transcript_title, app.focus == Focus::Transcript);
     let inner = tblock.inner(left);
     frame.render_widget(tblock, left);
     let related = app.related_turns();
@@ -49,12 +52,25 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         &app.theme,
     );
 
-    let tree_title = format!(" Claims · {} ", app.session.tree.len() - 1);
+    app.analysis();
+    let tree_title = match &app.pending_edit {
+        Some(crate::app::PendingEdit::Merge(id)) => format!(" Merge {id} into… (m) "),
+        Some(crate::app::PendingEdit::Move(id)) => format!(" Move {id} under… (M) "),
+        None => format!(" Claims · {} ", app.session.tree.len() - 1),
+    };
     let rblock = pane_block(app, &tree_title, app.focus == Focus::Tree);
     let inner = rblock.inner(right);
     frame.render_widget(rblock, right);
-    app.tree
-        .render(inner, frame.buffer_mut(), &app.session.tree, &app.theme);
+    if let Some(analysis) = &app.analysis {
+        app.tree.render(
+            inner,
+            frame.buffer_mut(),
+            &app.session,
+            analysis,
+            &app.scope,
+            &app.theme,
+        );
+    }
 
     status::draw_status(frame, status_area, app);
     status::draw_hints(frame, hints, app);
@@ -66,6 +82,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Some(Overlay::Verdict(d)) => {
             dialogs::draw_verdict(frame, area, d, &app.session, &app.theme)
         }
+        Some(Overlay::Text(d)) => dialogs::draw_text(frame, area, d, &app.theme),
         Some(Overlay::ConfirmQuit) => dialogs::draw_confirm_quit(frame, area, &app.theme),
         None => {}
     }

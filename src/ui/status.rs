@@ -82,11 +82,20 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
     };
     left.push(Span::styled(state, bar.patch(theme.accent)));
 
-    let round = s.turns.last().map_or(0, |t| t.round);
-    left.push(Span::styled(
-        format!("│ round {round}/{} ", s.protocol.rounds),
-        bar,
-    ));
+    let scope = app.current_scope();
+    let round = s
+        .turns
+        .iter()
+        .rev()
+        .find(|t| t.scope == scope)
+        .map_or(0, |t| t.round);
+    let label = if scope == ROOT_ID {
+        format!("│ round {round}/{} ", s.protocol.rounds)
+    } else {
+        let rounds = s.drill_rounds(scope).unwrap_or(0);
+        format!("│ drill {scope} round {round}/{rounds} ")
+    };
+    left.push(Span::styled(label, bar));
     let mut progress = format!("│ {} turns · {words} words", s.turns.len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));

@@ -15,6 +15,12 @@ const GUTTER: u16 = 2;
 
 #[derive(Debug, Default)]
 pub struct TranscriptView {
+    /// The debate shown: `root`, or the node of a drill.
+    scope: String,
+    /// Indices of the session's turns in this scope, in order.
+    indices: Vec<usize>,
+    /// How many of the session's turns have been looked at for `indices`.
+    scanned: usize,
     /// Text width the cache was built for.
     width: u16,
     /// Wrapped, styled bodies of the leading finished turns.
@@ -34,9 +40,21 @@ pub struct TranscriptView {
 impl TranscriptView {
     pub fn new() -> Self {
         TranscriptView {
+            scope: crate::domain::ROOT_ID.to_string(),
             follow: true,
             offsets: vec![0],
             ..Default::default()
+        }
+    }
+
+    /// Shows the debate on another scope (the main debate or a drill), from its end.
+    pub fn set_scope(&mut self, scope: &str) {
+        if self.scope != scope {
+            self.scope = scope.to_string();
+            self.indices.clear();
+            self.scanned = 0;
+            self.reset();
+            self.follow = true;
         }
     }
 
@@ -57,7 +75,18 @@ impl TranscriptView {
             self.width = width;
             self.reset();
         }
-        while let Some(turn) = session.turns.get(self.bodies.len()) {
+        if self.scanned > session.turns.len() {
+            self.indices.clear();
+            self.scanned = 0;
+            self.reset();
+        }
+        for t in &session.turns[self.scanned..] {
+            if t.scope == self.scope {
+                self.indices.push(t.index);
+            }
+        }
+        self.scanned = session.turns.len();
+        while let Some(turn) = self.indices.get(self.bodies.len()).map(|&i| &session.turns[i]) {
             if !turn.status.is_finished() {
                 break;
             }
@@ -95,7 +124,10 @@ impl TranscriptView {
 
     /// Brings a turn's header into view, leaving the view alone if it already shows it.
     pub fn reveal_turn(&mut self, turn: usize) {
-        let Some(&start) = self.offsets.get(turn) else {
+        let Ok(pos) = self.indices.binary_search(&turn) else {
+            return;
+        };
+        let Some(&start) = self.offsets.get(pos) else {
             return;
         };
         if start < self.top || start >= self.top + self.viewport {
@@ -135,9 +167,9 @@ impl TranscriptView {
 
         // Turns not cached yet are streaming: lay them out for this frame only.
         let cached = self.bodies.len();
-        let live: Vec<Vec<Line<'static>>> = session.turns[cached..]
+        let live: Vec<Vec<Line<'static>>> = self.indices[cached..]
             .iter()
-            .map(|t| body_lines(t, usize::from(text_width), theme))
+            .map(|&i| body_lines(&session.turns[i], usize::from(text_width), theme))
             .collect();
         self.total =
             *self.offsets.last().unwrap_or(&0) + live.iter().map(|b| turn_height(b)).sum::<usize>();
@@ -146,7 +178,7 @@ impl TranscriptView {
         }
         self.top = self.top.min(self.max_top());
 
-        if session.turns.is_empty() {
+        if self.indices.is_empty() {
             let line = Line::styled("Waiting for the first turn…", theme.muted);
             buf.set_line(area.x + GUTTER, area.y, &line, text_width);
             return;
@@ -172,7 +204,7 @@ impl TranscriptView {
 
         let mut y = area.y;
         while y < area.bottom() {
-            let Some(t) = session.turns.get(turn) else {
+            let Some(t) = self.indices.get(turn).map(|&i| &session.turns[i]) else {
                 break;
             };
             let body = if turn < cached {
@@ -181,7 +213,7 @@ impl TranscriptView {
                 &live[turn - cached]
             };
             let height = turn_height(body);
-            let marked = related.binary_search(&turn).is_ok();
+            let marked = related.binary_search(&t.index).is_ok();
             while line_in_turn < height && y < area.bottom() {
                 if marked {
                     buf.set_string(area.x, y, "┃", theme.highlight);

@@ -4,7 +4,8 @@
 use super::theme::Theme;
 use super::transcript::side_style;
 use super::wrap::{truncate, wrap};
-use crate::domain::{ClaimTree, Node, Relation};
+use crate::domain::{Analysis, ClaimTree, Node, NodeStatus, Origin, ROOT_ID, Relation, Session};
+use std::collections::HashMap;
 use crate::sanitize::inert;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -26,11 +27,14 @@ pub struct TreeView {
     selected: usize,
     collapsed: HashSet<usize>,
     rows: Vec<Row>,
-    /// (tree size, collapse generation) the rows were built for.
-    rows_key: Option<(usize, u64)>,
+    /// (tree revision, collapse generation) the rows were built for.
+    rows_key: Option<(u64, u64)>,
     generation: u64,
     top: usize,
     viewport: usize,
+    /// Turns debated in each drill, recounted when the number of turns changes.
+    drill_turns: HashMap<String, usize>,
+    drill_turns_counted: usize,
 }
 
 impl TreeView {
@@ -44,7 +48,7 @@ impl TreeView {
 
     /// Rebuilds the rows if the tree grew or a node was folded since the last call.
     fn sync(&mut self, tree: &ClaimTree) {
-        let key = (tree.len(), self.generation);
+        let key = (tree.revision(), self.generation);
         if self.rows_key == Some(key) {
             return;
         }
@@ -53,7 +57,13 @@ impl TreeView {
         let mut stack: Vec<(usize, String, bool, bool)> = vec![(0, String::new(), true, true)];
         // Depth-first, children in creation order; `last` decides the guide glyph.
         while let Some((pos, prefix, last, is_root)) = stack.pop() {
-            let children = tree.children_of(pos);
+            // Merged duplicates are hidden; their children moved to the node kept.
+            let children: Vec<usize> = tree
+                .children_of(pos)
+                .iter()
+                .copied()
+                .filter(|&c| tree.nodes()[c].merged_into.is_none())
+                .collect();
             let guide = if is_root {
                 String::new()
             } else {
@@ -99,6 +109,10 @@ impl TreeView {
         }
     }
 
+    pub fn select(&mut self, pos: usize) {
+        self.selected = pos;
+    }
+
     pub fn select_first(&mut self) {
         self.selected = 0;
     }
@@ -142,13 +156,34 @@ impl TreeView {
         self.generation += 1;
     }
 
-    pub fn render(&mut self, area: Rect, buf: &mut Buffer, tree: &ClaimTree, theme: &Theme) {
+    fn count_drill_turns(&mut self, session: &Session) {
+        if self.drill_turns_counted == session.turns.len() {
+            return;
+        }
+        self.drill_turns.clear();
+        for t in session.turns.iter().filter(|t| t.scope != ROOT_ID) {
+            *self.drill_turns.entry(t.scope.clone()).or_default() += 1;
+        }
+        self.drill_turns_counted = session.turns.len();
+    }
+
+    pub fn render(
+        &mut self,
+        area: Rect,
+        buf: &mut Buffer,
+        session: &Session,
+        analysis: &Analysis,
+        scope: &[String],
+        theme: &Theme,
+    ) {
+        let tree = &session.tree;
         self.sync(tree);
+        self.count_drill_turns(session);
         if area.height == 0 || area.width == 0 {
             return;
         }
         // A detail box for the selected node when there is room for it.
-        let detail_height = if area.height >= 14 { 5 } else { 0 };
+        let detail_height = if area.height >= 16 { 6 } else { 0 };
         let list = Rect {
             height: area.height - detail_height,
             ..area
@@ -162,17 +197,17 @@ impl TreeView {
         }
         self.top = self.top.min(self.rows.len().saturating_sub(self.viewport));
 
-        for (i, row) in self
-            .rows
-            .iter()
-            .skip(self.top)
-            .take(self.viewport)
-            .enumerate()
-        {
+        for (i, row) in self.rows.iter().skip(self.top).take(self.viewport).enumerate() {
             let y = list.y + i as u16;
             let node = &tree.nodes()[row.pos];
-            let folded = self.collapsed.contains(&row.pos);
-            let line = row_line(row, node, folded, tree, theme, usize::from(list.width));
+            let badges = Badges {
+                folded: self.collapsed.contains(&row.pos),
+                status: analysis.status[row.pos],
+                crux: analysis.crux[row.pos],
+                drill_turns: self.drill_turns.get(&node.id).copied().unwrap_or(0),
+                in_scope: scope.iter().skip(1).any(|s| s == &node.id),
+            };
+            let line = row_line(row, node, &badges, tree, theme, usize::from(list.width));
             buf.set_line(list.x, y, &line, list.width);
             if row.pos == self.selected {
                 buf.set_style(Rect::new(list.x, y, list.width, 1), theme.selection);
@@ -185,21 +220,30 @@ impl TreeView {
                 height: detail_height,
                 ..area
             };
-            render_detail(detail, buf, &tree.nodes()[self.selected], theme);
+            let drill = self.drill_turns.get(&tree.nodes()[self.selected].id).copied();
+            render_detail(detail, buf, session, analysis, self.selected, drill, theme);
         }
     }
+}
+
+struct Badges {
+    folded: bool,
+    status: NodeStatus,
+    crux: bool,
+    drill_turns: usize,
+    in_scope: bool,
 }
 
 fn row_line(
     row: &Row,
     node: &Node,
-    folded: bool,
+    badges: &Badges,
     tree: &ClaimTree,
     theme: &Theme,
     width: usize,
 ) -> Line<'static> {
     let mut spans = vec![Span::styled(row.guide.clone(), theme.border)];
-    let fold = match (row.has_children, folded) {
+    let fold = match (row.has_children, badges.folded) {
         (true, true) => "▸",
         (true, false) => "▾",
         // A leaf continues its guide; the root has none.
@@ -208,25 +252,42 @@ fn row_line(
     };
     spans.push(Span::styled(fold, theme.muted));
     spans.push(Span::raw(" "));
-    let Some(side) = node.side else {
+    if node.is_root() {
         spans.push(Span::styled(inert(&node.text), theme.title));
         return truncate_line(spans, width);
-    };
-    let (glyph, glyph_style) = match node.relation {
-        Some(Relation::Attacks) => ("×", theme.attacks),
+    }
+    let (glyph, glyph_style) = match (node.origin, node.relation) {
+        (Origin::Judge, _) => ("?", theme.accent),
+        (_, Some(Relation::Attacks)) => ("×", theme.attacks),
         _ => ("+", theme.supports),
     };
     spans.push(Span::styled(format!("{glyph} "), glyph_style));
-    spans.push(Span::styled(
-        format!("{} ", node.id),
-        side_style(theme, side),
-    ));
-    if folded {
+    let mut id_style = node.side.map_or(theme.accent, |side| side_style(theme, side));
+    if badges.in_scope {
+        id_style = id_style.add_modifier(ratatui::style::Modifier::UNDERLINED);
+    }
+    spans.push(Span::styled(node.id.clone(), id_style));
+    if badges.crux {
+        spans.push(Span::styled("★", theme.highlight));
+    }
+    match badges.status {
+        NodeStatus::Open => {}
+        NodeStatus::Unanswered => spans.push(Span::styled("!", theme.warning)),
+        NodeStatus::Contested => spans.push(Span::styled("⇄", theme.accent)),
+        NodeStatus::Conceded => spans.push(Span::styled("⚑", theme.muted)),
+        NodeStatus::Judged => {
+            if let Some(j) = &node.judgement {
+                spans.push(Span::styled(format!("⚖{}", j.winner), side_style(theme, j.winner)));
+            }
+        }
+    }
+    if badges.drill_turns > 0 {
+        spans.push(Span::styled(format!("↳{}", badges.drill_turns), theme.accent));
+    }
+    spans.push(Span::raw(" "));
+    if badges.folded {
         let hidden = count_descendants(tree, row.pos);
         spans.push(Span::styled(format!("[+{hidden}] "), theme.muted));
-    }
-    if !node.conceded_by.is_empty() {
-        spans.push(Span::styled("conceded ", theme.warning));
     }
     if node.unresolved_target.is_some() {
         spans.push(Span::styled("? ", theme.warning));
@@ -252,29 +313,72 @@ fn truncate_line(mut spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-fn render_detail(area: Rect, buf: &mut Buffer, node: &Node, theme: &Theme) {
+fn render_detail(
+    area: Rect,
+    buf: &mut Buffer,
+    session: &Session,
+    analysis: &Analysis,
+    pos: usize,
+    drill_turns: Option<usize>,
+    theme: &Theme,
+) {
+    let tree = &session.tree;
+    let node = &tree.nodes()[pos];
     let width = usize::from(area.width);
     buf.set_string(area.x, area.y, "─".repeat(width), theme.border);
-    let head = match (node.side, node.relation) {
-        (Some(side), Some(rel)) => {
-            let parent = node.parent.as_deref().unwrap_or("root");
-            let turn = node
-                .turn
-                .map_or(String::new(), |t| format!(" · turn {}", t + 1));
-            let mut s = format!("{} · {side} {} {parent}{turn}", node.id, rel.as_str());
-            if let Some(target) = &node.unresolved_target {
-                s.push_str(&format!(" · unknown target {target}"));
-            }
-            Line::styled(s, side_style(theme, side))
+    let pct = |p: f64| format!("{:.0}%", p * 100.0);
+    let (head, facts) = if node.is_root() {
+        let mut facts = format!("suggested P(A) {}", pct(analysis.suggested_p_a));
+        if let Some(p) = session.credence(ROOT_ID) {
+            facts.push_str(&format!(" · your P(A) {}", pct(p)));
         }
-        _ => Line::styled("The question", theme.title),
+        if let Some(v) = &session.verdict {
+            facts.push_str(&format!(" · verdict {} {}", v.winner, pct(v.confidence)));
+            if let Some(by) = &v.decided_by {
+                facts.push_str(&format!(" by {by}"));
+            }
+        }
+        (Line::styled("The question", theme.title), facts)
+    } else {
+        let parent = node.parent.as_deref().unwrap_or(ROOT_ID);
+        let who = match (node.origin, node.side) {
+            (Origin::Judge, _) => format!("judge's question under {parent}"),
+            (_, Some(s)) => format!("{s} {} {parent}", node.relation.map_or("", Relation::as_str)),
+            _ => parent.to_string(),
+        };
+        let turn = node.turn.map_or(String::new(), |t| format!(" · turn {}", t + 1));
+        let crux = match (analysis.crux[pos], node.crux_mark) {
+            (true, Some(true)) => " · ★ crux (marked)",
+            (true, _) => " · ★ crux (proposed)",
+            (false, Some(false)) => " · not a crux (unmarked)",
+            _ => "",
+        };
+        let head = format!("{} · {who}{turn} · {}{crux}", node.id, analysis.status[pos].label());
+        let style = node.side.map_or(theme.accent, |s| side_style(theme, s));
+        let mut facts = format!("stands {}", pct(analysis.p_stands[pos]));
+        if let Some(j) = &node.judgement {
+            facts.push_str(&format!(" · judged: {} wins {}", j.winner, pct(j.confidence)));
+        }
+        if !node.conceded_by.is_empty() {
+            let by: Vec<String> = node.conceded_by.iter().map(|s| s.to_string()).collect();
+            facts.push_str(&format!(" · conceded by {}", by.join(", ")));
+        }
+        if let Some(t) = &node.unresolved_target {
+            facts.push_str(&format!(" · unknown target {t}"));
+        }
+        match drill_turns {
+            Some(n) => facts.push_str(&format!(" · drill: {n} turns")),
+            None => facts.push_str(" · Enter drills in"),
+        }
+        (Line::styled(head, style), facts)
     };
     buf.set_line(area.x, area.y + 1, &head, area.width);
+    buf.set_string(area.x, area.y + 2, truncate(&facts, width), theme.muted);
     for (i, l) in wrap(&inert(&node.text), width)
         .into_iter()
-        .take(usize::from(area.height.saturating_sub(2)))
+        .take(usize::from(area.height.saturating_sub(3)))
         .enumerate()
     {
-        buf.set_string(area.x, area.y + 2 + i as u16, l, theme.text);
+        buf.set_string(area.x, area.y + 3 + i as u16, l, theme.text);
     }
 }

@@ -1,0 +1,373 @@
+//! What the tree says: each node's status, the cruxes agon proposes, and the verdict the judge's
+//! node rulings suggest. The rules are documented in `docs/cruxes.md`.
+
+use super::claims::Relation;
+use super::side::Side;
+use super::tree::{ClaimTree, Node};
+
+/// A node's state in the debate, shown as a badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeStatus {
+    /// Nobody has attacked it.
+    Open,
+    /// The other side attacked it and its side has not replied.
+    Unanswered,
+    /// Attacked and defended.
+    Contested,
+    /// A side gave it up.
+    Conceded,
+    /// The judge ruled on it.
+    Judged,
+}
+
+impl NodeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeStatus::Open => "open",
+            NodeStatus::Unanswered => "unanswered",
+            NodeStatus::Contested => "contested",
+            NodeStatus::Conceded => "conceded",
+            NodeStatus::Judged => "judged",
+        }
+    }
+}
+
+/// Everything derived from one revision of the tree, indexed by node position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub revision: u64,
+    pub status: Vec<NodeStatus>,
+    /// Probability that the node's claim stands (for the root: that A is right).
+    pub p_stands: Vec<f64>,
+    /// Proposed by the crux rule (before the judge's marks).
+    pub proposed_crux: Vec<bool>,
+    /// Proposed and not unmarked, or marked by the judge.
+    pub crux: Vec<bool>,
+    /// The verdict the node rulings suggest: P(A is right).
+    pub suggested_p_a: f64,
+}
+
+fn live(node: &Node) -> bool {
+    node.merged_into.is_none()
+}
+
+fn attackers<'a>(tree: &'a ClaimTree, pos: usize) -> impl Iterator<Item = usize> + 'a {
+    let side = tree.nodes()[pos].side;
+    tree.children_of(pos).iter().copied().filter(move |&c| {
+        let n = &tree.nodes()[c];
+        live(n)
+            && n.relation == Some(Relation::Attacks)
+            && (side.is_none() || n.side != side)
+    })
+}
+
+/// The node's status, by the rules in `docs/cruxes.md`.
+pub fn status(tree: &ClaimTree, pos: usize) -> NodeStatus {
+    let node = &tree.nodes()[pos];
+    if node.judgement.is_some() {
+        return NodeStatus::Judged;
+    }
+    if !node.conceded_by.is_empty() {
+        return NodeStatus::Conceded;
+    }
+    if pos == 0 {
+        let sides: Vec<Option<Side>> = tree
+            .children_of(0)
+            .iter()
+            .map(|&c| tree.nodes()[c].side)
+            .collect();
+        return if sides.contains(&Some(Side::A)) && sides.contains(&Some(Side::B)) {
+            NodeStatus::Contested
+        } else {
+            NodeStatus::Open
+        };
+    }
+    let mut attacked = false;
+    for a in attackers(tree, pos) {
+        attacked = true;
+        let attack_turn = tree.nodes()[a].turn;
+        // A reply: the node's side answers the attacker, or backs the node up after it.
+        let answered_attacker = tree
+            .children_of(a)
+            .iter()
+            .any(|&c| live(&tree.nodes()[c]) && tree.nodes()[c].side == node.side);
+        let backed_up = tree.children_of(pos).iter().any(|&c| {
+            let n = &tree.nodes()[c];
+            live(n)
+                && n.side == node.side
+                && n.relation == Some(Relation::Supports)
+                && n.turn > attack_turn
+        });
+        if answered_attacker || backed_up {
+            return NodeStatus::Contested;
+        }
+    }
+    if attacked {
+        NodeStatus::Unanswered
+    } else {
+        NodeStatus::Open
+    }
+}
+
+/// Probability that the node's claim stands: a ruling sets it; a concession by its own side
+/// drops it to 0 and by the other side raises it to 1; otherwise a claim stands unless one of
+/// its attackers stands (attackers taken as independent).
+fn p_stands(tree: &ClaimTree, pos: usize, memo: &mut [Option<f64>]) -> f64 {
+    if let Some(p) = memo[pos] {
+        return p;
+    }
+    let node = &tree.nodes()[pos];
+    let p = if let Some(j) = &node.judgement {
+        match node.side {
+            Some(side) if side == j.winner => j.confidence,
+            Some(_) => 1.0 - j.confidence,
+            // A judge's question or the root: the ruling is about A.
+            None if j.winner == Side::A => j.confidence,
+            None => 1.0 - j.confidence,
+        }
+    } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
+        0.0
+    } else if node.side.is_some_and(|s| node.conceded_by.contains(&s.other())) {
+        1.0
+    } else {
+        let attackers: Vec<usize> = attackers(tree, pos).collect();
+        attackers
+            .into_iter()
+            .map(|a| 1.0 - p_stands(tree, a, memo))
+            .product()
+    };
+    memo[pos] = Some(p);
+    p
+}
+
+/// P(A is right) suggested by the top-level claims: each side's standing claims, weighed by
+/// their probability of standing, with one imaginary claim each (Laplace smoothing).
+fn suggested(tree: &ClaimTree, p: &[f64]) -> f64 {
+    let (mut a, mut b) = (1.0, 1.0);
+    for &c in tree.children_of(0) {
+        let n = &tree.nodes()[c];
+        if !live(n) {
+            continue;
+        }
+        match (n.side, n.relation) {
+            (Some(Side::A), _) | (None, Some(Relation::Supports)) => a += p[c],
+            (Some(Side::B), _) | (None, Some(Relation::Attacks)) => b += p[c],
+            _ => {}
+        }
+    }
+    a / (a + b)
+}
+
+impl Analysis {
+    pub fn of(tree: &ClaimTree) -> Self {
+        let n = tree.len();
+        let status: Vec<NodeStatus> = (0..n).map(|pos| status(tree, pos)).collect();
+        let mut memo = vec![None; n];
+        let mut p: Vec<f64> = (0..n).map(|pos| p_stands(tree, pos, &mut memo)).collect();
+        let suggested_p_a = match &tree.root().judgement {
+            Some(_) => p[0],
+            None => suggested(tree, &p),
+        };
+        p[0] = suggested_p_a;
+        let proposed_crux = proposed_cruxes(tree, &status, &p);
+        let crux = (0..n)
+            .map(|pos| match tree.nodes()[pos].crux_mark {
+                Some(mark) => mark,
+                None => proposed_crux[pos],
+            })
+            .collect();
+        Analysis {
+            revision: tree.revision(),
+            status,
+            p_stands: p,
+            proposed_crux,
+            crux,
+            suggested_p_a,
+        }
+    }
+}
+
+/// Top-level claims proposed as cruxes at most: the most debated ones.
+const ROOT_CRUXES: usize = 3;
+
+/// The crux rule: both sides contest the node, it is still open to judgement, and its outcome
+/// decides its parent. Below the root, an attack decides its parent when every other attack on
+/// that parent falls (the parent then stands or falls with it). At the root every contested
+/// top-level claim bears on the answer directly; the most debated ones (most turns in their
+/// branch) are proposed, at most three.
+fn proposed_cruxes(tree: &ClaimTree, status: &[NodeStatus], p: &[f64]) -> Vec<bool> {
+    let n = tree.len();
+    let contested = |pos: usize| {
+        let node = &tree.nodes()[pos];
+        live(node) && status[pos] == NodeStatus::Contested && node.side.is_some()
+    };
+    let mut out = vec![false; n];
+    for pos in 1..n {
+        let node = &tree.nodes()[pos];
+        let Some(parent) = node.parent.as_deref().and_then(|id| tree.position(id)) else {
+            continue;
+        };
+        if parent != 0 && contested(pos) && node.relation == Some(Relation::Attacks) {
+            out[pos] = attackers(tree, parent)
+                .filter(|&a| a != pos)
+                .all(|a| p[a] < 0.5);
+        }
+    }
+    let mut top: Vec<(usize, usize)> = tree
+        .children_of(0)
+        .iter()
+        .copied()
+        .filter(|&c| contested(c))
+        .map(|c| (branch_turns(tree, c), c))
+        .collect();
+    top.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    for (_, c) in top.into_iter().take(ROOT_CRUXES) {
+        out[c] = true;
+    }
+    out
+}
+
+/// How many distinct turns made claims in the node's branch.
+pub fn branch_turns(tree: &ClaimTree, pos: usize) -> usize {
+    let mut turns = Vec::new();
+    let mut stack = vec![pos];
+    while let Some(p) = stack.pop() {
+        let node = &tree.nodes()[p];
+        if live(node) {
+            turns.extend(node.turn);
+        }
+        stack.extend(tree.children_of(p).iter().copied());
+    }
+    turns.sort_unstable();
+    turns.dedup();
+    turns.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::claims::{Claim, Concession};
+    use crate::domain::tree::NodeJudgement;
+
+    fn claim(id: &str, relation: Relation, target: &str) -> Claim {
+        Claim {
+            id: id.into(),
+            relation,
+            target: target.into(),
+            text: id.into(),
+        }
+    }
+
+    /// root <- A1 (supports) <- B1 (attacks A1) <- A2 (attacks B1); root <- B2 (attacks root).
+    fn debate() -> ClaimTree {
+        let mut t = ClaimTree::new("Q?");
+        t.apply_turn(0, Side::A, &[claim("A1", Relation::Supports, "root")], &[]);
+        t.apply_turn(
+            1,
+            Side::B,
+            &[claim("B1", Relation::Attacks, "A1"), claim("B2", Relation::Attacks, "root")],
+            &[],
+        );
+        t.apply_turn(2, Side::A, &[claim("A2", Relation::Attacks, "B1")], &[]);
+        t
+    }
+
+    fn pos(t: &ClaimTree, id: &str) -> usize {
+        t.position(id).unwrap()
+    }
+
+    #[test]
+    fn statuses_follow_attacks_and_replies() {
+        let mut t = debate();
+        assert_eq!(status(&t, pos(&t, "A1")), NodeStatus::Contested, "attacked by B1, A answered B1");
+        assert_eq!(status(&t, pos(&t, "B1")), NodeStatus::Unanswered, "A2 attacks it, B has not replied");
+        assert_eq!(status(&t, pos(&t, "B2")), NodeStatus::Open);
+        assert_eq!(status(&t, 0), NodeStatus::Contested);
+        t.apply_turn(3, Side::B, &[claim("B3", Relation::Supports, "B1")], &[]);
+        assert_eq!(status(&t, pos(&t, "B1")), NodeStatus::Contested, "backed up after the attack");
+        t.apply_turn(4, Side::A, &[], &[Concession { target: "B2".into(), reason: String::new() }]);
+        assert_eq!(status(&t, pos(&t, "B2")), NodeStatus::Conceded);
+        t.set_judgement("A2", Some(NodeJudgement { winner: Side::A, confidence: 0.9, rationale: String::new() })).unwrap();
+        assert_eq!(status(&t, pos(&t, "A2")), NodeStatus::Judged);
+    }
+
+    #[test]
+    fn derivation_rule_worked_by_hand() {
+        let mut t = debate();
+        // Unjudged: A2 stands (no attackers) so B1 falls, so A1 stands; B2 stands.
+        let a = Analysis::of(&t);
+        assert_eq!(a.p_stands[pos(&t, "A2")], 1.0);
+        assert_eq!(a.p_stands[pos(&t, "B1")], 0.0);
+        assert_eq!(a.p_stands[pos(&t, "A1")], 1.0);
+        // Root: (1 + 1) / (1 + 1 + 1 + 1) = 0.5
+        assert!((a.suggested_p_a - 0.5).abs() < 1e-12);
+
+        // The judge rules B wins A2 at 80%: A2 stands with 0.2, B1 with 0.8, A1 with 0.2.
+        t.set_judgement("A2", Some(NodeJudgement { winner: Side::B, confidence: 0.8, rationale: String::new() })).unwrap();
+        let a = Analysis::of(&t);
+        assert!((a.p_stands[pos(&t, "B1")] - 0.8).abs() < 1e-12);
+        assert!((a.p_stands[pos(&t, "A1")] - 0.2).abs() < 1e-12);
+        // Root: (1 + 0.2) / (1 + 0.2 + 1 + 1) = 0.375
+        assert!((a.suggested_p_a - 0.375).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_ruling_on_the_root_is_the_suggestion() {
+        let mut t = debate();
+        t.set_judgement("root", Some(NodeJudgement { winner: Side::B, confidence: 0.7, rationale: String::new() })).unwrap();
+        assert!((Analysis::of(&t).suggested_p_a - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_pivotal_attack_below_the_root_is_a_crux() {
+        let mut t = debate();
+        // B answers A2, so B1 is contested; B1 is A1's only attacker, so it decides A1.
+        t.apply_turn(3, Side::B, &[claim("B3", Relation::Attacks, "A2")], &[]);
+        let a = Analysis::of(&t);
+        assert_eq!(a.status[pos(&t, "B1")], NodeStatus::Contested);
+        assert!(a.proposed_crux[pos(&t, "B1")]);
+        // A second standing attack on A1 means B1 alone no longer decides it.
+        t.apply_turn(4, Side::B, &[claim("B4", Relation::Attacks, "A1")], &[]);
+        assert!(!Analysis::of(&t).proposed_crux[pos(&t, "B1")]);
+    }
+
+    #[test]
+    fn cruxes_are_contested_and_decisive_and_marks_override() {
+        let mut t = debate();
+        let a = Analysis::of(&t);
+        // A1 is a contested top-level claim.
+        assert!(a.proposed_crux[pos(&t, "A1")]);
+        assert!(!a.proposed_crux[pos(&t, "B1")], "unanswered, not contested");
+        assert!(!a.proposed_crux[pos(&t, "B2")], "open");
+        t.set_crux_mark("A1", Some(false)).unwrap();
+        t.set_crux_mark("B2", Some(true)).unwrap();
+        let a = Analysis::of(&t);
+        assert!(a.proposed_crux[pos(&t, "A1")] && !a.crux[pos(&t, "A1")]);
+        assert!(a.crux[pos(&t, "B2")]);
+    }
+
+    #[test]
+    fn the_demo_proposes_its_scripted_cruxes() {
+        use crate::demo::DemoScript;
+        use crate::domain::{ROOT_ID, Session, TurnOutcome};
+        let script = DemoScript::bundled().unwrap();
+        let t0 = time::OffsetDateTime::UNIX_EPOCH;
+        let mut s = Session::new(script.setup(), t0);
+        while let Some((round, side)) = s.next_slot() {
+            let i = s.begin_turn(side, round, t0);
+            s.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
+            s.finish_turn(i, TurnOutcome::Complete, None, t0);
+        }
+        let a = Analysis::of(&s.tree);
+        let cruxes: Vec<&str> = (0..s.tree.len())
+            .filter(|&p| a.crux[p])
+            .map(|p| s.tree.nodes()[p].id.as_str())
+            .collect();
+        assert!(!cruxes.is_empty(), "the demo has cruxes");
+        for sub in &script.subdebates {
+            assert!(a.crux[pos(&s.tree, &sub.node)], "{} is proposed", sub.node);
+        }
+        assert!((0.0..=1.0).contains(&a.suggested_p_a));
+        println!("demo cruxes: {cruxes:?}, suggested P(A) {:.3}", a.suggested_p_a);
+    }
+}
