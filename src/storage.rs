@@ -60,7 +60,11 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     let version = u32::try_from(version)
         .ok()
         .filter(|&v| v >= 1)
-        .ok_or_else(|| invalid(format!("schema_version {version} is not a version agon wrote")))?;
+        .ok_or_else(|| {
+            invalid(format!(
+                "schema_version {version} is not a version agon wrote"
+            ))
+        })?;
     let migrated_from = (version < SCHEMA_VERSION).then_some(version);
     if migrated_from.is_some() {
         migrate(&mut doc, version).map_err(invalid)?;
@@ -170,7 +174,12 @@ mod tests {
 
         let zero = dir.path().join("z.json");
         fs::write(&zero, r#"{"schema_version":0}"#).unwrap();
-        assert!(load(&zero).unwrap_err().to_string().contains("not a version"));
+        assert!(
+            load(&zero)
+                .unwrap_err()
+                .to_string()
+                .contains("not a version")
+        );
 
         let unversioned = dir.path().join("u.json");
         fs::write(&unversioned, "{}").unwrap();
@@ -207,7 +216,10 @@ mod tests {
 
     #[test]
     fn a_migrated_file_is_never_rewritten_by_loading() {
-        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sessions/schema-v1.json");
+        let src = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/sessions/schema-v1.json"
+        );
         let before = fs::read(src).unwrap();
         load(Path::new(src)).unwrap();
         assert_eq!(fs::read(src).unwrap(), before);

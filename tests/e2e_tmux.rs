@@ -34,7 +34,7 @@ fn judge_watches_the_demo_sets_credence_records_a_verdict_and_quits() {
     let file = pane.session_file();
     assert!(screen.contains(&*file.file_name().unwrap().to_string_lossy()));
     let s = read_json(&file);
-    assert_eq!(s["schema_version"], 1);
+    assert_eq!(s["schema_version"], 2);
     assert!(
         s["question"]
             .as_str()
@@ -136,4 +136,87 @@ fn replay_steps_through_a_saved_session() {
         !pane.sessions_dir().exists()
             || std::fs::read_dir(pane.sessions_dir()).unwrap().count() == 0
     );
+}
+
+#[test]
+fn judge_drills_into_a_crux_rules_on_it_and_decides_the_debate_by_it() {
+    let pane = Pane::start("crux", &["demo", "--pace", "0"], 130, 42);
+    pane.wait_for("■ finished", WAIT);
+    pane.keys(&["Tab"]);
+    for _ in 0..10 {
+        pane.keys(&["j"]);
+    }
+    pane.wait_for("B2 · B attacks root", WAIT);
+    pane.keys(&["Enter"]);
+    pane.wait_for("Drill: root › B2", WAIT);
+    let screen = pane.wait_for("The drill on B2 is over", WAIT);
+    assert!(screen.contains("drill B2 round 2/2"), "{screen}");
+    assert!(
+        screen.contains("on B2"),
+        "drill turns are labelled: {screen}"
+    );
+
+    pane.keys(&["BSpace"]);
+    pane.wait_for("Back in the main debate", WAIT);
+    pane.keys(&["w"]);
+    pane.wait_for("Who wins B2?", WAIT);
+    pane.keys(&["b", "Tab", "8", "0", "Enter"]);
+    pane.wait_for("B2: B wins it at 80%", WAIT);
+
+    pane.keys(&["D"]);
+    pane.wait_for("Verdict decided by crux B2", WAIT);
+    pane.keys(&["b", "Tab", "7", "5", "Tab"]);
+    pane.type_text("Regressivity before alternatives exist decides it.");
+    pane.keys(&["Enter"]);
+    pane.wait_for("verdict B 75%", WAIT);
+    pane.keys(&["q"]);
+    pane.wait_for("EXIT=0", WAIT);
+
+    let file = pane.session_file();
+    let s = read_json(&file);
+    assert_eq!(s["schema_version"], 2);
+    let turns = s["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 12);
+    let drill: Vec<_> = turns.iter().filter(|t| t["scope"] == "B2").collect();
+    assert_eq!(drill.len(), 4);
+    assert!(drill.iter().all(|t| t["status"] == "complete"));
+    let kinds: Vec<&str> = s["judge_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["drill", "node_judgement", "node_judgement", "verdict"]
+    );
+    let nodes = s["tree"]["nodes"].as_array().unwrap();
+    let b2 = nodes.iter().find(|n| n["id"] == "B2").unwrap();
+    assert_eq!(b2["judgement"]["winner"], "B");
+    assert_eq!(
+        b2["judgement"]["confidence"], 0.75,
+        "the deciding ruling is the last"
+    );
+    let b14 = nodes.iter().find(|n| n["id"] == "B14").unwrap();
+    assert!(
+        b14["turn"].as_u64().unwrap() >= 8,
+        "drill claims come from drill turns"
+    );
+    assert_eq!(s["verdict"]["winner"], "B");
+    assert_eq!(s["verdict"]["decided_by"], "B2");
+    assert_eq!(s["verdict"]["confidence"], 0.75);
+
+    // Everything comes back on replay.
+    let path = file.to_string_lossy().into_owned();
+    let replay = Pane::start("crux-replay", &["replay", &path], 130, 42);
+    replay.wait_for("Replay: n steps one turn", WAIT);
+    replay.keys(&["Space"]);
+    let screen = replay.wait_for("replay ended", WAIT);
+    assert!(screen.contains("verdict B 75%"), "{screen}");
+    assert!(
+        screen.contains("⚖B"),
+        "the ruling shows in the tree: {screen}"
+    );
+    replay.keys(&["q"]);
+    replay.wait_for("EXIT=0", WAIT);
 }

@@ -358,7 +358,10 @@ mod tests {
         );
         assert_eq!(action_for(&k(KeyCode::Char('z'), NONE)), None);
         assert_eq!(action_for(&k(KeyCode::Enter, NONE)), Some(Action::Drill));
-        assert_eq!(action_for(&k(KeyCode::Char('D'), SHIFT)), Some(Action::DecideByCrux));
+        assert_eq!(
+            action_for(&k(KeyCode::Char('D'), SHIFT)),
+            Some(Action::DecideByCrux)
+        );
     }
 
     #[test]

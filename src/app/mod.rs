@@ -14,9 +14,9 @@ use dialogs::{
     CredenceDialog, DialogResult, StartDialog, TextDialog, TextPurpose, VerdictDialog,
     VerdictPurpose,
 };
-use std::collections::HashSet;
 use keys::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -224,11 +224,16 @@ impl App {
     /// What the tree says now (statuses, cruxes, suggested verdict), cached per tree revision.
     pub fn analysis(&mut self) -> &Analysis {
         let revision = self.session.tree.revision();
-        if self.analysis.as_ref().is_none_or(|a| a.revision != revision) {
+        if self
+            .analysis
+            .as_ref()
+            .is_none_or(|a| a.revision != revision)
+        {
             self.analysis = Some(Analysis::of(&self.session.tree));
         }
         // Just filled above.
-        self.analysis.get_or_insert_with(|| Analysis::of(&self.session.tree))
+        self.analysis
+            .get_or_insert_with(|| Analysis::of(&self.session.tree))
     }
 
     /// In a replay, the judge's recorded actions up to `after_turn` are applied as they happened.
@@ -244,10 +249,10 @@ impl App {
             .collect();
         for event in events {
             match self.session.apply(event.kind.clone(), event.at) {
-                Ok(kind) => self.session.judge_events.push(crate::domain::JudgeEvent {
-                    kind,
-                    ..event
-                }),
+                Ok(kind) => self
+                    .session
+                    .judge_events
+                    .push(crate::domain::JudgeEvent { kind, ..event }),
                 Err(e) => tracing::warn!("replay: a recorded judge event does not apply: {e}"),
             }
         }
@@ -656,7 +661,12 @@ impl App {
     }
 
     /// Records a judge action, reporting a refused edit instead of failing.
-    fn judge(&mut self, kind: JudgeEventKind, now: OffsetDateTime, effects: &mut Vec<Effect>) -> bool {
+    fn judge(
+        &mut self,
+        kind: JudgeEventKind,
+        now: OffsetDateTime,
+        effects: &mut Vec<Effect>,
+    ) -> bool {
         match self.session.judge(kind, now) {
             Ok(()) => {
                 self.save_effect(effects);
@@ -674,11 +684,17 @@ impl App {
             return self.go_up(now, effects);
         }
         if let Some(reason) = &self.read_only {
-            return self.notify(Level::Warning, format!("Read-only ({reason}): the tree cannot change."));
+            return self.notify(
+                Level::Warning,
+                format!("Read-only ({reason}): the tree cannot change."),
+            );
         }
         if self.focus != Focus::Tree {
             self.focus = Focus::Tree;
-            return self.notify(Level::Info, "Select a node in the claim tree (j/k), then press the key again.".into());
+            return self.notify(
+                Level::Info,
+                "Select a node in the claim tree (j/k), then press the key again.".into(),
+            );
         }
         let (pos, id) = self.selected_node();
         match action {
@@ -692,8 +708,19 @@ impl App {
                 let want = !now_crux;
                 // Agreeing with agon's proposal clears the mark, so later proposals still apply.
                 let mark = (want != proposed).then_some(want);
-                if self.judge(JudgeEventKind::CruxMark { node: id.clone(), mark }, now, effects) {
-                    let what = if want { "marked as a crux" } else { "no longer a crux" };
+                if self.judge(
+                    JudgeEventKind::CruxMark {
+                        node: id.clone(),
+                        mark,
+                    },
+                    now,
+                    effects,
+                ) {
+                    let what = if want {
+                        "marked as a crux"
+                    } else {
+                        "no longer a crux"
+                    };
                     self.notify(Level::Info, format!("{id} {what}."));
                 }
             }
@@ -706,7 +733,11 @@ impl App {
             }
             Action::DecideByCrux => {
                 if pos == 0 {
-                    return self.notify(Level::Info, "Select the crux that decides the debate (v records a plain verdict).".into());
+                    return self.notify(
+                        Level::Info,
+                        "Select the crux that decides the debate (v records a plain verdict)."
+                            .into(),
+                    );
                 }
                 let p_a = self.node_p_a(pos);
                 self.overlay = Some(Overlay::Verdict(VerdictDialog::with_purpose(
@@ -715,21 +746,37 @@ impl App {
                 )));
             }
             Action::AddQuestion => {
-                self.overlay = Some(Overlay::Text(TextDialog::new(TextPurpose::AddQuestion { parent: id }, "")));
+                self.overlay = Some(Overlay::Text(TextDialog::new(
+                    TextPurpose::AddQuestion { parent: id },
+                    "",
+                )));
             }
             Action::EditNode => {
                 let text = self.session.tree.nodes()[pos].text.clone();
-                self.overlay = Some(Overlay::Text(TextDialog::new(TextPurpose::EditNode { node: id }, &text)));
+                self.overlay = Some(Overlay::Text(TextDialog::new(
+                    TextPurpose::EditNode { node: id },
+                    &text,
+                )));
             }
             Action::Merge => match self.pending_edit.take() {
                 Some(PendingEdit::Merge(from)) => {
-                    if self.judge(JudgeEventKind::MergeNodes { from: from.clone(), into: id.clone() }, now, effects) {
+                    if self.judge(
+                        JudgeEventKind::MergeNodes {
+                            from: from.clone(),
+                            into: id.clone(),
+                        },
+                        now,
+                        effects,
+                    ) {
                         self.notify(Level::Info, format!("{from} merged into {id}."));
                     }
                 }
                 _ => {
                     self.pending_edit = Some(PendingEdit::Merge(id.clone()));
-                    self.notify(Level::Info, format!("Merging {id}: select the node to keep and press m (Esc cancels)."));
+                    self.notify(
+                        Level::Info,
+                        format!("Merging {id}: select the node to keep and press m (Esc cancels)."),
+                    );
                 }
             },
             Action::Move => match self.pending_edit.take() {
@@ -745,7 +792,10 @@ impl App {
                 }
                 _ => {
                     self.pending_edit = Some(PendingEdit::Move(id.clone()));
-                    self.notify(Level::Info, format!("Moving {id}: select its new parent and press M (Esc cancels)."));
+                    self.notify(
+                        Level::Info,
+                        format!("Moving {id}: select its new parent and press M (Esc cancels)."),
+                    );
                 }
             },
             _ => {}
@@ -765,10 +815,16 @@ impl App {
     /// Starts (or returns to) a focused sub-debate on a node.
     fn drill(&mut self, pos: usize, id: String, now: OffsetDateTime, effects: &mut Vec<Effect>) {
         if pos == 0 {
-            return self.notify(Level::Info, "That is the main debate; Backspace goes back up to it.".into());
+            return self.notify(
+                Level::Info,
+                "That is the main debate; Backspace goes back up to it.".into(),
+            );
         }
         if self.session.streaming_turn().is_some() {
-            return self.notify(Level::Info, "Wait for the turn to finish (or Esc to stop it), then drill in.".into());
+            return self.notify(
+                Level::Info,
+                "Wait for the turn to finish (or Esc to stop it), then drill in.".into(),
+            );
         }
         if self.current_scope() == id {
             return self.notify(Level::Info, format!("You are in the drill on {id}."));
@@ -781,7 +837,10 @@ impl App {
             let list: Vec<&str> = list.into_iter().map(String::as_str).collect();
             return self.notify(
                 Level::Info,
-                format!("The demo has scripted drills on {} only.", list.join(" and ")),
+                format!(
+                    "The demo has scripted drills on {} only.",
+                    list.join(" and ")
+                ),
             );
         }
         if self.session.drill_rounds(&id).is_none() {
@@ -810,17 +869,31 @@ impl App {
             return self.notify(Level::Info, "You are in the main debate.".into());
         }
         if self.session.streaming_turn().is_some() {
-            return self.notify(Level::Info, "Wait for the turn to finish (or Esc to stop it), then go up.".into());
+            return self.notify(
+                Level::Info,
+                "Wait for the turn to finish (or Esc to stop it), then go up.".into(),
+            );
         }
         let left = self.scope.pop().unwrap_or_default();
         let scope = self.current_scope().to_string();
         self.transcript.set_scope(&scope);
         if let Some(pos) = self.session.tree.position(&left) {
             self.tree.select(pos);
+            self.focus = Focus::Tree;
         }
         self.paused = true;
         self.steps = 0;
-        self.notify(Level::Info, format!("Back in {}. Space resumes it.", if scope == ROOT_ID { "the main debate".to_string() } else { format!("the drill on {scope}") }));
+        self.notify(
+            Level::Info,
+            format!(
+                "Back in {}. Space resumes it.",
+                if scope == ROOT_ID {
+                    "the main debate".to_string()
+                } else {
+                    format!("the drill on {scope}")
+                }
+            ),
+        );
         let _ = (now, effects);
     }
 
@@ -940,7 +1013,13 @@ impl App {
                                 decided_by: None,
                             };
                             if self.judge(kind, now, effects) {
-                                self.notify(Level::Info, format!("Verdict recorded: {} wins at {pct:.0}% confidence.", v.winner));
+                                self.notify(
+                                    Level::Info,
+                                    format!(
+                                        "Verdict recorded: {} wins at {pct:.0}% confidence.",
+                                        v.winner
+                                    ),
+                                );
                             }
                         }
                         VerdictPurpose::Node(node) => {
@@ -951,7 +1030,10 @@ impl App {
                                 rationale: v.rationale,
                             };
                             if self.judge(kind, now, effects) {
-                                self.notify(Level::Info, format!("{node}: {} wins it at {pct:.0}%.", v.winner));
+                                self.notify(
+                                    Level::Info,
+                                    format!("{node}: {} wins it at {pct:.0}%.", v.winner),
+                                );
                             }
                         }
                         VerdictPurpose::DecideBy(node) => {
@@ -967,46 +1049,52 @@ impl App {
                                 rationale: v.rationale,
                                 decided_by: Some(node.clone()),
                             };
-                            if self.judge(ruling, now, effects) && self.judge(verdict, now, effects) {
-                                self.notify(Level::Info, format!("Decided by {node}: {} wins at {pct:.0}%.", v.winner));
+                            if self.judge(ruling, now, effects) && self.judge(verdict, now, effects)
+                            {
+                                self.notify(
+                                    Level::Info,
+                                    format!("Decided by {node}: {} wins at {pct:.0}%.", v.winner),
+                                );
                             }
                         }
                     }
                     None
                 }
             },
-            Overlay::Text(mut d) => match d.handle(key) {
-                DialogResult::Open => Some(Overlay::Text(d)),
-                DialogResult::Cancelled => None,
-                DialogResult::Submitted(text) => {
-                    match d.purpose {
-                        TextPurpose::AddQuestion { parent } => {
-                            let kind = JudgeEventKind::AddNode {
-                                id: String::new(),
-                                parent: parent.clone(),
-                                text,
-                            };
-                            if self.judge(kind, now, effects) {
-                                if let Some(pos) = self.session.tree.len().checked_sub(1) {
-                                    self.tree.select(pos);
+            Overlay::Text(mut d) => {
+                match d.handle(key) {
+                    DialogResult::Open => Some(Overlay::Text(d)),
+                    DialogResult::Cancelled => None,
+                    DialogResult::Submitted(text) => {
+                        match d.purpose {
+                            TextPurpose::AddQuestion { parent } => {
+                                let kind = JudgeEventKind::AddNode {
+                                    id: String::new(),
+                                    parent: parent.clone(),
+                                    text,
+                                };
+                                if self.judge(kind, now, effects) {
+                                    if let Some(pos) = self.session.tree.len().checked_sub(1) {
+                                        self.tree.select(pos);
+                                    }
+                                    self.notify(Level::Info, format!("Sub-question added under {parent}; Enter drills into it."));
                                 }
-                                self.notify(Level::Info, format!("Sub-question added under {parent}; Enter drills into it."));
+                            }
+                            TextPurpose::EditNode { node } => {
+                                let kind = JudgeEventKind::EditNode {
+                                    node: node.clone(),
+                                    text,
+                                    previous: String::new(),
+                                };
+                                if self.judge(kind, now, effects) {
+                                    self.notify(Level::Info, format!("{node} edited."));
+                                }
                             }
                         }
-                        TextPurpose::EditNode { node } => {
-                            let kind = JudgeEventKind::EditNode {
-                                node: node.clone(),
-                                text,
-                                previous: String::new(),
-                            };
-                            if self.judge(kind, now, effects) {
-                                self.notify(Level::Info, format!("{node} edited."));
-                            }
-                        }
+                        None
                     }
-                    None
                 }
-            },
+            }
         }
     }
 

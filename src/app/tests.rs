@@ -392,3 +392,257 @@ fn the_stream_rate_is_measured_while_a_turn_streams() {
     let rate = app.stream_rate.unwrap();
     assert!((rate - 20.0 / 1.9).abs() < 0.01, "{rate}");
 }
+
+/// The demo played to its end, with drills allowed where the script has them.
+fn finished_demo() -> App {
+    let script = DemoScript::bundled().unwrap();
+    let mut app = demo_app();
+    app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
+    app.drill_rounds = script.drill_rounds();
+    let mut next = started_turn(&app.start(t0()));
+    while let Some(turn) = next {
+        let t = &app.session.turns[turn];
+        let text = script
+            .turn_text(&t.scope, t.round, t.side)
+            .unwrap()
+            .to_string();
+        next = started_turn(&play(&mut app, turn, &text));
+    }
+    app
+}
+
+fn select(app: &mut App, id: &str) {
+    app.focus = Focus::Tree;
+    let pos = app.session.tree.position(id).unwrap();
+    app.tree.select(pos);
+}
+
+fn shift(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)),
+        t0(),
+    )
+}
+
+#[test]
+fn drilling_into_a_crux_plays_its_sub_debate_then_goes_back_up() {
+    let script = DemoScript::bundled().unwrap();
+    let mut app = finished_demo();
+    select(&mut app, "B2");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1, "the drill is a judge event, saved");
+    let turn = started_turn(&effects).expect("the sub-debate starts");
+    assert_eq!(app.session.turns[turn].scope, "B2");
+    assert_eq!(app.current_scope(), "B2");
+    assert!(matches!(
+        app.session.judge_events.last().unwrap().kind,
+        JudgeEventKind::Drill { ref node, rounds: 2 } if node == "B2"
+    ));
+    let mut next = Some(turn);
+    while let Some(turn) = next {
+        let t = &app.session.turns[turn];
+        let text = script.turn_text("B2", t.round, t.side).unwrap().to_string();
+        next = started_turn(&play(&mut app, turn, &text));
+    }
+    assert_eq!(app.session.turns_in("B2").count(), 4);
+    assert!(app.session.turns_in("B2").all(|t| t.warnings.is_empty()));
+    assert!(app.is_finished(), "the drill is over");
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("drill on B2 is over")
+    );
+    // The drill's claims hang under the crux.
+    assert!(app.session.tree.is_within(
+        app.session.tree.position("B14").unwrap(),
+        app.session.tree.position("B2").unwrap()
+    ));
+    key(&mut app, KeyCode::Backspace);
+    assert_eq!(app.current_scope(), ROOT_ID);
+    assert_eq!(
+        app.tree.selected(),
+        app.session.tree.position("B2").unwrap()
+    );
+    // Going back in does not start the drill again.
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(started_turn(&effects), None);
+    assert_eq!(app.current_scope(), "B2");
+}
+
+#[test]
+fn the_demo_explains_which_nodes_it_can_drill() {
+    let mut app = finished_demo();
+    select(&mut app, "A2");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert!(effects.is_empty());
+    assert_eq!(app.current_scope(), ROOT_ID);
+    assert!(app.notice.as_ref().unwrap().text.contains("B2 and B3"));
+}
+
+#[test]
+fn the_judge_rules_on_a_node_and_decides_the_debate_by_a_crux() {
+    let mut app = finished_demo();
+    select(&mut app, "B3");
+    key(&mut app, KeyCode::Char('w'));
+    assert!(matches!(app.overlay, Some(Overlay::Verdict(_))));
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "70");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1);
+    let j = app
+        .session
+        .tree
+        .get("B3")
+        .unwrap()
+        .judgement
+        .clone()
+        .unwrap();
+    assert_eq!((j.winner, j.confidence), (Side::A, 0.7));
+
+    select(&mut app, "B2");
+    shift(&mut app, 'D');
+    key(&mut app, KeyCode::Char('b'));
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "85");
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "Equity decides it.");
+    key(&mut app, KeyCode::Enter);
+    let v = app.session.verdict.clone().unwrap();
+    assert_eq!(v.winner, Side::B);
+    assert_eq!(v.confidence, 0.85);
+    assert_eq!(v.decided_by.as_deref(), Some("B2"));
+    assert_eq!(
+        app.session
+            .tree
+            .get("B2")
+            .unwrap()
+            .judgement
+            .as_ref()
+            .unwrap()
+            .winner,
+        Side::B
+    );
+    let b2 = app.session.tree.position("B2").unwrap();
+    assert_eq!(app.analysis().status[b2], crate::domain::NodeStatus::Judged);
+}
+
+#[test]
+fn crux_marks_toggle_against_the_proposal() {
+    let mut app = finished_demo();
+    select(&mut app, "B2");
+    let pos = app.session.tree.position("B2").unwrap();
+    assert!(app.analysis().proposed_crux[pos]);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.session.tree.nodes()[pos].crux_mark, Some(false));
+    assert!(!app.analysis().crux[pos]);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        app.session.tree.nodes()[pos].crux_mark,
+        None,
+        "agreeing with agon clears the mark"
+    );
+    select(&mut app, "A2");
+    key(&mut app, KeyCode::Char('x'));
+    let a2 = app.session.tree.position("A2").unwrap();
+    assert_eq!(app.session.tree.nodes()[a2].crux_mark, Some(true));
+    assert!(app.analysis().crux[a2]);
+}
+
+#[test]
+fn the_judge_edits_the_tree_and_every_edit_is_an_event() {
+    let mut app = finished_demo();
+    let before = app.session.judge_events.len();
+    select(&mut app, "B3");
+    key(&mut app, KeyCode::Char('a'));
+    chars(&mut app, "Do footfall counts fall?");
+    key(&mut app, KeyCode::Enter);
+    let q = app.session.tree.get("Q1").expect("the judge's question");
+    assert_eq!(q.parent.as_deref(), Some("B3"));
+    assert_eq!(
+        app.tree.selected(),
+        app.session.tree.position("Q1").unwrap()
+    );
+
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::End);
+    chars(&mut app, " At peak?");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.session.tree.get("Q1").unwrap().text,
+        "Do footfall counts fall? At peak?"
+    );
+
+    select(&mut app, "B6");
+    key(&mut app, KeyCode::Char('m'));
+    assert!(matches!(app.pending_edit, Some(PendingEdit::Merge(_))));
+    select(&mut app, "B9");
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(
+        app.session.tree.get("B6").unwrap().merged_into.as_deref(),
+        Some("B9")
+    );
+
+    select(&mut app, "Q1");
+    shift(&mut app, 'M');
+    select(&mut app, "root");
+    shift(&mut app, 'M');
+    assert_eq!(
+        app.session.tree.get("Q1").unwrap().parent.as_deref(),
+        Some(ROOT_ID)
+    );
+
+    // A refused edit changes nothing and says why.
+    select(&mut app, "B2");
+    shift(&mut app, 'M');
+    select(&mut app, "B5");
+    shift(&mut app, 'M');
+    assert_eq!(app.notice.as_ref().unwrap().level, Level::Warning);
+    let kinds: Vec<&str> = app.session.judge_events[before..]
+        .iter()
+        .map(|e| match e.kind {
+            JudgeEventKind::AddNode { .. } => "add",
+            JudgeEventKind::EditNode { .. } => "edit",
+            JudgeEventKind::MergeNodes { .. } => "merge",
+            JudgeEventKind::MoveNode { .. } => "move",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, vec!["add", "edit", "merge", "move"]);
+    match &app.session.judge_events.last().unwrap().kind {
+        JudgeEventKind::MoveNode { from_parent, .. } => assert_eq!(from_parent, "B3"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_replay_brings_back_the_judge_s_work_as_it_happened() {
+    let mut live = finished_demo();
+    select(&mut live, "B2");
+    key(&mut live, KeyCode::Char('w'));
+    key(&mut live, KeyCode::Enter);
+    select(&mut live, "B3");
+    shift(&mut live, 'D');
+    key(&mut live, KeyCode::Enter);
+    let recording = live.session.clone();
+
+    let mut app = App::replay(recording.clone(), Theme::plain());
+    app.start(t0());
+    key(&mut app, KeyCode::Char(' '));
+    let mut guard = 0;
+    while let Some(turn) = app.session.streaming_turn() {
+        let text = recording.turns[turn].text.clone();
+        play(&mut app, turn, &text);
+        guard += 1;
+        assert!(guard < 100);
+    }
+    assert_eq!(app.session.turns.len(), recording.turns.len());
+    assert_eq!(app.session.tree, recording.tree);
+    assert_eq!(
+        app.session.verdict.as_ref().unwrap().decided_by.as_deref(),
+        Some("B3")
+    );
+    assert_eq!(app.session.judge_events.len(), recording.judge_events.len());
+}

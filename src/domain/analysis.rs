@@ -55,9 +55,7 @@ fn attackers<'a>(tree: &'a ClaimTree, pos: usize) -> impl Iterator<Item = usize>
     let side = tree.nodes()[pos].side;
     tree.children_of(pos).iter().copied().filter(move |&c| {
         let n = &tree.nodes()[c];
-        live(n)
-            && n.relation == Some(Relation::Attacks)
-            && (side.is_none() || n.side != side)
+        live(n) && n.relation == Some(Relation::Attacks) && (side.is_none() || n.side != side)
     })
 }
 
@@ -127,7 +125,10 @@ fn p_stands(tree: &ClaimTree, pos: usize, memo: &mut [Option<f64>]) -> f64 {
         }
     } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
         0.0
-    } else if node.side.is_some_and(|s| node.conceded_by.contains(&s.other())) {
+    } else if node
+        .side
+        .is_some_and(|s| node.conceded_by.contains(&s.other()))
+    {
         1.0
     } else {
         let attackers: Vec<usize> = attackers(tree, pos).collect();
@@ -265,7 +266,10 @@ mod tests {
         t.apply_turn(
             1,
             Side::B,
-            &[claim("B1", Relation::Attacks, "A1"), claim("B2", Relation::Attacks, "root")],
+            &[
+                claim("B1", Relation::Attacks, "A1"),
+                claim("B2", Relation::Attacks, "root"),
+            ],
             &[],
         );
         t.apply_turn(2, Side::A, &[claim("A2", Relation::Attacks, "B1")], &[]);
@@ -279,15 +283,43 @@ mod tests {
     #[test]
     fn statuses_follow_attacks_and_replies() {
         let mut t = debate();
-        assert_eq!(status(&t, pos(&t, "A1")), NodeStatus::Contested, "attacked by B1, A answered B1");
-        assert_eq!(status(&t, pos(&t, "B1")), NodeStatus::Unanswered, "A2 attacks it, B has not replied");
+        assert_eq!(
+            status(&t, pos(&t, "A1")),
+            NodeStatus::Contested,
+            "attacked by B1, A answered B1"
+        );
+        assert_eq!(
+            status(&t, pos(&t, "B1")),
+            NodeStatus::Unanswered,
+            "A2 attacks it, B has not replied"
+        );
         assert_eq!(status(&t, pos(&t, "B2")), NodeStatus::Open);
         assert_eq!(status(&t, 0), NodeStatus::Contested);
         t.apply_turn(3, Side::B, &[claim("B3", Relation::Supports, "B1")], &[]);
-        assert_eq!(status(&t, pos(&t, "B1")), NodeStatus::Contested, "backed up after the attack");
-        t.apply_turn(4, Side::A, &[], &[Concession { target: "B2".into(), reason: String::new() }]);
+        assert_eq!(
+            status(&t, pos(&t, "B1")),
+            NodeStatus::Contested,
+            "backed up after the attack"
+        );
+        t.apply_turn(
+            4,
+            Side::A,
+            &[],
+            &[Concession {
+                target: "B2".into(),
+                reason: String::new(),
+            }],
+        );
         assert_eq!(status(&t, pos(&t, "B2")), NodeStatus::Conceded);
-        t.set_judgement("A2", Some(NodeJudgement { winner: Side::A, confidence: 0.9, rationale: String::new() })).unwrap();
+        t.set_judgement(
+            "A2",
+            Some(NodeJudgement {
+                winner: Side::A,
+                confidence: 0.9,
+                rationale: String::new(),
+            }),
+        )
+        .unwrap();
         assert_eq!(status(&t, pos(&t, "A2")), NodeStatus::Judged);
     }
 
@@ -303,7 +335,15 @@ mod tests {
         assert!((a.suggested_p_a - 0.5).abs() < 1e-12);
 
         // The judge rules B wins A2 at 80%: A2 stands with 0.2, B1 with 0.8, A1 with 0.2.
-        t.set_judgement("A2", Some(NodeJudgement { winner: Side::B, confidence: 0.8, rationale: String::new() })).unwrap();
+        t.set_judgement(
+            "A2",
+            Some(NodeJudgement {
+                winner: Side::B,
+                confidence: 0.8,
+                rationale: String::new(),
+            }),
+        )
+        .unwrap();
         let a = Analysis::of(&t);
         assert!((a.p_stands[pos(&t, "B1")] - 0.8).abs() < 1e-12);
         assert!((a.p_stands[pos(&t, "A1")] - 0.2).abs() < 1e-12);
@@ -314,7 +354,15 @@ mod tests {
     #[test]
     fn a_ruling_on_the_root_is_the_suggestion() {
         let mut t = debate();
-        t.set_judgement("root", Some(NodeJudgement { winner: Side::B, confidence: 0.7, rationale: String::new() })).unwrap();
+        t.set_judgement(
+            "root",
+            Some(NodeJudgement {
+                winner: Side::B,
+                confidence: 0.7,
+                rationale: String::new(),
+            }),
+        )
+        .unwrap();
         assert!((Analysis::of(&t).suggested_p_a - 0.3).abs() < 1e-12);
     }
 
@@ -368,6 +416,9 @@ mod tests {
             assert!(a.crux[pos(&s.tree, &sub.node)], "{} is proposed", sub.node);
         }
         assert!((0.0..=1.0).contains(&a.suggested_p_a));
-        println!("demo cruxes: {cruxes:?}, suggested P(A) {:.3}", a.suggested_p_a);
+        println!(
+            "demo cruxes: {cruxes:?}, suggested P(A) {:.3}",
+            a.suggested_p_a
+        );
     }
 }

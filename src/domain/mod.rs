@@ -9,11 +9,11 @@ pub mod side;
 pub mod tree;
 pub mod turn;
 
+pub use analysis::{Analysis, NodeStatus};
 pub use claims::{Claim, Concession, ROOT_ID, Relation};
 pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
 pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
 pub use session::{SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
 pub use side::Side;
-pub use analysis::{Analysis, NodeStatus};
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
 pub use turn::{Turn, TurnStats, TurnStatus};

@@ -3,9 +3,9 @@
 use super::claims::{self, ROOT_ID};
 use super::debate::{DebateSetup, Debater, Positions, Protocol};
 use super::judge::{JudgeEvent, JudgeEventKind, Verdict, clamp_confidence, clamp_probability};
-use super::tree::{EditError, NodeJudgement};
 use super::side::Side;
 use super::tree::ClaimTree;
+use super::tree::{EditError, NodeJudgement};
 use super::turn::{Turn, TurnStats, TurnStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -141,7 +141,9 @@ impl TryFrom<TreeRepr> for ClaimTree {
     /// no cycles. Parents may come after their children (the judge can move nodes).
     fn try_from(repr: TreeRepr) -> Result<Self, String> {
         let nodes = repr.nodes;
-        let root = nodes.first().ok_or("tree has no nodes (the root is missing)")?;
+        let root = nodes
+            .first()
+            .ok_or("tree has no nodes (the root is missing)")?;
         if root.parent.is_some() || root.id != ROOT_ID {
             return Err("the first tree node must be the root (id \"root\", parent null)".into());
         }
@@ -157,9 +159,12 @@ impl TryFrom<TreeRepr> for ClaimTree {
                 .parent
                 .as_deref()
                 .ok_or_else(|| format!("tree node {} has no parent", node.id))?;
-            let &p = index
-                .get(parent)
-                .ok_or_else(|| format!("tree node {} names parent {parent}, which does not exist", node.id))?;
+            let &p = index.get(parent).ok_or_else(|| {
+                format!(
+                    "tree node {} names parent {parent}, which does not exist",
+                    node.id
+                )
+            })?;
             children[p].push(pos);
         }
         let tree = ClaimTree {
@@ -176,7 +181,10 @@ impl TryFrom<TreeRepr> for ClaimTree {
             stack.extend(tree.children[pos].iter().copied());
         }
         if let Some(pos) = seen.iter().position(|s| !s) {
-            return Err(format!("tree node {} is in a cycle of parents", tree.nodes[pos].id));
+            return Err(format!(
+                "tree node {} is in a cycle of parents",
+                tree.nodes[pos].id
+            ));
         }
         Ok(tree)
     }
@@ -349,7 +357,10 @@ impl ClaimTree {
             if p == ancestor {
                 return true;
             }
-            cur = self.nodes[p].parent.as_deref().and_then(|id| self.position(id));
+            cur = self.nodes[p]
+                .parent
+                .as_deref()
+                .and_then(|id| self.position(id));
         }
         false
     }
@@ -393,7 +404,10 @@ impl ClaimTree {
             return Err(EditError::EmptyText);
         }
         self.revision += 1;
-        Ok(std::mem::replace(&mut self.nodes[pos].text, text.to_string()))
+        Ok(std::mem::replace(
+            &mut self.nodes[pos].text,
+            text.to_string(),
+        ))
     }
 
     /// Moves a node (with its branch) under a new parent; returns the old parent's id.
@@ -441,7 +455,11 @@ impl ClaimTree {
         Ok(())
     }
 
-    pub fn set_judgement(&mut self, id: &str, judgement: Option<NodeJudgement>) -> Result<(), EditError> {
+    pub fn set_judgement(
+        &mut self,
+        id: &str,
+        judgement: Option<NodeJudgement>,
+    ) -> Result<(), EditError> {
         let pos = self.pos_of(id)?;
         self.nodes[pos].judgement = judgement;
         self.revision += 1;
@@ -576,18 +594,33 @@ mod tests {
         let q = t.add_question("A1", "Does traffic come back?").unwrap();
         assert_eq!(q, "Q1");
         assert_eq!(t.get("Q1").unwrap().origin, Origin::Judge);
-        assert_eq!(t.add_question("A1", "  ").unwrap_err(), EditError::EmptyText);
+        assert_eq!(
+            t.add_question("A1", "  ").unwrap_err(),
+            EditError::EmptyText
+        );
         assert_eq!(t.edit_text("B2", "New text").unwrap(), "claim B2");
         // Move B2 under A2 (created later than B2's old parent): still a valid tree.
         assert_eq!(t.move_node("B2", "A2").unwrap(), "root");
-        assert!(t.children_of(t.position("A2").unwrap()).contains(&t.position("B2").unwrap()));
+        assert!(
+            t.children_of(t.position("A2").unwrap())
+                .contains(&t.position("B2").unwrap())
+        );
         assert!(!t.children_of(0).contains(&t.position("B2").unwrap()));
-        assert_eq!(t.move_node("A1", "A2").unwrap_err(), EditError::Cycle("A1".into()));
-        assert_eq!(t.move_node("root", "A1").unwrap_err(), EditError::Root("moved"));
+        assert_eq!(
+            t.move_node("A1", "A2").unwrap_err(),
+            EditError::Cycle("A1".into())
+        );
+        assert_eq!(
+            t.move_node("root", "A1").unwrap_err(),
+            EditError::Root("moved")
+        );
         let json = serde_json::to_string(&t).unwrap();
         let back: ClaimTree = serde_json::from_str(&json).unwrap();
         assert_eq!(back.nodes(), t.nodes());
-        assert_eq!(back.children_of(back.position("A2").unwrap()), t.children_of(t.position("A2").unwrap()));
+        assert_eq!(
+            back.children_of(back.position("A2").unwrap()),
+            t.children_of(t.position("A2").unwrap())
+        );
         assert_eq!(t.path_to("B2"), vec!["root", "A1", "B1", "A2", "B2"]);
     }
 
@@ -601,7 +634,10 @@ mod tests {
         assert_eq!(t.get("B1").unwrap().merged_into.as_deref(), Some("B2"));
         assert!(t.children_of(t.position("B1").unwrap()).is_empty());
         assert_eq!(t.merge("B2", "B2").unwrap_err(), EditError::SameNode);
-        assert_eq!(t.merge("A1", "B1").unwrap_err(), EditError::Cycle("B1".into()));
+        assert_eq!(
+            t.merge("A1", "B1").unwrap_err(),
+            EditError::Cycle("B1".into())
+        );
     }
 
     #[test]

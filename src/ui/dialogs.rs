@@ -294,8 +294,14 @@ pub fn draw_text(frame: &mut Frame, area: Rect, d: &TextDialog, theme: &Theme) {
     frame.render_widget(block, rect);
     let field_width = usize::from(inner.width.saturating_sub(4));
     let chars: Vec<char> = d.input.text().chars().collect();
-    let start = d.input.cursor().saturating_sub(field_width.saturating_sub(1));
-    let shown: String = chars[start.min(chars.len())..].iter().take(field_width).collect();
+    let start = d
+        .input
+        .cursor()
+        .saturating_sub(field_width.saturating_sub(1));
+    let shown: String = chars[start.min(chars.len())..]
+        .iter()
+        .take(field_width)
+        .collect();
     let lines = vec![
         Line::styled(format!("  {shown}"), theme.text.patch(theme.selection)),
         Line::default(),
@@ -306,5 +312,8 @@ pub fn draw_text(frame: &mut Frame, area: Rect, d: &TextDialog, theme: &Theme) {
         .iter()
         .collect();
     let x = inner.x + 2 + before.width() as u16;
-    frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), inner.y));
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
 }

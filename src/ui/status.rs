@@ -1,7 +1,7 @@
 //! The status bar (state, round, progress, credence, save state) and the key-hint line.
 
 use crate::app::{App, Level};
-use crate::domain::{ROOT_ID, Session, SessionStatus};
+use crate::domain::{ROOT_ID, Session};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -71,9 +71,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
         let pause = if app.paused { " (pausing)" } else { "" };
         format!(" {sp} {} speaking{pause} ", t.side)
     } else if app.is_finished() {
-        match s.status {
-            SessionStatus::Finished => " ■ finished ".to_string(),
-            SessionStatus::Running => " ■ replay ended ".to_string(),
+        if !app.is_live() {
+            " ■ replay ended ".to_string()
+        } else if app.current_scope() != ROOT_ID {
+            " ■ drill over ".to_string()
+        } else {
+            " ■ finished ".to_string()
         }
     } else if app.paused {
         " ‖ paused ".to_string()

@@ -86,7 +86,11 @@ impl TranscriptView {
             }
         }
         self.scanned = session.turns.len();
-        while let Some(turn) = self.indices.get(self.bodies.len()).map(|&i| &session.turns[i]) {
+        while let Some(turn) = self
+            .indices
+            .get(self.bodies.len())
+            .map(|&i| &session.turns[i])
+        {
             if !turn.status.is_finished() {
                 break;
             }

@@ -5,11 +5,11 @@ use super::theme::Theme;
 use super::transcript::side_style;
 use super::wrap::{truncate, wrap};
 use crate::domain::{Analysis, ClaimTree, Node, NodeStatus, Origin, ROOT_ID, Relation, Session};
-use std::collections::HashMap;
 use crate::sanitize::inert;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use std::collections::HashMap;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
@@ -197,7 +197,13 @@ impl TreeView {
         }
         self.top = self.top.min(self.rows.len().saturating_sub(self.viewport));
 
-        for (i, row) in self.rows.iter().skip(self.top).take(self.viewport).enumerate() {
+        for (i, row) in self
+            .rows
+            .iter()
+            .skip(self.top)
+            .take(self.viewport)
+            .enumerate()
+        {
             let y = list.y + i as u16;
             let node = &tree.nodes()[row.pos];
             let badges = Badges {
@@ -220,7 +226,10 @@ impl TreeView {
                 height: detail_height,
                 ..area
             };
-            let drill = self.drill_turns.get(&tree.nodes()[self.selected].id).copied();
+            let drill = self
+                .drill_turns
+                .get(&tree.nodes()[self.selected].id)
+                .copied();
             render_detail(detail, buf, session, analysis, self.selected, drill, theme);
         }
     }
@@ -262,7 +271,9 @@ fn row_line(
         _ => ("+", theme.supports),
     };
     spans.push(Span::styled(format!("{glyph} "), glyph_style));
-    let mut id_style = node.side.map_or(theme.accent, |side| side_style(theme, side));
+    let mut id_style = node
+        .side
+        .map_or(theme.accent, |side| side_style(theme, side));
     if badges.in_scope {
         id_style = id_style.add_modifier(ratatui::style::Modifier::UNDERLINED);
     }
@@ -277,12 +288,18 @@ fn row_line(
         NodeStatus::Conceded => spans.push(Span::styled("⚑", theme.muted)),
         NodeStatus::Judged => {
             if let Some(j) = &node.judgement {
-                spans.push(Span::styled(format!("⚖{}", j.winner), side_style(theme, j.winner)));
+                spans.push(Span::styled(
+                    format!("⚖{}", j.winner),
+                    side_style(theme, j.winner),
+                ));
             }
         }
     }
     if badges.drill_turns > 0 {
-        spans.push(Span::styled(format!("↳{}", badges.drill_turns), theme.accent));
+        spans.push(Span::styled(
+            format!("↳{}", badges.drill_turns),
+            theme.accent,
+        ));
     }
     spans.push(Span::raw(" "));
     if badges.folded {
@@ -343,21 +360,34 @@ fn render_detail(
         let parent = node.parent.as_deref().unwrap_or(ROOT_ID);
         let who = match (node.origin, node.side) {
             (Origin::Judge, _) => format!("judge's question under {parent}"),
-            (_, Some(s)) => format!("{s} {} {parent}", node.relation.map_or("", Relation::as_str)),
+            (_, Some(s)) => format!(
+                "{s} {} {parent}",
+                node.relation.map_or("", Relation::as_str)
+            ),
             _ => parent.to_string(),
         };
-        let turn = node.turn.map_or(String::new(), |t| format!(" · turn {}", t + 1));
+        let turn = node
+            .turn
+            .map_or(String::new(), |t| format!(" · turn {}", t + 1));
         let crux = match (analysis.crux[pos], node.crux_mark) {
             (true, Some(true)) => " · ★ crux (marked)",
             (true, _) => " · ★ crux (proposed)",
             (false, Some(false)) => " · not a crux (unmarked)",
             _ => "",
         };
-        let head = format!("{} · {who}{turn} · {}{crux}", node.id, analysis.status[pos].label());
+        let head = format!(
+            "{} · {who}{turn} · {}{crux}",
+            node.id,
+            analysis.status[pos].label()
+        );
         let style = node.side.map_or(theme.accent, |s| side_style(theme, s));
         let mut facts = format!("stands {}", pct(analysis.p_stands[pos]));
         if let Some(j) = &node.judgement {
-            facts.push_str(&format!(" · judged: {} wins {}", j.winner, pct(j.confidence)));
+            facts.push_str(&format!(
+                " · judged: {} wins {}",
+                j.winner,
+                pct(j.confidence)
+            ));
         }
         if !node.conceded_by.is_empty() {
             let by: Vec<String> = node.conceded_by.iter().map(|s| s.to_string()).collect();
