@@ -61,10 +61,16 @@ fn attackers<'a>(tree: &'a ClaimTree, pos: usize) -> impl Iterator<Item = usize>
 
 /// The node's status, by the rules in `docs/cruxes.md`.
 pub fn status(tree: &ClaimTree, pos: usize) -> NodeStatus {
-    let node = &tree.nodes()[pos];
-    if node.judgement.is_some() {
-        return NodeStatus::Judged;
+    if tree.nodes()[pos].judgement.is_some() {
+        NodeStatus::Judged
+    } else {
+        debate_status(tree, pos)
     }
+}
+
+/// The status the debaters gave the node, whatever the judge ruled.
+fn debate_status(tree: &ClaimTree, pos: usize) -> NodeStatus {
+    let node = &tree.nodes()[pos];
     if !node.conceded_by.is_empty() {
         return NodeStatus::Conceded;
     }
@@ -170,7 +176,7 @@ impl Analysis {
             None => suggested(tree, &p),
         };
         p[0] = suggested_p_a;
-        let proposed_crux = proposed_cruxes(tree, &status, &p);
+        let proposed_crux = proposed_cruxes(tree, &p);
         let crux = (0..n)
             .map(|pos| match tree.nodes()[pos].crux_mark {
                 Some(mark) => mark,
@@ -191,16 +197,16 @@ impl Analysis {
 /// Top-level claims proposed as cruxes at most: the most debated ones.
 const ROOT_CRUXES: usize = 3;
 
-/// The crux rule: both sides contest the node, it is still open to judgement, and its outcome
-/// decides its parent. Below the root, an attack decides its parent when every other attack on
+/// The crux rule: both sides contest the node and its outcome decides its parent. Below the root, an attack decides its parent when every other attack on
 /// that parent falls (the parent then stands or falls with it). At the root every contested
 /// top-level claim bears on the answer directly; the most debated ones (most turns in their
 /// branch) are proposed, at most three.
-fn proposed_cruxes(tree: &ClaimTree, status: &[NodeStatus], p: &[f64]) -> Vec<bool> {
+fn proposed_cruxes(tree: &ClaimTree, p: &[f64]) -> Vec<bool> {
     let n = tree.len();
+    // A ruling does not stop a crux being one: judge the status the debaters gave it.
     let contested = |pos: usize| {
         let node = &tree.nodes()[pos];
-        live(node) && status[pos] == NodeStatus::Contested && node.side.is_some()
+        live(node) && node.side.is_some() && debate_status(tree, pos) == NodeStatus::Contested
     };
     let mut out = vec![false; n];
     for pos in 1..n {
