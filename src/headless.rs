@@ -103,6 +103,7 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
         });
         let mut outcome = None;
         let mut stats = None;
+        let mut retries = 0;
         while let Some(item) = stream.next().await {
             match item {
                 Ok(StreamEvent::Delta(text)) => session.push_text(turn, &text),
@@ -110,11 +111,15 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
                     attempt,
                     wait,
                     reason,
-                }) => eprintln!(
-                    "{tag} turn {} ({side}): {reason}; retry {attempt} in {:.1}s",
-                    turn + 1,
-                    wait.as_secs_f64()
-                ),
+                }) => {
+                    retries = attempt;
+                    eprintln!(
+                        "{tag} turn {} ({side}): {}; retry {attempt} in {}",
+                        turn + 1,
+                        reason.trim_end_matches('.'),
+                        crate::provider::describe_wait(wait)
+                    );
+                }
                 Ok(StreamEvent::Done(s)) => {
                     stats = Some(s);
                     outcome = Some(TurnOutcome::Complete);
@@ -129,13 +134,15 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
         let outcome = outcome.unwrap_or_else(|| {
             TurnOutcome::Failed("the stream ended before the turn was complete".into())
         });
+        session.turns[turn].stats.retries = retries;
         session.finish_turn(turn, outcome.clone(), stats, OffsetDateTime::now_utc());
         save(&path, &session).await?;
         let t = &session.turns[turn];
         if let TurnOutcome::Failed(reason) = outcome {
             return Err(anyhow!(
-                "turn {} ({side}, round {round}) failed: {reason}. The partial session is in {}",
+                "turn {} ({side}, round {round}) failed: {}. The partial session is in {}",
                 turn + 1,
+                reason.trim_end_matches('.'),
                 path.display()
             ));
         }

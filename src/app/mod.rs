@@ -802,6 +802,26 @@ impl App {
         }
     }
 
+    /// Why the debate ended, for the verdict.
+    fn why_ended(&self) -> String {
+        match &self.session.ended_early {
+            Some(reason) if reason.is_empty() => "the judge ended the debate early".into(),
+            Some(reason) => format!("the judge ended the debate early: {reason}"),
+            None if self.session.next_slot().is_none() => "every round was played".into(),
+            None => {
+                let played = self
+                    .session
+                    .turns_in(ROOT_ID)
+                    .filter(|t| t.counts_as_played())
+                    .count();
+                format!(
+                    "verdict after {played} of {} turns",
+                    self.session.protocol.rounds * 2
+                )
+            }
+        }
+    }
+
     /// P(A) on a node, for starting a ruling dialog: the suggestion there, as P(A is right).
     fn node_p_a(&mut self, pos: usize) -> f64 {
         let side = self.session.tree.nodes()[pos].side;
@@ -1011,6 +1031,7 @@ impl App {
                                 confidence: v.confidence,
                                 rationale: v.rationale,
                                 decided_by: None,
+                                ended: self.why_ended(),
                             };
                             if self.judge(kind, now, effects) {
                                 self.notify(
@@ -1048,6 +1069,7 @@ impl App {
                                 confidence: v.confidence,
                                 rationale: v.rationale,
                                 decided_by: Some(node.clone()),
+                                ended: self.why_ended(),
                             };
                             if self.judge(ruling, now, effects) && self.judge(verdict, now, effects)
                             {

@@ -1,5 +1,6 @@
 //! What the judge records: credences over time and the verdict.
 
+use super::annotation::Annotation;
 use super::side::Side;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -24,6 +25,10 @@ pub struct Verdict {
     /// The crux the judge decided the whole debate by, if they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<String>,
+    /// Why the debate ended: every round played, the judge ended it early, or the verdict came
+    /// before the last round.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ended: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -53,7 +58,10 @@ pub struct JudgeEvent {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JudgeEventKind {
     /// The judge's probability that side A is right, on the root or on one node.
-    Credence { node: String, p_a: f64 },
+    Credence {
+        node: String,
+        p_a: f64,
+    },
     /// The final verdict (also kept in the session's `verdict`).
     Verdict {
         winner: Side,
@@ -63,6 +71,36 @@ pub enum JudgeEventKind {
         /// Set when one crux decided the debate.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         decided_by: Option<String>,
+        /// Why the debate ended.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        ended: String,
+    },
+    /// The judge speaks to one debater (`to`) or both (`to` null): a question or an instruction
+    /// that goes into the next prompts and stands in the transcript.
+    Message {
+        to: Option<Side>,
+        text: String,
+    },
+    /// The judge ended the debate before its last round.
+    EndDebate {
+        #[serde(default)]
+        reason: String,
+    },
+    /// The judge added a round to the main debate.
+    AddRound,
+    /// A tag and/or note on a turn, a span of a turn, or a node.
+    Annotate {
+        annotation: Annotation,
+    },
+    /// New tags and note for an annotation.
+    EditAnnotation {
+        id: u32,
+        tags: Vec<String>,
+        #[serde(default)]
+        note: String,
+    },
+    DeleteAnnotation {
+        id: u32,
     },
     /// A ruling on one node: which side wins it (also kept on the node).
     NodeJudgement {
@@ -73,9 +111,15 @@ pub enum JudgeEventKind {
         rationale: String,
     },
     /// The judge marked (`Some(true)`), unmarked (`Some(false)`) or reset (`None`) a crux.
-    CruxMark { node: String, mark: Option<bool> },
+    CruxMark {
+        node: String,
+        mark: Option<bool>,
+    },
     /// The judge drilled into a node: a focused sub-debate of `rounds` rounds on it.
-    Drill { node: String, rounds: u32 },
+    Drill {
+        node: String,
+        rounds: u32,
+    },
     /// The judge added a sub-question of their own.
     AddNode {
         id: String,
@@ -89,7 +133,10 @@ pub enum JudgeEventKind {
         previous: String,
     },
     /// The judge merged a duplicate node into another.
-    MergeNodes { from: String, into: String },
+    MergeNodes {
+        from: String,
+        into: String,
+    },
     /// The judge moved a node (and its branch) under another parent.
     MoveNode {
         node: String,
@@ -116,6 +163,7 @@ mod tests {
             confidence: 0.8,
             rationale: String::new(),
             decided_by: None,
+            ended: String::new(),
             at: OffsetDateTime::UNIX_EPOCH,
         };
         assert!((v.p_a() - 0.2).abs() < 1e-9);

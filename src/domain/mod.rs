@@ -1,18 +1,22 @@
 //! The debate domain: plain Rust, no terminal and no async runtime.
 
 pub mod analysis;
+pub mod annotation;
 pub mod claims;
 pub mod debate;
 pub mod judge;
+pub mod scoring;
 pub mod session;
 pub mod side;
 pub mod tree;
 pub mod turn;
 
 pub use analysis::{Analysis, NodeStatus};
+pub use annotation::{Annotation, DEFAULT_TAGS, Span};
 pub use claims::{Claim, Concession, ROOT_ID, Relation};
 pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
 pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
+pub use scoring::{Scores, score};
 pub use session::{SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};

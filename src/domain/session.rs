@@ -1,5 +1,6 @@
 //! A session: one debate and everything the judge did with it, as saved to a JSON file.
 
+use super::annotation::Annotation;
 use super::claims::{self, ROOT_ID};
 use super::debate::{DebateSetup, Debater, Positions, Protocol};
 use super::judge::{JudgeEvent, JudgeEventKind, Verdict, clamp_confidence, clamp_probability};
@@ -50,6 +51,12 @@ pub struct Session {
     pub judge_events: Vec<JudgeEvent>,
     #[serde(default)]
     pub verdict: Option<Verdict>,
+    /// The judge's annotations as they stand (each change is also a judge event).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
+    /// Set when the judge ended the debate before its last round: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_early: Option<String>,
 }
 
 impl Session {
@@ -71,6 +78,8 @@ impl Session {
             turns: Vec::new(),
             judge_events: Vec::new(),
             verdict: None,
+            annotations: Vec::new(),
+            ended_early: None,
         }
     }
 
@@ -223,6 +232,9 @@ impl Session {
     /// Only complete (or skipped) turns count, so a failed or stopped turn is played again.
     pub fn next_slot_in(&self, scope: &str) -> Option<(u32, Side)> {
         let rounds = if scope == ROOT_ID {
+            if self.ended_early.is_some() {
+                return None;
+            }
             self.protocol.rounds
         } else {
             self.drill_rounds(scope)?
@@ -283,6 +295,7 @@ impl Session {
                 confidence,
                 rationale,
                 decided_by,
+                ended,
             } => {
                 let confidence = clamp_confidence(confidence);
                 self.verdict = Some(Verdict {
@@ -290,6 +303,7 @@ impl Session {
                     confidence,
                     rationale: rationale.clone(),
                     decided_by: decided_by.clone(),
+                    ended: ended.clone(),
                     at: now,
                 });
                 JudgeEventKind::Verdict {
@@ -297,7 +311,72 @@ impl Session {
                     confidence,
                     rationale,
                     decided_by,
+                    ended,
                 }
+            }
+            JudgeEventKind::Message { to, text } => {
+                if text.trim().is_empty() {
+                    return Err(EditError::EmptyText);
+                }
+                JudgeEventKind::Message {
+                    to,
+                    text: text.trim().to_string(),
+                }
+            }
+            JudgeEventKind::EndDebate { reason } => {
+                self.ended_early = Some(reason.clone());
+                self.status = SessionStatus::Finished;
+                JudgeEventKind::EndDebate { reason }
+            }
+            JudgeEventKind::AddRound => {
+                self.protocol.rounds += 1;
+                if self.ended_early.is_none() && self.next_slot().is_some() {
+                    self.status = SessionStatus::Running;
+                }
+                JudgeEventKind::AddRound
+            }
+            JudgeEventKind::Annotate { mut annotation } => {
+                if let Some(t) = annotation.turn {
+                    let turn = self.turns.get(t).ok_or(EditError::NoSuchTurn(t))?;
+                    if let Some(span) = annotation.span {
+                        let quote = turn
+                            .text
+                            .get(span.start..span.end)
+                            .ok_or(EditError::BadSpan)?;
+                        annotation.quote = Some(quote.to_string());
+                    }
+                }
+                if let Some(node) = &annotation.node
+                    && self.tree.get(node).is_none()
+                {
+                    return Err(EditError::NoSuchNode(node.clone()));
+                }
+                if annotation.tags.is_empty() && annotation.note.trim().is_empty() {
+                    return Err(EditError::EmptyText);
+                }
+                if annotation.id == 0 {
+                    annotation.id = self.annotations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+                }
+                self.annotations.push(annotation.clone());
+                JudgeEventKind::Annotate { annotation }
+            }
+            JudgeEventKind::EditAnnotation { id, tags, note } => {
+                let a = self
+                    .annotations
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .ok_or(EditError::NoSuchAnnotation(id))?;
+                a.tags = tags.clone();
+                a.note = note.clone();
+                JudgeEventKind::EditAnnotation { id, tags, note }
+            }
+            JudgeEventKind::DeleteAnnotation { id } => {
+                let before = self.annotations.len();
+                self.annotations.retain(|a| a.id != id);
+                if self.annotations.len() == before {
+                    return Err(EditError::NoSuchAnnotation(id));
+                }
+                JudgeEventKind::DeleteAnnotation { id }
             }
             JudgeEventKind::NodeJudgement {
                 node,
@@ -365,6 +444,69 @@ impl Session {
         Ok(kind)
     }
 
+    /// Takes back the judge's last action: removes its event and rebuilds the tree, verdict and
+    /// annotations from the turns and the remaining events. Returns the event undone.
+    pub fn undo(&mut self, now: OffsetDateTime) -> Option<JudgeEvent> {
+        let undone = self.judge_events.pop()?;
+        if matches!(undone.kind, JudgeEventKind::AddRound) {
+            self.protocol.rounds = self.protocol.rounds.saturating_sub(1);
+        }
+        self.rebuild();
+        self.updated_at = now;
+        Some(undone)
+    }
+
+    /// Rebuilds everything derived from the turns and the judge's events, in the order they
+    /// happened: the tree, rulings, marks, edits, annotations, verdict, added rounds.
+    pub fn rebuild(&mut self) {
+        // Rounds added by events in the log are added back as the log replays.
+        let added = self
+            .judge_events
+            .iter()
+            .filter(|e| matches!(e.kind, JudgeEventKind::AddRound))
+            .count() as u32;
+        let events = std::mem::take(&mut self.judge_events);
+        self.protocol.rounds = self.protocol.rounds.saturating_sub(added);
+        self.tree = super::tree::ClaimTree::new(&self.question);
+        self.verdict = None;
+        self.annotations.clear();
+        self.ended_early = None;
+        let mut next_turn = 0;
+        let apply_turns_upto = |s: &mut Session, upto: Option<usize>, next: &mut usize| {
+            while upto.is_some_and(|u| *next <= u) && *next < s.turns.len() {
+                let t = &s.turns[*next];
+                if t.status == TurnStatus::Complete {
+                    let (index, side) = (t.index, t.side);
+                    let (claims, concessions) = (t.claims.clone(), t.concessions.clone());
+                    s.tree.apply_turn(index, side, &claims, &concessions);
+                }
+                *next += 1;
+            }
+        };
+        for event in events {
+            apply_turns_upto(self, event.after_turn, &mut next_turn);
+            let at = event.at;
+            match self.apply(event.kind.clone(), at) {
+                Ok(kind) => self.judge_events.push(JudgeEvent { kind, ..event }),
+                Err(e) => tracing::warn!("rebuild: a judge event no longer applies: {e}"),
+            }
+        }
+        apply_turns_upto(self, Some(usize::MAX), &mut next_turn);
+        self.status = if self.ended_early.is_some() || self.next_slot().is_none() {
+            SessionStatus::Finished
+        } else {
+            SessionStatus::Running
+        };
+    }
+
+    /// The judge's messages to the debaters, with the turn each followed.
+    pub fn messages(&self) -> impl Iterator<Item = (Option<usize>, Option<Side>, &str)> {
+        self.judge_events.iter().filter_map(|e| match &e.kind {
+            JudgeEventKind::Message { to, text } => Some((e.after_turn, *to, text.as_str())),
+            _ => None,
+        })
+    }
+
     /// Records the judge's credence that side A is right, on the root or a node.
     pub fn record_credence(&mut self, node: &str, p_a: f64, now: OffsetDateTime) {
         let kind = JudgeEventKind::Credence {
@@ -397,6 +539,7 @@ impl Session {
             confidence,
             rationale,
             decided_by: None,
+            ended: String::new(),
         };
         // A verdict is always accepted.
         let _ = self.judge(kind, now);
@@ -592,5 +735,205 @@ mod tests {
             "2027-01-15_080000_should-the-city-adopt-congestion-pricing.json"
         );
         assert_eq!(slug("¿¡!"), "debate");
+    }
+
+    fn judge_ok(s: &mut Session, kind: JudgeEventKind) {
+        s.judge(kind, t0()).unwrap();
+    }
+
+    #[test]
+    fn annotations_on_turns_spans_and_nodes() {
+        use crate::domain::annotation::{Annotation, Span};
+        let mut s = Session::new(setup(2), t0());
+        play(
+            &mut s,
+            "Traffic fell. It stayed down.\n```claims\nA1 supports root: x\n```",
+        );
+        let on = |turn: Option<usize>, span: Option<Span>, node: Option<&str>, tag: &str| {
+            JudgeEventKind::Annotate {
+                annotation: Annotation {
+                    id: 0,
+                    turn,
+                    span,
+                    quote: None,
+                    node: node.map(str::to_string),
+                    tags: vec![tag.to_string()],
+                    note: String::new(),
+                },
+            }
+        };
+        judge_ok(&mut s, on(Some(0), None, None, "unsupported"));
+        judge_ok(
+            &mut s,
+            on(
+                Some(0),
+                Some(Span { start: 14, end: 29 }),
+                None,
+                "deceptive",
+            ),
+        );
+        judge_ok(&mut s, on(None, None, Some("A1"), "strong-evidence"));
+        assert_eq!(
+            s.annotations.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(s.annotations[1].quote.as_deref(), Some("It stayed down."));
+        assert!(s.judge(on(Some(9), None, None, "x"), t0()).is_err());
+        assert!(
+            s.judge(
+                on(Some(0), Some(Span { start: 5, end: 999 }), None, "x"),
+                t0()
+            )
+            .is_err()
+        );
+        assert!(s.judge(on(None, None, Some("Z9"), "x"), t0()).is_err());
+        judge_ok(
+            &mut s,
+            JudgeEventKind::EditAnnotation {
+                id: 2,
+                tags: vec!["obfuscated".into()],
+                note: "vague".into(),
+            },
+        );
+        assert_eq!(s.annotations[1].tags, vec!["obfuscated"]);
+        judge_ok(&mut s, JudgeEventKind::DeleteAnnotation { id: 1 });
+        assert_eq!(s.annotations.len(), 2);
+        assert!(
+            s.judge(JudgeEventKind::DeleteAnnotation { id: 1 }, t0())
+                .is_err()
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["annotations"][0]["span"]["start"], 14);
+        assert_eq!(json["judge_events"][0]["kind"], "annotate");
+    }
+
+    #[test]
+    fn the_judge_ends_early_or_adds_a_round() {
+        let mut s = Session::new(setup(1), t0());
+        play(&mut s, "a");
+        judge_ok(&mut s, JudgeEventKind::AddRound);
+        assert_eq!(s.protocol.rounds, 2);
+        play(&mut s, "b");
+        play(&mut s, "c");
+        assert_eq!(s.next_slot(), Some((2, Side::B)));
+        judge_ok(
+            &mut s,
+            JudgeEventKind::EndDebate {
+                reason: "clear enough".into(),
+            },
+        );
+        assert_eq!(s.next_slot(), None);
+        assert_eq!(s.status, SessionStatus::Finished);
+        assert_eq!(s.ended_early.as_deref(), Some("clear enough"));
+    }
+
+    #[test]
+    fn messages_to_debaters_are_kept_in_order() {
+        let mut s = Session::new(setup(2), t0());
+        judge_ok(
+            &mut s,
+            JudgeEventKind::Message {
+                to: None,
+                text: "Define the zone.".into(),
+            },
+        );
+        play(&mut s, "a");
+        judge_ok(
+            &mut s,
+            JudgeEventKind::Message {
+                to: Some(Side::B),
+                text: " Cite a source. ".into(),
+            },
+        );
+        let m: Vec<_> = s.messages().collect();
+        assert_eq!(
+            m,
+            vec![
+                (None, None, "Define the zone."),
+                (Some(0), Some(Side::B), "Cite a source.")
+            ]
+        );
+        assert!(
+            s.judge(
+                JudgeEventKind::Message {
+                    to: None,
+                    text: "  ".into()
+                },
+                t0()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_action_and_rebuilds_the_rest() {
+        let mut s = Session::new(setup(2), t0());
+        play(&mut s, "t\n```claims\nA1 supports root: one\n```");
+        judge_ok(
+            &mut s,
+            JudgeEventKind::AddNode {
+                id: String::new(),
+                parent: "A1".into(),
+                text: "Q?".into(),
+            },
+        );
+        play(&mut s, "t\n```claims\nB1 attacks A1: two\n```");
+        judge_ok(
+            &mut s,
+            JudgeEventKind::MoveNode {
+                node: "Q1".into(),
+                from_parent: String::new(),
+                to_parent: "B1".into(),
+            },
+        );
+        judge_ok(&mut s, JudgeEventKind::AddRound);
+        s.record_verdict(Side::A, 0.7, "r".into(), t0());
+        let with_all = s.clone();
+
+        let undone = s.undo(t0()).unwrap();
+        assert!(matches!(undone.kind, JudgeEventKind::Verdict { .. }));
+        assert!(s.verdict.is_none());
+        assert_eq!(s.tree, with_all.tree);
+        s.undo(t0());
+        assert_eq!(s.protocol.rounds, 2, "the added round is taken back");
+        s.undo(t0());
+        assert_eq!(
+            s.tree.get("Q1").unwrap().parent.as_deref(),
+            Some("A1"),
+            "the move is taken back"
+        );
+        assert!(s.tree.get("B1").is_some(), "turns are never undone");
+        s.undo(t0());
+        assert!(s.tree.get("Q1").is_none());
+        assert!(s.undo(t0()).is_none());
+        assert_eq!(s.tree.len(), 3);
+    }
+
+    #[test]
+    fn rebuild_reproduces_the_session() {
+        let mut s = Session::new(setup(2), t0());
+        play(&mut s, "t\n```claims\nA1 supports root: one\n```");
+        judge_ok(
+            &mut s,
+            JudgeEventKind::CruxMark {
+                node: "A1".into(),
+                mark: Some(true),
+            },
+        );
+        play(
+            &mut s,
+            "t\n```claims\nB1 attacks A1: two\nB2 attacks root: three\n```",
+        );
+        judge_ok(
+            &mut s,
+            JudgeEventKind::MergeNodes {
+                from: "B2".into(),
+                into: "B1".into(),
+            },
+        );
+        s.record_credence(ROOT_ID, 0.4, t0());
+        let before = s.clone();
+        s.rebuild();
+        assert_eq!(s, before);
     }
 }

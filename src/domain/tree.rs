@@ -101,6 +101,12 @@ pub enum EditError {
     SameNode,
     #[error("the text is empty")]
     EmptyText,
+    #[error("there is no turn {}", .0 + 1)]
+    NoSuchTurn(usize),
+    #[error("the selected span is not part of the turn's text")]
+    BadSpan,
+    #[error("there is no annotation {0}")]
+    NoSuchAnnotation(u32),
 }
 
 /// The tree, stored as a flat list of nodes in creation order (the root first).

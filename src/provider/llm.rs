@@ -418,7 +418,12 @@ impl Job {
                 };
                 let mut events = resp.bytes_stream().eventsource();
                 while let Some(ev) = events.next().await {
-                    let ev = ev.map_err(|e| self.stream_error(&e.to_string()))?;
+                    let ev = ev.map_err(|e| match e {
+                        eventsource_stream::EventStreamError::Transport(e) => {
+                            self.stream_error(&describe_reqwest(&e))
+                        }
+                        other => self.stream_error(&other.to_string()),
+                    })?;
                     if ev.data.is_empty() {
                         continue;
                     }
@@ -527,7 +532,7 @@ fn server_message(body: &str) -> String {
         Err(_) => body.chars().take(200).collect(),
     };
     let msg: String = msg.chars().filter(|c| !c.is_control()).take(300).collect();
-    format!(": {msg}")
+    format!(": {}", msg.trim().trim_end_matches('.'))
 }
 
 #[cfg(test)]

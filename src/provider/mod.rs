@@ -64,6 +64,15 @@ pub trait Provider: Send + Sync {
     fn stream_turn(&self, request: TurnRequest) -> TurnStream;
 }
 
+/// A wait as people read it: "45 ms", "1.5 s".
+pub fn describe_wait(wait: Duration) -> String {
+    if wait < Duration::from_millis(100) {
+        format!("{} ms", wait.as_millis())
+    } else {
+        format!("{:.1} s", wait.as_secs_f64())
+    }
+}
+
 /// Splits text into words, each with the whitespace that follows it, so that joining the pieces
 /// gives back the text exactly.
 pub fn word_chunks(text: &str) -> Vec<String> {
