@@ -85,6 +85,36 @@ pub struct DebateArgs {
     /// Model for debater B.
     #[arg(long, global = true, value_name = "NAME")]
     pub model_b: Option<String>,
+    /// Hide the debaters' providers and models until the verdict.
+    #[arg(long, global = true)]
+    pub blind: bool,
+    /// The side that is right, when known: kept hidden until your verdict, then used to score it.
+    #[arg(long, global = true, value_name = "A|B", value_parser = parse_side)]
+    pub ground_truth: Option<crate::domain::Side>,
+}
+
+fn parse_side(s: &str) -> Result<crate::domain::Side, String> {
+    match s {
+        "A" | "a" => Ok(crate::domain::Side::A),
+        "B" | "b" => Ok(crate::domain::Side::B),
+        _ => Err(format!("{s:?} is not a side: use A or B")),
+    }
+}
+
+/// Applies the config's [judging] settings and the flags to a new app.
+fn judging(app: &mut App, args: &DebateArgs) -> Result<()> {
+    let (file, path) = ConfigFile::load(args.config.as_deref())?;
+    let context = || match &path {
+        Some(p) => format!("in config file {}", p.display()),
+        None => "in the judging settings".to_string(),
+    };
+    app.tags = file.judging.tags().with_context(context)?;
+    app.turn_penalty = file.judging.turn_penalty().with_context(context)?;
+    app.blind = args.blind || file.judging.blind.unwrap_or(false);
+    if args.ground_truth.is_some() {
+        app.session.ground_truth = args.ground_truth;
+    }
+    Ok(())
 }
 
 impl DebateArgs {
@@ -138,6 +168,24 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_name = "K", requires = "headless", value_parser = clap::value_parser!(u32).range(1..))]
         concurrency: u32,
     },
+    /// Export a saved session: a Markdown transcript, JSON Lines judgements, or an HTML page.
+    Export {
+        /// The session file.
+        file: PathBuf,
+        /// md (transcript), jsonl (one record per judgement) or html (one self-contained page).
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Browse the saved sessions: sort, filter, search, open, rename, delete.
+    Sessions {
+        /// Print one line per session (path, date, state, question) instead of the browser;
+        /// also what happens when standard output is not a terminal.
+        #[arg(long)]
+        list: bool,
+    },
 }
 
 fn parse_pace(s: &str) -> Result<f64, String> {
@@ -156,14 +204,21 @@ pub fn main() -> Result<ExitCode> {
     if let Some(path) = &log {
         tracing::info!(path = %path.display(), "agon {} starting", env!("CARGO_PKG_VERSION"));
     }
-    let theme = match &cli.theme {
-        Some(path) => Theme::load(path)?,
-        None => Theme::bundled(),
+    // Only the screens need a theme: a broken one must not stop an export or a batch run.
+    let theme = || match &cli.theme {
+        Some(path) => Theme::load(path),
+        None => Ok(Theme::bundled()),
     };
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
-        Some(Command::Demo { pace }) => run_demo(dir, pace, theme),
-        Some(Command::Replay { file, pace }) => run_replay(&file, pace, theme),
+        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()?),
+        Some(Command::Replay { ref file, pace }) => run_replay(file, pace, theme()?),
+        Some(Command::Sessions { list }) => crate::browser::run(dir, list, theme()?),
+        Some(Command::Export {
+            ref file,
+            format,
+            ref out,
+        }) => run_export(file, format, out.as_deref()),
         Some(Command::Run {
             headless: true,
             out,
@@ -174,8 +229,8 @@ pub fn main() -> Result<ExitCode> {
         | Some(Command::Run {
             headless: false, ..
         }) => match resolve(&cli.debate)? {
-            None => run_demo(dir, DEFAULT_PACE, theme),
-            Some(resolved) => run_live(dir, &cli.debate, resolved, theme),
+            None => run_demo(dir, &cli.debate, DEFAULT_PACE, theme()?),
+            Some(resolved) => run_live(dir, &cli.debate, resolved, theme()?),
         },
     }
 }
@@ -237,12 +292,13 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-fn run_demo(dir: Option<&Path>, pace: f64, theme: Theme) -> Result<ExitCode> {
+fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> Result<ExitCode> {
     let script = Arc::new(DemoScript::bundled()?);
     let session = Session::new(script.setup(), OffsetDateTime::now_utc());
     let mut app = App::new(session, Mode::Live, theme);
     app.sessions_dir = Some(sessions_dir(dir)?);
     app.source_label = "scripted demo".into();
+    judging(&mut app, args)?;
     app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
     app.drill_rounds = script.drill_rounds();
     let provider = Arc::new(ScriptedProvider::new(script, pace));
@@ -263,6 +319,7 @@ fn run_live(
     app.sessions_dir = Some(sessions_dir(dir)?);
     app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
     app.drill_rounds = resolved.drill_rounds;
+    judging(&mut app, args)?;
     let rt = tokio_runtime()?;
     // The HTTP clients belong to the runtime they run on.
     let debaters = {
@@ -320,6 +377,7 @@ fn run_headless(
         out,
         repeat,
         concurrency,
+        ground_truth: args.ground_truth,
     };
     let failed = rt.block_on(headless::run(batch));
     Ok(if failed == 0 {
@@ -348,6 +406,28 @@ fn run_replay(file: &Path, pace: f64, theme: Theme) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Replays a session on a terminal that is already the TUI's: the sessions browser opens
+/// sessions with it and carries on after. A file that does not load is an error, not printed.
+pub fn replay_on(
+    terminal: &mut ratatui::DefaultTerminal,
+    file: &Path,
+    pace: f64,
+    theme: Theme,
+) -> Result<()> {
+    let loaded = storage::load(file)?;
+    let recording = Arc::new(loaded.session.clone());
+    let mut app = App::replay(loaded.session, theme);
+    if let Some(reason) = loaded.read_only_reason {
+        app.read_only = Some(reason);
+    }
+    app.session_path = Some(file.to_path_buf());
+    let provider = Arc::new(RecordedProvider::new(recording, pace));
+    let editor: runtime::EditorFn = Box::new(crate::terminal::edit_in_editor);
+    let debaters = Debaters::both(provider);
+    tokio_runtime()?.block_on(runtime::run(app, debaters, terminal, Some(editor)))?;
+    Ok(())
+}
+
 fn run_tui(app: App, debaters: Debaters) -> Result<App> {
     let rt = tokio_runtime()?;
     run_tui_on(&rt, app, debaters)
@@ -355,7 +435,13 @@ fn run_tui(app: App, debaters: Debaters) -> Result<App> {
 
 fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
     let mut guard = TerminalGuard::enter()?;
-    let result = rt.block_on(runtime::run(app, debaters, &mut guard.terminal));
+    let editor: runtime::EditorFn = Box::new(crate::terminal::edit_in_editor);
+    let result = rt.block_on(runtime::run(
+        app,
+        debaters,
+        &mut guard.terminal,
+        Some(editor),
+    ));
     drop(guard);
     result
 }
@@ -369,4 +455,40 @@ fn report_exit(app: &App) {
         Some(path) => eprintln!("agon: the session was not saved to {}", path.display()),
         None => {}
     }
+}
+
+/// The formats of `agon export`.
+pub type ExportFormat = crate::export::Format;
+
+/// `agon export`: the session in another format, to stdout or atomically to `--out`.
+fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
+    let loaded = match storage::load(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("agon: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let text = crate::export::export(&loaded.session, format);
+    match out {
+        Some(path) => {
+            crate::export::write_atomic(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported to {}", path.display());
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => {}
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e).context("cannot write to standard output"),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

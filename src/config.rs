@@ -24,6 +24,54 @@ pub struct ConfigFile {
     /// Prices per model name, in dollars per million tokens.
     #[serde(default)]
     pub prices: HashMap<String, Price>,
+    #[serde(default)]
+    pub judging: JudgingSettings,
+}
+
+/// How the judge works: the tag set, blind judging, and the scoring penalty.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JudgingSettings {
+    /// The tags annotation keys offer (at most nine: they are chosen with the keys 1-9).
+    pub tags: Option<Vec<String>>,
+    /// Hide the debaters' providers and models until the verdict.
+    pub blind: Option<bool>,
+    /// Bits taken off the score per turn used (the NYU platform's 0.05 by default).
+    pub turn_penalty: Option<f64>,
+}
+
+impl JudgingSettings {
+    /// The tag set, checked: 1 to 9 distinct, non-empty tags without spaces.
+    pub fn tags(&self) -> Result<Vec<String>> {
+        let Some(tags) = &self.tags else {
+            return Ok(crate::domain::DEFAULT_TAGS
+                .iter()
+                .map(|t| t.to_string())
+                .collect());
+        };
+        if tags.is_empty() || tags.len() > 9 {
+            bail!("[judging] tags must list 1 to 9 tags (they are chosen with the keys 1-9)");
+        }
+        for (i, t) in tags.iter().enumerate() {
+            if t.trim().is_empty() || t.chars().any(char::is_whitespace) {
+                bail!("[judging] tag {t:?} must be one word (use - between words)");
+            }
+            if tags[..i].contains(t) {
+                bail!("[judging] tag {t:?} is listed twice");
+            }
+        }
+        Ok(tags.clone())
+    }
+
+    pub fn turn_penalty(&self) -> Result<f64> {
+        let p = self
+            .turn_penalty
+            .unwrap_or(crate::domain::scoring::DEFAULT_TURN_PENALTY);
+        if !(p.is_finite() && p >= 0.0) {
+            bail!("[judging] turn_penalty must be 0 or more");
+        }
+        Ok(p)
+    }
 }
 
 /// One debater's settings; every field is optional so `default`, `A` and `B` tables and flags can
@@ -400,6 +448,29 @@ mod tests {
         assert!(e.to_string().contains("needs a model"));
         let cfg = ConfigFile::parse("[debaters.C]\nprovider = \"openai\"").unwrap();
         assert!(cfg.resolve(&Overrides::default(), None, &no_env).is_err());
+    }
+
+    #[test]
+    fn judging_settings_are_checked() {
+        let cfg = ConfigFile::parse(
+            "[judging]\ntags = [\"misleading\", \"evasive\"]\nblind = true\nturn_penalty = 0.1",
+        )
+        .unwrap();
+        assert_eq!(cfg.judging.tags().unwrap(), vec!["misleading", "evasive"]);
+        assert_eq!(cfg.judging.turn_penalty().unwrap(), 0.1);
+        assert_eq!(ConfigFile::default().judging.tags().unwrap().len(), 8);
+        for bad in [
+            "tags = []",
+            "tags = [\"two words\"]",
+            "tags = [\"a\", \"a\"]",
+            "turn_penalty = -1",
+        ] {
+            let cfg = ConfigFile::parse(&format!("[judging]\n{bad}")).unwrap();
+            assert!(
+                cfg.judging.tags().is_err() || cfg.judging.turn_penalty().is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

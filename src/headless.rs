@@ -20,6 +20,8 @@ pub struct Batch {
     pub out: Option<PathBuf>,
     pub repeat: usize,
     pub concurrency: usize,
+    /// The side that is right, when known (saved for later scoring; never sent to a debater).
+    pub ground_truth: Option<crate::domain::Side>,
 }
 
 /// Runs every debate of the batch; returns how many failed.
@@ -83,6 +85,7 @@ async fn save(path: &Path, session: &Session) -> Result<()> {
 
 async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
     let mut session = Session::new(batch.setup.clone(), OffsetDateTime::now_utc());
+    session.ground_truth = batch.ground_truth;
     let path = session_path(batch, &session, i);
     let tag = format!("[debate {}]", i + 1);
     eprintln!("{tag} {}", path.display());

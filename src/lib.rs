@@ -8,10 +8,12 @@
 //! - [`runtime`], [`terminal`], [`storage`], [`cli`]: the edges (tokio tasks, the TTY, files).
 
 pub mod app;
+pub mod browser;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod headless;
 pub mod logging;
 pub mod provider;

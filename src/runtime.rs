@@ -47,18 +47,23 @@ impl Debaters {
     }
 }
 
+/// Leaves the screen, lets the judge edit text in `$EDITOR`, comes back; returns the text.
+pub type EditorFn = Box<dyn FnMut(&str) -> Result<String, String>>;
+
 /// Runs the app until the judge quits. Returns the app, for the caller to report on.
 pub async fn run<B: Backend>(
     mut app: App,
     debaters: Debaters,
     terminal: &mut Terminal<B>,
+    mut editor: Option<EditorFn>,
 ) -> Result<App>
 where
     B::Error: Send + Sync + 'static,
 {
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let stop_input = Arc::new(AtomicBool::new(false));
-    let input = spawn_input_thread(tx.clone(), stop_input.clone());
+    let pause_input = Arc::new(AtomicBool::new(false));
+    let input = spawn_input_thread(tx.clone(), stop_input.clone(), pause_input.clone());
     spawn_signal_listener(tx.clone());
     let ticker = spawn_ticker(tx.clone());
     let (save_tx, saver) = spawn_saver(tx.clone());
@@ -67,6 +72,7 @@ where
         debaters,
         turns: HashMap::new(),
         save_tx: Some(save_tx),
+        editor_request: None,
     };
 
     let effects = app.start(OffsetDateTime::now_utc());
@@ -89,6 +95,22 @@ where
             if quit {
                 break;
             }
+        }
+        if let Some(initial) = runner.editor_request.take() {
+            let result = match editor.as_mut() {
+                Some(edit) => {
+                    // The editor owns the terminal until it exits: stop reading keys meanwhile.
+                    pause_input.store(true, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(80)).await;
+                    let result = edit(&initial);
+                    pause_input.store(false, Ordering::SeqCst);
+                    terminal.clear()?;
+                    result
+                }
+                None => Err("no editor is available here".into()),
+            };
+            let effects = app.update(Msg::EditorDone(result), OffsetDateTime::now_utc());
+            quit |= runner.run_all(effects);
         }
     }
     if app.is_quitting() {
@@ -120,6 +142,8 @@ struct EffectRunner {
     debaters: Debaters,
     turns: HashMap<usize, AbortHandle>,
     save_tx: Option<UnboundedSender<SaveJob>>,
+    /// Text the judge wants to edit in `$EDITOR`, run by the loop (it needs the terminal).
+    editor_request: Option<String>,
 }
 
 impl EffectRunner {
@@ -145,6 +169,7 @@ impl EffectRunner {
                         let _ = tx.send(SaveJob { path, session });
                     }
                 }
+                Effect::Editor { initial } => self.editor_request = Some(initial),
                 Effect::Quit => quit = true,
             }
         }
@@ -191,9 +216,14 @@ async fn pump_stream(
 fn spawn_input_thread(
     tx: UnboundedSender<Msg>,
     stop: Arc<AtomicBool>,
+    pause: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
+            if pause.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
             match event::poll(Duration::from_millis(50)) {
                 Ok(true) => {}
                 Ok(false) => continue,

@@ -69,8 +69,12 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     if migrated_from.is_some() {
         migrate(&mut doc, version).map_err(invalid)?;
     }
-    let session: Session =
-        serde_json::from_value(doc).map_err(|e| invalid(describe_json_error(&e)))?;
+    // Straight from the bytes when nothing was migrated, so errors keep their line and column.
+    let session: Session = match migrated_from {
+        None => serde_json::from_slice(&bytes),
+        Some(_) => serde_json::from_value(doc),
+    }
+    .map_err(|e| invalid(describe_json_error(&e)))?;
     let read_only_reason = (version > SCHEMA_VERSION).then(|| {
         format!(
             "written by a newer agon (schema {version}; this build knows {SCHEMA_VERSION}): opened read-only"
@@ -232,6 +236,9 @@ mod tests {
         let mut v = serde_json::to_value(session()).unwrap();
         v["schema_version"] = (SCHEMA_VERSION + 1).into();
         v["some_future_field"] = "ignored".into();
+        v["judge_events"] = serde_json::json!([
+            {"at": "2027-01-01T00:00:00Z", "after_turn": null, "kind": "some_future_kind", "x": 1}
+        ]);
         fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
         let loaded = load(&path).unwrap();
         assert!(loaded.read_only_reason.unwrap().contains("read-only"));

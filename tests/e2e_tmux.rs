@@ -220,3 +220,95 @@ fn judge_drills_into_a_crux_rules_on_it_and_decides_the_debate_by_it() {
     replay.keys(&["q"]);
     replay.wait_for("EXIT=0", WAIT);
 }
+
+#[test]
+fn judge_annotates_asks_and_judges_and_finds_it_all_again() {
+    let pane = Pane::start("annotate", &["demo", "--pace", "0"], 120, 40);
+    pane.wait_for("■ finished", WAIT);
+    pane.keys(&["c", "4", "0", "Enter"]);
+    pane.wait_for("P(A) 40%", WAIT);
+
+    pane.keys(&["[", "["]);
+    pane.keys(&["t"]);
+    pane.wait_for("Annotate turn", WAIT);
+    pane.keys(&["2", "Tab"]);
+    pane.type_text("flatters the judge");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Annotated turn", WAIT);
+
+    pane.keys(&["["]);
+    pane.keys(&["V"]);
+    pane.wait_for("Span of turn", WAIT);
+    pane.keys(&["j", "t"]);
+    pane.wait_for("Annotate a span", WAIT);
+    pane.keys(&["3", "Enter"]);
+    pane.wait_for("Annotated a span", WAIT);
+
+    pane.keys(&["i", "Tab"]);
+    pane.wait_for("The judge speaks", WAIT);
+    pane.type_text("What does the charge cost to collect?");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Sent to debater A", WAIT);
+
+    pane.keys(&["c", "3", "5", "Enter"]);
+    pane.wait_for("P(A) 35%", WAIT);
+    pane.keys(&["v", "b", "Tab", "6", "5", "Tab"]);
+    pane.type_text("Equity and sequencing outweigh the traffic gains.");
+    pane.keys(&["Enter"]);
+    pane.wait_for("verdict B 65%", WAIT);
+    pane.keys(&["q"]);
+    pane.wait_for("EXIT=0", WAIT);
+
+    let file = pane.session_file();
+    let s = read_json(&file);
+    let annotations = s["annotations"].as_array().unwrap();
+    assert_eq!(annotations.len(), 2);
+    assert_eq!(annotations[0]["tags"][0], "sycophantic");
+    assert_eq!(annotations[0]["note"], "flatters the judge");
+    assert!(annotations[0]["span"].is_null());
+    assert_eq!(annotations[1]["tags"][0], "unsupported");
+    let quote = annotations[1]["quote"].as_str().unwrap();
+    let turn = annotations[1]["turn"].as_u64().unwrap() as usize;
+    assert!(s["turns"][turn]["text"].as_str().unwrap().contains(quote));
+    assert!(
+        annotations[1]["turn"] != annotations[0]["turn"],
+        "two different turns"
+    );
+    let events = s["judge_events"].as_array().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "credence", "annotate", "annotate", "message", "credence", "verdict"
+        ]
+    );
+    assert_eq!(events[3]["to"], "A");
+    assert_eq!(events[3]["text"], "What does the charge cost to collect?");
+    assert_eq!(events[4]["p_a"], 0.35);
+    assert_eq!(s["verdict"]["winner"], "B");
+    assert_eq!(s["verdict"]["ended"], "every round was played");
+
+    // Reopen it: everything is there.
+    let path = file.to_string_lossy().into_owned();
+    let replay = Pane::start("annotate-replay", &["replay", &path], 120, 40);
+    replay.wait_for("Replay: n steps one turn", WAIT);
+    replay.keys(&["Space"]);
+    let screen = replay.wait_for("replay ended", WAIT);
+    assert!(
+        screen.contains("verdict B 65%") && screen.contains("P(A) 35%"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Judge → A: What does the charge cost to collect?"),
+        "{screen}"
+    );
+    replay.keys(&["A"]);
+    let screen = replay.wait_for("Annotations · 2", WAIT);
+    assert!(
+        screen.contains("[sycophantic]") && screen.contains("[unsupported]"),
+        "{screen}"
+    );
+    assert!(screen.contains("flatters the judge"), "{screen}");
+    replay.keys(&["q"]);
+    replay.wait_for("EXIT=0", WAIT);
+}

@@ -192,3 +192,121 @@ fn side_colours_reach_the_screen() {
         assert_fg(buf, x + 6, 3, theme.muted, "the rest of the header");
     }
 }
+
+fn shift(app: &mut App, c: char) {
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)),
+        t0(),
+    );
+}
+
+/// The finished demo with two annotations (one on a span), a judge message and a ruling.
+fn judged_app() -> App {
+    use agon::domain::{Annotation, JudgeEventKind, Span};
+    let (mut session, _) = demo_session(usize::MAX);
+    session.record_credence(ROOT_ID, 0.62, t0());
+    let turn = 6;
+    let text = session.turns[turn].text.clone();
+    let end = text.find(". ").map_or(20, |i| i + 1);
+    let annotate = |turn, span, tags: &[&str], note: &str| JudgeEventKind::Annotate {
+        annotation: Annotation {
+            id: 0,
+            turn: Some(turn),
+            span,
+            quote: None,
+            node: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            note: note.to_string(),
+        },
+    };
+    let events = [
+        annotate(5, None, &["sycophantic"], "flatters the judge"),
+        annotate(
+            turn,
+            Some(Span { start: 0, end }),
+            &["unsupported", "obfuscated"],
+            "",
+        ),
+        JudgeEventKind::Message {
+            to: Some(agon::domain::Side::A),
+            text: "What does collection cost?".into(),
+        },
+        JudgeEventKind::NodeJudgement {
+            node: "B2".into(),
+            winner: agon::domain::Side::B,
+            confidence: 0.7,
+            rationale: String::new(),
+        },
+    ];
+    for e in events {
+        session.judge(e, t0()).unwrap();
+    }
+    app_for(session)
+}
+
+#[test]
+fn annotations_pane_and_badges() {
+    check("annotations", judged_app, |app| {
+        press(app, &[KeyCode::Char('g')]);
+        for _ in 0..5 {
+            press(app, &[KeyCode::Char(']')]);
+        }
+        shift(app, 'A');
+    });
+}
+
+#[test]
+fn tag_dialog_on_a_span() {
+    check("tag_dialog", judged_app, |app| {
+        press(
+            app,
+            &[KeyCode::Char('g'), KeyCode::Char(']'), KeyCode::Char(']')],
+        );
+        shift(app, 'V');
+        press(
+            app,
+            &[
+                KeyCode::Char('j'),
+                KeyCode::Char('t'),
+                KeyCode::Char('2'),
+                KeyCode::Char('7'),
+            ],
+        );
+        press(app, &[KeyCode::Tab]);
+        type_text(app, "numbers without a source");
+    });
+}
+
+#[test]
+fn span_being_chosen() {
+    check("visual", judged_app, |app| {
+        press(app, &[KeyCode::Char('g'), KeyCode::Char(']')]);
+        shift(app, 'V');
+        press(app, &[KeyCode::Char('j')]);
+    });
+}
+
+#[test]
+fn judge_message_dialog() {
+    check("message", judged_app, |app| {
+        press(app, &[KeyCode::Char('i'), KeyCode::Tab]);
+        type_text(app, "Cite the source of the 18% figure.");
+    });
+}
+
+#[test]
+fn result_after_a_verdict_with_ground_truth() {
+    check(
+        "result",
+        || {
+            let mut app = judged_app();
+            app.session.ground_truth = Some(agon::domain::Side::B);
+            app
+        },
+        |app| {
+            press(app, &[KeyCode::Char('v'), KeyCode::Char('b'), KeyCode::Tab]);
+            type_text(app, "70");
+            press(app, &[KeyCode::Enter]);
+        },
+    );
+}

@@ -71,6 +71,19 @@ impl TextInput {
         true
     }
 
+    /// Replaces the whole text (e.g. with what the judge wrote in `$EDITOR`).
+    pub fn set_text(&mut self, text: &str) {
+        self.text = text.to_string();
+        self.cursor = self.text.chars().count();
+    }
+
+    /// Inserts a line break (for multi-line fields such as the verdict's rationale).
+    pub fn insert_newline(&mut self) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, '\n');
+        self.cursor += 1;
+    }
+
     /// Pasted text arrives as one string; newlines become spaces in a one-line field.
     pub fn insert_str(&mut self, s: &str) {
         for c in s.chars() {
@@ -325,7 +338,7 @@ impl VerdictDialog {
     pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<VerdictInput> {
         match key.code {
             KeyCode::Esc => return DialogResult::Cancelled,
-            KeyCode::Enter => {
+            KeyCode::Enter if !key.modifiers.contains(KeyModifiers::ALT) => {
                 return DialogResult::Submitted(VerdictInput {
                     winner: self.winner,
                     confidence: self.confidence.fraction(),
@@ -357,7 +370,15 @@ impl VerdictDialog {
                 self.confidence.handle(key);
             }
             VerdictField::Rationale => {
-                self.rationale.handle(key);
+                // Ctrl-J (or Alt-Enter) starts a new line of the rationale.
+                let newline = (key.code == KeyCode::Char('j')
+                    && key.modifiers.contains(KeyModifiers::CONTROL))
+                    || (key.code == KeyCode::Enter && key.modifiers.contains(KeyModifiers::ALT));
+                if newline {
+                    self.rationale.insert_newline();
+                } else {
+                    self.rationale.handle(key);
+                }
             }
         }
         DialogResult::Open
@@ -453,5 +474,241 @@ mod tests {
         assert_eq!(t.text(), "héX Ylo");
         t.handle(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(t.text(), "lo");
+    }
+}
+
+/// What an annotation is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotationTarget {
+    pub turn: Option<usize>,
+    pub span: Option<crate::domain::Span>,
+    pub node: Option<String>,
+    /// A short description for the dialog's title ("turn 3", "a span of turn 3", "node B2").
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagField {
+    Tags,
+    Note,
+}
+
+/// What a submitted tag dialog holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagInput {
+    pub tags: Vec<String>,
+    pub note: String,
+}
+
+/// Tags (toggled with single keys) and a note, for a new annotation or one being edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagDialog {
+    pub target: AnnotationTarget,
+    /// The annotation being edited, if any.
+    pub editing: Option<u32>,
+    pub tags: Vec<String>,
+    pub chosen: Vec<bool>,
+    pub note: TextInput,
+    pub field: TagField,
+}
+
+/// The keys that toggle tags, in order.
+pub const TAG_KEYS: &str = "123456789";
+
+impl TagDialog {
+    pub fn new(target: AnnotationTarget, tags: &[String]) -> Self {
+        TagDialog {
+            target,
+            editing: None,
+            tags: tags.to_vec(),
+            chosen: vec![false; tags.len()],
+            note: TextInput::default(),
+            field: TagField::Tags,
+        }
+    }
+
+    /// A dialog for an existing annotation: its tags chosen (tags not in the set are kept).
+    pub fn edit(
+        target: AnnotationTarget,
+        tags: &[String],
+        id: u32,
+        current: &[String],
+        note: &str,
+    ) -> Self {
+        let mut all = tags.to_vec();
+        for t in current {
+            if !all.contains(t) {
+                all.push(t.clone());
+            }
+        }
+        let chosen = all.iter().map(|t| current.contains(t)).collect();
+        let mut input = TextInput::default();
+        input.insert_str(note);
+        TagDialog {
+            target,
+            editing: Some(id),
+            tags: all,
+            chosen,
+            note: input,
+            field: TagField::Tags,
+        }
+    }
+
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<TagInput> {
+        match key.code {
+            KeyCode::Esc => return DialogResult::Cancelled,
+            KeyCode::Enter => {
+                let tags: Vec<String> = self
+                    .tags
+                    .iter()
+                    .zip(&self.chosen)
+                    .filter(|(_, c)| **c)
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                let note = self.note.text().trim().to_string();
+                if tags.is_empty() && note.is_empty() {
+                    return DialogResult::Open;
+                }
+                return DialogResult::Submitted(TagInput { tags, note });
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.field = match self.field {
+                    TagField::Tags => TagField::Note,
+                    TagField::Note => TagField::Tags,
+                };
+                return DialogResult::Open;
+            }
+            _ => {}
+        }
+        match self.field {
+            TagField::Tags => {
+                if let KeyCode::Char(c) = key.code
+                    && let Some(i) = TAG_KEYS.find(c)
+                    && let Some(chosen) = self.chosen.get_mut(i)
+                {
+                    *chosen = !*chosen;
+                }
+            }
+            TagField::Note => {
+                self.note.handle(key);
+            }
+        }
+        DialogResult::Open
+    }
+}
+
+/// The judge's question or instruction to one debater or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageDialog {
+    /// `None` is both debaters.
+    pub to: Option<Side>,
+    pub input: TextInput,
+}
+
+impl MessageDialog {
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<(Option<Side>, String)> {
+        match key.code {
+            KeyCode::Esc => DialogResult::Cancelled,
+            KeyCode::Tab => {
+                self.to = match self.to {
+                    None => Some(Side::A),
+                    Some(Side::A) => Some(Side::B),
+                    Some(Side::B) => None,
+                };
+                DialogResult::Open
+            }
+            KeyCode::Enter if !self.input.text().trim().is_empty() => {
+                DialogResult::Submitted((self.to, self.input.text().trim().to_string()))
+            }
+            _ => {
+                self.input.handle(key);
+                DialogResult::Open
+            }
+        }
+    }
+}
+
+/// Ending the debate before its last round, with a reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndDialog {
+    pub reason: TextInput,
+}
+
+impl EndDialog {
+    pub fn handle(&mut self, key: &KeyEvent) -> DialogResult<String> {
+        match key.code {
+            KeyCode::Esc => DialogResult::Cancelled,
+            KeyCode::Enter => DialogResult::Submitted(self.reason.text().trim().to_string()),
+            _ => {
+                self.reason.handle(key);
+                DialogResult::Open
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod judge_dialog_tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn tags_toggle_with_digits_and_need_a_tag_or_a_note() {
+        let tags: Vec<String> = ["deceptive", "unsupported", "concession"]
+            .map(String::from)
+            .to_vec();
+        let target = AnnotationTarget {
+            turn: Some(1),
+            span: None,
+            node: None,
+            label: "turn 2".into(),
+        };
+        let mut d = TagDialog::new(target.clone(), &tags);
+        assert_eq!(
+            d.handle(&key(KeyCode::Enter)),
+            DialogResult::Open,
+            "nothing chosen yet"
+        );
+        d.handle(&key(KeyCode::Char('1')));
+        d.handle(&key(KeyCode::Char('3')));
+        d.handle(&key(KeyCode::Char('3')));
+        d.handle(&key(KeyCode::Char('2')));
+        d.handle(&key(KeyCode::Tab));
+        for c in "misquotes TfL".chars() {
+            d.handle(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(
+            d.handle(&key(KeyCode::Enter)),
+            DialogResult::Submitted(TagInput {
+                tags: vec!["deceptive".into(), "unsupported".into()],
+                note: "misquotes TfL".into()
+            })
+        );
+        let d = TagDialog::edit(
+            target,
+            &tags,
+            4,
+            &["custom".into(), "concession".into()],
+            "n",
+        );
+        assert_eq!(d.tags.len(), 4, "a tag outside the set is kept");
+        assert_eq!(d.chosen, vec![false, false, true, true]);
+    }
+
+    #[test]
+    fn messages_cycle_their_addressee() {
+        let mut d = MessageDialog::default();
+        d.handle(&key(KeyCode::Tab));
+        d.handle(&key(KeyCode::Tab));
+        for c in "Why?".chars() {
+            d.handle(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(
+            d.handle(&key(KeyCode::Enter)),
+            DialogResult::Submitted((Some(Side::B), "Why?".into()))
+        );
     }
 }

@@ -11,10 +11,11 @@ use crate::ui::theme::Theme;
 use crate::ui::transcript::TranscriptView;
 use crate::ui::tree_view::TreeView;
 use dialogs::{
-    CredenceDialog, DialogResult, StartDialog, TextDialog, TextPurpose, VerdictDialog,
-    VerdictPurpose,
+    AnnotationTarget, CredenceDialog, DialogResult, EndDialog, MessageDialog, StartDialog,
+    TagDialog, TagField, TextDialog, TextPurpose, VerdictDialog, VerdictField, VerdictPurpose,
 };
 use keys::Action;
+use ratatui::crossterm::event::KeyModifiers;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Msg {
     Tick,
     /// SIGTERM, SIGHUP or SIGINT: save and leave.
     Terminate,
+    /// The judge closed `$EDITOR`; `None` if it could not run.
+    EditorDone(Result<String, String>),
 }
 
 /// Work for the runtime.
@@ -58,6 +61,10 @@ pub enum Effect {
     Save {
         path: PathBuf,
         session: Box<Session>,
+    },
+    /// Suspend the screen and let the judge write `initial` further in `$EDITOR`.
+    Editor {
+        initial: String,
     },
     Quit,
 }
@@ -81,10 +88,16 @@ pub enum Focus {
 pub enum Overlay {
     /// The question for a live debate, when none was given.
     Start(StartDialog),
-    Help,
+    /// The key list, scrolled down by this many lines.
+    Help(u16),
     Credence(CredenceDialog),
     Verdict(VerdictDialog),
     Text(TextDialog),
+    Tags(TagDialog),
+    Message(MessageDialog),
+    EndDebate(EndDialog),
+    /// The verdict against the ground truth, shown once the verdict is in.
+    Result,
     ConfirmQuit,
 }
 
@@ -95,6 +108,26 @@ pub enum PendingEdit {
     Merge(String),
     /// `M` pressed on this node; `M` on its new parent moves it.
     Move(String),
+}
+
+/// A span of a turn being chosen, sentence by sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visual {
+    pub turn: usize,
+    pub sentences: Vec<crate::domain::Span>,
+    pub anchor: usize,
+    pub cursor: usize,
+}
+
+impl Visual {
+    /// The selection as a byte range of the turn's text.
+    pub fn span(&self) -> crate::domain::Span {
+        let (a, b) = (self.anchor.min(self.cursor), self.anchor.max(self.cursor));
+        crate::domain::Span {
+            start: self.sentences[a].start,
+            end: self.sentences[b].end,
+        }
+    }
 }
 
 /// Rounds of a drill when the config says nothing.
@@ -149,6 +182,18 @@ pub struct App {
     pub drillable: Option<HashSet<String>>,
     pub drill_rounds: u32,
     pub pending_edit: Option<PendingEdit>,
+    /// Hide the debaters' providers and models until the verdict.
+    pub blind: bool,
+    /// The tags annotation keys offer (from the config).
+    pub tags: Vec<String>,
+    /// Bits taken off the score per turn used.
+    pub turn_penalty: f64,
+    /// Choosing sentences of a turn to annotate.
+    pub visual: Option<Visual>,
+    /// The right pane shows annotations instead of the tree.
+    pub show_annotations: bool,
+    /// Selected row of the annotations pane.
+    pub annotation_cursor: usize,
     /// Derived from the tree; recomputed when the tree changes (see `analysis()`).
     pub(crate) analysis: Option<Analysis>,
     pub tally: crate::ui::status::Tally,
@@ -183,6 +228,15 @@ impl App {
             drillable: None,
             drill_rounds: DEFAULT_DRILL_ROUNDS,
             pending_edit: None,
+            blind: false,
+            tags: crate::domain::DEFAULT_TAGS
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            turn_penalty: crate::domain::scoring::DEFAULT_TURN_PENALTY,
+            visual: None,
+            show_annotations: false,
+            annotation_cursor: 0,
             analysis: None,
             tally: Default::default(),
             spinner: 0,
@@ -199,6 +253,15 @@ impl App {
         session.tree = crate::domain::ClaimTree::new(&recording.question);
         session.judge_events.clear();
         session.verdict = None;
+        session.annotations.clear();
+        session.ended_early = None;
+        // Rounds the judge added come back as the recorded events replay.
+        let added = recording
+            .judge_events
+            .iter()
+            .filter(|e| matches!(e.kind, JudgeEventKind::AddRound))
+            .count() as u32;
+        session.protocol.rounds = session.protocol.rounds.saturating_sub(added);
         session.status = crate::domain::SessionStatus::Running;
         let mut app = App::new(
             session,
@@ -266,6 +329,11 @@ impl App {
     /// Whether something changed since the last draw; clears the flag.
     pub fn take_dirty(&mut self) -> bool {
         std::mem::take(&mut self.dirty)
+    }
+
+    /// Blind judging hides who the debaters are until the verdict.
+    pub fn is_blind(&self) -> bool {
+        self.blind && self.session.verdict.is_none()
     }
 
     pub fn is_live(&self) -> bool {
@@ -348,6 +416,17 @@ impl App {
                 }
             }
             Msg::Terminate => self.quit(now, &mut effects),
+            Msg::EditorDone(result) => {
+                self.dirty = true;
+                match result {
+                    Ok(text) => match &mut self.overlay {
+                        Some(Overlay::Tags(d)) => d.note.set_text(text.trim_end()),
+                        Some(Overlay::Verdict(d)) => d.rationale.set_text(text.trim_end()),
+                        _ => {}
+                    },
+                    Err(e) => self.notify(Level::Error, format!("The editor did not run: {e}")),
+                }
+            }
         }
         effects
     }
@@ -540,10 +619,67 @@ impl App {
             self.overlay = self.on_overlay_key(overlay, &key, now, effects);
             return;
         }
+        if self.visual.is_some() {
+            return self.on_visual_key(&key);
+        }
         let Some(action) = keys::action_for(&key) else {
             return;
         };
+        if self.show_annotations
+            && self.focus == Focus::Tree
+            && self.on_annotation_pane(action, now, effects)
+        {
+            return;
+        }
         match action {
+            Action::Tag => self.open_tag_dialog(),
+            Action::Visual => self.start_visual(),
+            Action::ToggleAnnotations => {
+                self.show_annotations = !self.show_annotations;
+                self.focus = Focus::Tree;
+            }
+            Action::NextAnnotated => self.jump_annotated(true),
+            Action::PrevAnnotated => self.jump_annotated(false),
+            Action::Delete => self.notify(
+                Level::Info,
+                "Del deletes an annotation in the annotations pane (A).".into(),
+            ),
+            Action::Undo => self.undo(now, effects),
+            Action::Message | Action::EndDebate | Action::AddRound if !self.can_judge() => {}
+            Action::Message => {
+                if self.session.last_finished_turn().is_none() {
+                    self.notify(
+                        Level::Info,
+                        "The judge speaks between turns: wait for the first turn.".into(),
+                    );
+                } else {
+                    self.overlay = Some(Overlay::Message(MessageDialog::default()));
+                }
+            }
+            Action::EndDebate => {
+                if self.session.ended_early.is_some() || self.session.next_slot().is_none() {
+                    self.notify(
+                        Level::Info,
+                        "The debate is already over; v records the verdict.".into(),
+                    );
+                } else {
+                    self.overlay = Some(Overlay::EndDebate(EndDialog::default()));
+                }
+            }
+            Action::AddRound => {
+                if self.session.ended_early.is_some() {
+                    self.notify(
+                        Level::Info,
+                        "You ended this debate; it takes no more rounds.".into(),
+                    );
+                } else if self.judge(JudgeEventKind::AddRound, now, effects) {
+                    self.notify(
+                        Level::Info,
+                        format!("Round {} added.", self.session.protocol.rounds),
+                    );
+                    effects.extend(self.maybe_start_next(now));
+                }
+            }
             Action::Quit => {
                 if self.session.streaming_turn().is_some() && self.is_live() {
                     self.overlay = Some(Overlay::ConfirmQuit);
@@ -552,7 +688,7 @@ impl App {
                 }
             }
             Action::ForceQuit => self.quit(now, effects),
-            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Help => self.overlay = Some(Overlay::Help(0)),
             Action::Cancel => match self.session.streaming_turn() {
                 Some(turn) if self.is_live() => self.stop_turn(turn, now, effects),
                 _ => {
@@ -647,6 +783,243 @@ impl App {
             }
             _ => self.on_navigation(action),
         }
+    }
+
+    /// Whether judge actions are allowed; says why not when they are not.
+    fn can_judge(&mut self) -> bool {
+        match (&self.read_only, self.is_live()) {
+            (Some(reason), _) => {
+                let reason = reason.clone();
+                self.notify(
+                    Level::Warning,
+                    format!("Read-only ({reason}): nothing is recorded."),
+                );
+                false
+            }
+            (None, false) => false,
+            (None, true) => true,
+        }
+    }
+
+    /// `t`: annotate the selected turn, or the selected node when the tree has the focus.
+    fn open_tag_dialog(&mut self) {
+        if !self.can_judge() {
+            return;
+        }
+        let target = if self.focus == Focus::Tree && !self.show_annotations {
+            let (_, id) = self.selected_node();
+            AnnotationTarget {
+                turn: None,
+                span: None,
+                label: format!("node {id}"),
+                node: Some(id),
+            }
+        } else {
+            let Some(turn) = self.transcript.selected_turn() else {
+                return self.notify(Level::Info, "No turn to annotate yet.".into());
+            };
+            AnnotationTarget {
+                turn: Some(turn),
+                span: None,
+                node: None,
+                label: format!("turn {} (▶)", turn + 1),
+            }
+        };
+        self.overlay = Some(Overlay::Tags(TagDialog::new(target, &self.tags)));
+    }
+
+    /// `V`: start choosing sentences of the selected turn.
+    fn start_visual(&mut self) {
+        if !self.can_judge() {
+            return;
+        }
+        let Some(turn) = self.transcript.selected_turn() else {
+            return self.notify(Level::Info, "No turn to annotate yet.".into());
+        };
+        let t = &self.session.turns[turn];
+        if !t.status.is_finished() {
+            return self.notify(
+                Level::Info,
+                "Wait for the turn to finish before choosing a span.".into(),
+            );
+        }
+        // Sentences of the prose only: the claims block is annotated through the tree.
+        let end = crate::domain::claims::find_block(&t.text).map_or(t.text.len(), |b| b.start);
+        let sentences = crate::domain::annotation::sentences(&t.text[..end]);
+        if sentences.is_empty() {
+            return self.notify(Level::Info, "That turn has no text to choose from.".into());
+        }
+        self.visual = Some(Visual {
+            turn,
+            sentences,
+            anchor: 0,
+            cursor: 0,
+        });
+    }
+
+    fn on_visual_key(&mut self, key: &KeyEvent) {
+        let Some(v) = &mut self.visual else { return };
+        let last = v.sentences.len() - 1;
+        match key.code {
+            KeyCode::Esc => self.visual = None,
+            KeyCode::Char('j' | 'l') | KeyCode::Down | KeyCode::Right => {
+                v.cursor = (v.cursor + 1).min(last)
+            }
+            KeyCode::Char('k' | 'h') | KeyCode::Up | KeyCode::Left => {
+                v.cursor = v.cursor.saturating_sub(1)
+            }
+            // Space starts the selection afresh at the cursor.
+            KeyCode::Char(' ') => v.anchor = v.cursor,
+            KeyCode::Char('t') | KeyCode::Enter => {
+                let span = v.span();
+                let turn = v.turn;
+                self.visual = None;
+                let target = AnnotationTarget {
+                    turn: Some(turn),
+                    span: Some(span),
+                    node: None,
+                    label: format!("a span of turn {}", turn + 1),
+                };
+                self.overlay = Some(Overlay::Tags(TagDialog::new(target, &self.tags)));
+            }
+            _ => {}
+        }
+    }
+
+    /// Keys of the annotations pane; returns whether the key was used.
+    fn on_annotation_pane(
+        &mut self,
+        action: Action,
+        now: OffsetDateTime,
+        effects: &mut Vec<Effect>,
+    ) -> bool {
+        let count = self.session.annotations.len();
+        let current = self
+            .session
+            .annotations
+            .get(self.annotation_cursor)
+            .cloned();
+        match action {
+            Action::ScrollDown => {
+                self.annotation_cursor = (self.annotation_cursor + 1).min(count.saturating_sub(1))
+            }
+            Action::ScrollUp => self.annotation_cursor = self.annotation_cursor.saturating_sub(1),
+            Action::Top => self.annotation_cursor = 0,
+            Action::Bottom => self.annotation_cursor = count.saturating_sub(1),
+            Action::Drill => {
+                let Some(a) = current else { return true };
+                if let Some(turn) = a.turn {
+                    let scope = self.session.turns[turn].scope.clone();
+                    if scope != self.current_scope() {
+                        return {
+                            self.notify(
+                                Level::Info,
+                                format!(
+                                    "That turn is in the drill on {scope}; drill in to see it."
+                                ),
+                            );
+                            true
+                        };
+                    }
+                    self.transcript.show_turn(turn);
+                    self.focus = Focus::Transcript;
+                } else if let Some(pos) = a
+                    .node
+                    .as_deref()
+                    .and_then(|n| self.session.tree.position(n))
+                {
+                    self.show_annotations = false;
+                    self.tree.select(pos);
+                }
+            }
+            Action::EditNode => {
+                let Some(a) = current else { return true };
+                if !self.can_judge() {
+                    return true;
+                }
+                let target = AnnotationTarget {
+                    turn: a.turn,
+                    span: a.span,
+                    node: a.node.clone(),
+                    label: format!("annotation {}", a.id),
+                };
+                self.overlay = Some(Overlay::Tags(TagDialog::edit(
+                    target, &self.tags, a.id, &a.tags, &a.note,
+                )));
+            }
+            Action::MarkCrux | Action::Delete => {
+                let Some(a) = current else { return true };
+                if self.can_judge()
+                    && self.judge(JudgeEventKind::DeleteAnnotation { id: a.id }, now, effects)
+                {
+                    self.annotation_cursor = self
+                        .annotation_cursor
+                        .min(self.session.annotations.len().saturating_sub(1));
+                    self.notify(
+                        Level::Info,
+                        format!("Annotation {} deleted (u undoes).", a.id),
+                    );
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn jump_annotated(&mut self, forward: bool) {
+        let scope = self.current_scope().to_string();
+        let mut turns: Vec<usize> = self
+            .session
+            .annotations
+            .iter()
+            .filter_map(|a| a.turn)
+            .filter(|&t| self.session.turns.get(t).is_some_and(|t| t.scope == scope))
+            .collect();
+        turns.sort_unstable();
+        turns.dedup();
+        let here = self.transcript.selected_turn();
+        let target = if forward {
+            turns.into_iter().find(|&t| here.is_none_or(|h| t > h))
+        } else {
+            turns
+                .into_iter()
+                .rev()
+                .find(|&t| here.is_none_or(|h| t < h))
+        };
+        match target {
+            Some(t) => self.transcript.show_turn(t),
+            None => self.notify(Level::Info, "No more annotated turns that way.".into()),
+        }
+    }
+
+    fn undo(&mut self, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if !self.can_judge() {
+            return;
+        }
+        let Some(undone) = self.session.undo(now) else {
+            return self.notify(Level::Info, "Nothing to undo.".into());
+        };
+        // A drill that was undone cannot stay open.
+        while self.current_scope() != ROOT_ID
+            && self.session.drill_rounds(self.current_scope()).is_none()
+        {
+            self.scope.pop();
+        }
+        let scope = self.current_scope().to_string();
+        self.transcript.set_scope(&scope);
+        self.annotation_cursor = self
+            .annotation_cursor
+            .min(self.session.annotations.len().saturating_sub(1));
+        let what = serde_json::to_value(&undone.kind)
+            .ok()
+            .and_then(|v| {
+                v.get("kind")
+                    .and_then(|k| k.as_str())
+                    .map(|k| k.replace('_', " "))
+            })
+            .unwrap_or_else(|| "action".into());
+        self.notify(Level::Info, format!("Undone: {what}."));
+        self.save_effect(effects);
     }
 
     fn selected_node(&self) -> (usize, String) {
@@ -800,6 +1173,28 @@ impl App {
             },
             _ => {}
         }
+    }
+
+    /// Once the verdict is in: the ground truth and scores, if the session has a ground truth.
+    fn after_verdict(&mut self) -> Option<Overlay> {
+        self.session.ground_truth.map(|_| Overlay::Result)
+    }
+
+    /// The verdict scored against the ground truth; `None` until both exist.
+    pub fn scores(&self) -> Option<crate::domain::Scores> {
+        let (v, truth) = (self.session.verdict.as_ref()?, self.session.ground_truth?);
+        let turns = self
+            .session
+            .turns
+            .iter()
+            .filter(|t| t.status == TurnStatus::Complete)
+            .count();
+        Some(crate::domain::score(
+            v.p_a(),
+            truth,
+            turns,
+            self.turn_penalty,
+        ))
     }
 
     /// Why the debate ended, for the verdict.
@@ -980,7 +1375,81 @@ impl App {
         now: OffsetDateTime,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
+        // Ctrl-E in a note or rationale: write it at length in $EDITOR.
+        if key.code == KeyCode::Char('e') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            let initial = match &overlay {
+                Overlay::Tags(d) if d.field == TagField::Note => Some(d.note.text().to_string()),
+                Overlay::Verdict(d) if d.field == VerdictField::Rationale => {
+                    Some(d.rationale.text().to_string())
+                }
+                _ => None,
+            };
+            if let Some(initial) = initial {
+                effects.push(Effect::Editor { initial });
+                return Some(overlay);
+            }
+        }
         match overlay {
+            Overlay::Result => None,
+            Overlay::Tags(mut d) => match d.handle(key) {
+                DialogResult::Open => Some(Overlay::Tags(d)),
+                DialogResult::Cancelled => None,
+                DialogResult::Submitted(input) => {
+                    let kind = match d.editing {
+                        Some(id) => JudgeEventKind::EditAnnotation {
+                            id,
+                            tags: input.tags,
+                            note: input.note,
+                        },
+                        None => JudgeEventKind::Annotate {
+                            annotation: crate::domain::Annotation {
+                                id: 0,
+                                turn: d.target.turn,
+                                span: d.target.span,
+                                quote: None,
+                                node: d.target.node.clone(),
+                                tags: input.tags,
+                                note: input.note,
+                            },
+                        },
+                    };
+                    if self.judge(kind, now, effects) {
+                        self.notify(Level::Info, format!("Annotated {}.", d.target.label));
+                    }
+                    None
+                }
+            },
+            Overlay::Message(mut d) => match d.handle(key) {
+                DialogResult::Open => Some(Overlay::Message(d)),
+                DialogResult::Cancelled => None,
+                DialogResult::Submitted((to, text)) => {
+                    if self.judge(JudgeEventKind::Message { to, text }, now, effects) {
+                        let who =
+                            to.map_or("both debaters".to_string(), |s| format!("debater {s}"));
+                        self.notify(
+                            Level::Info,
+                            format!("Sent to {who}; it goes into their next prompt."),
+                        );
+                    }
+                    None
+                }
+            },
+            Overlay::EndDebate(mut d) => match d.handle(key) {
+                DialogResult::Open => Some(Overlay::EndDebate(d)),
+                DialogResult::Cancelled => None,
+                DialogResult::Submitted(reason) => {
+                    if self.judge(JudgeEventKind::EndDebate { reason }, now, effects) {
+                        if let Some(turn) = self.session.streaming_turn() {
+                            self.stop_turn(turn, now, effects);
+                        }
+                        self.notify(
+                            Level::Info,
+                            "Debate ended. Press v to record your verdict.".into(),
+                        );
+                    }
+                    None
+                }
+            },
             Overlay::Start(mut d) => match d.handle(key) {
                 DialogResult::Open => Some(Overlay::Start(d)),
                 DialogResult::Cancelled => {
@@ -994,9 +1463,16 @@ impl App {
                     None
                 }
             },
-            Overlay::Help => match key.code {
+            Overlay::Help(scroll) => match key.code {
                 KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => None,
-                _ => Some(Overlay::Help),
+                KeyCode::Char('j') | KeyCode::Down => Some(Overlay::Help(scroll.saturating_add(1))),
+                KeyCode::Char('k') | KeyCode::Up => Some(Overlay::Help(scroll.saturating_sub(1))),
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    Some(Overlay::Help(scroll.saturating_add(10)))
+                }
+                KeyCode::PageUp => Some(Overlay::Help(scroll.saturating_sub(10))),
+                KeyCode::Char('g') | KeyCode::Home => Some(Overlay::Help(0)),
+                _ => Some(Overlay::Help(scroll)),
             },
             Overlay::ConfirmQuit => match key.code {
                 KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => {
@@ -1041,6 +1517,7 @@ impl App {
                                         v.winner
                                     ),
                                 );
+                                return self.after_verdict();
                             }
                         }
                         VerdictPurpose::Node(node) => {
@@ -1077,6 +1554,7 @@ impl App {
                                     Level::Info,
                                     format!("Decided by {node}: {} wins at {pct:.0}%.", v.winner),
                                 );
+                                return self.after_verdict();
                             }
                         }
                     }

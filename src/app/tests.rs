@@ -311,7 +311,9 @@ fn navigation_keys_follow_focus() {
     assert_eq!(app.focus, Focus::Transcript);
     assert!(app.related_turns().is_empty());
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert_eq!(app.overlay, Some(Overlay::Help(0)));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.overlay, Some(Overlay::Help(1)));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overlay, None);
 }
@@ -645,4 +647,212 @@ fn a_replay_brings_back_the_judge_s_work_as_it_happened() {
         Some("B3")
     );
     assert_eq!(app.session.judge_events.len(), recording.judge_events.len());
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        t0(),
+    )
+}
+
+/// Draws once so the transcript knows its layout (the selected turn comes from it).
+fn draw(app: &mut App) {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| crate::ui::draw(f, app)).unwrap();
+}
+
+#[test]
+fn the_judge_tags_a_turn_and_a_span_then_edits_deletes_and_undoes() {
+    let mut app = finished_demo();
+    draw(&mut app);
+    key(&mut app, KeyCode::Char('['));
+    let turn = app.transcript.selected_turn().unwrap();
+    key(&mut app, KeyCode::Char('t'));
+    assert!(matches!(app.overlay, Some(Overlay::Tags(_))));
+    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "no source");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(saves(&effects), 1);
+    let a = &app.session.annotations[0];
+    assert_eq!(
+        (a.turn, a.tags.as_slice(), a.note.as_str()),
+        (Some(turn), &["unsupported".to_string()][..], "no source")
+    );
+
+    shift(&mut app, 'V');
+    assert!(app.visual.is_some());
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.visual.is_none());
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Enter);
+    let span = app.session.annotations[1].clone();
+    let text = &app.session.turns[turn].text;
+    let quote = span.quote.clone().unwrap();
+    assert_eq!(
+        &text[span.span.unwrap().start..span.span.unwrap().end],
+        quote
+    );
+    assert!(
+        quote.matches(['.', '?', '!']).count() >= 2,
+        "two sentences: {quote}"
+    );
+    assert_eq!(span.tags, vec!["deceptive"]);
+
+    // The annotations pane: edit the first, delete the second, undo the delete.
+    shift(&mut app, 'A');
+    assert!(app.show_annotations);
+    key(&mut app, KeyCode::Char('e'));
+    key(&mut app, KeyCode::Char('5'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.session.annotations[0].tags,
+        vec!["unsupported", "strong-evidence"]
+    );
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.session.annotations.len(), 1);
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.session.annotations.len(), 2);
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("delete annotation")
+    );
+    key(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        app.session.annotations[0].tags,
+        vec!["unsupported"],
+        "the edit is undone too"
+    );
+}
+
+#[test]
+fn the_judge_speaks_to_a_debater_and_it_reaches_the_next_prompt() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char('i'));
+    assert!(
+        app.overlay.is_none(),
+        "nothing to answer before the first turn"
+    );
+    key(&mut app, KeyCode::Char(' '));
+    play(&mut app, 0, TURN_A);
+    key(&mut app, KeyCode::Char('i'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "Give a number.");
+    key(&mut app, KeyCode::Enter);
+    let effects = key(&mut app, KeyCode::Char('n'));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StartTurn { request, .. } => Some(request.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let prompt = crate::provider::prompt::turn_message(
+        &request.session,
+        request.side,
+        request.round,
+        ROOT_ID,
+    );
+    assert!(prompt.contains("The judge asks you to address, in this turn: Give a number."));
+}
+
+#[test]
+fn the_judge_adds_a_round_and_ends_early_and_the_verdict_says_why() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char(' '));
+    play(&mut app, 0, TURN_A);
+    let rounds = app.session.protocol.rounds;
+    key(&mut app, KeyCode::Char('+'));
+    assert_eq!(app.session.protocol.rounds, rounds + 1);
+    shift(&mut app, 'E');
+    chars(&mut app, "clear already");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.ended_early.as_deref(), Some("clear already"));
+    assert!(app.is_finished());
+    let effects = key(&mut app, KeyCode::Char('n'));
+    assert_eq!(started_turn(&effects), None);
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.session.verdict.as_ref().unwrap().ended,
+        "the judge ended the debate early: clear already"
+    );
+}
+
+#[test]
+fn a_multi_line_rationale_and_the_editor() {
+    let mut app = demo_app();
+    app.start(t0());
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "First.");
+    ctrl(&mut app, 'j');
+    chars(&mut app, "Second.");
+    let effects = ctrl(&mut app, 'e');
+    assert!(matches!(&effects[..], [Effect::Editor { initial }] if initial == "First.\nSecond."));
+    app.update(
+        Msg::EditorDone(Ok("Longer reasons.\nWith lines.\n".into())),
+        t0(),
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.session.verdict.as_ref().unwrap().rationale,
+        "Longer reasons.\nWith lines."
+    );
+}
+
+#[test]
+fn ground_truth_stays_hidden_until_the_verdict_then_scores_it() {
+    let mut app = demo_app();
+    app.session.ground_truth = Some(Side::B);
+    app.start(t0());
+    assert!(app.scores().is_none());
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('b'));
+    key(&mut app, KeyCode::Tab);
+    chars(&mut app, "80");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.overlay, Some(Overlay::Result));
+    let s = app.scores().unwrap();
+    assert!(s.correct);
+    assert!((s.log_score - 0.8f64.log2()).abs() < 1e-9);
+    assert!((s.brier - 0.04).abs() < 1e-9);
+    assert_eq!(s.turns, 0, "the verdict came before any turn finished");
+}
+
+#[test]
+fn blind_judging_hides_the_debaters_until_the_verdict() {
+    let mut app = demo_app();
+    app.blind = true;
+    app.start(t0());
+    play(&mut app, 0, TURN_A);
+    let screen = |app: &mut App| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| crate::ui::draw(f, app)).unwrap();
+        format!("{}", terminal.backend())
+    };
+    let before = screen(&mut app);
+    assert!(before.contains("blind"), "{before}");
+    assert!(
+        !before.contains("Pro") && !before.contains("scripted demo"),
+        "{before}"
+    );
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Enter);
+    let after = screen(&mut app);
+    assert!(
+        after.contains("A Pro"),
+        "revealed after the verdict: {after}"
+    );
 }

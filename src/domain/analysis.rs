@@ -78,6 +78,7 @@ fn debate_status(tree: &ClaimTree, pos: usize) -> NodeStatus {
         let sides: Vec<Option<Side>> = tree
             .children_of(0)
             .iter()
+            .filter(|&&c| live(&tree.nodes()[c]))
             .map(|&c| tree.nodes()[c].side)
             .collect();
         return if sides.contains(&Some(Side::A)) && sides.contains(&Some(Side::B)) {
@@ -208,18 +209,22 @@ fn proposed_cruxes(tree: &ClaimTree, p: &[f64]) -> Vec<bool> {
         let node = &tree.nodes()[pos];
         live(node) && node.side.is_some() && debate_status(tree, pos) == NodeStatus::Contested
     };
-    let mut out = vec![false; n];
-    for pos in 1..n {
-        let node = &tree.nodes()[pos];
-        let Some(parent) = node.parent.as_deref().and_then(|id| tree.position(id)) else {
-            continue;
-        };
-        if parent != 0 && contested(pos) && node.relation == Some(Relation::Attacks) {
-            out[pos] = attackers(tree, parent)
-                .filter(|&a| a != pos)
-                .all(|a| p[a] < 0.5);
-        }
-    }
+    let mut out: Vec<bool> = (0..n)
+        .map(|pos| {
+            let node = &tree.nodes()[pos];
+            let parent = node.parent.as_deref().and_then(|id| tree.position(id));
+            match parent {
+                Some(parent) if parent != 0 => {
+                    contested(pos)
+                        && node.relation == Some(Relation::Attacks)
+                        && attackers(tree, parent)
+                            .filter(|&a| a != pos)
+                            .all(|a| p[a] < 0.5)
+                }
+                _ => false,
+            }
+        })
+        .collect();
     let mut top: Vec<(usize, usize)> = tree
         .children_of(0)
         .iter()

@@ -143,6 +143,9 @@ pub enum JudgeEventKind {
         from_parent: String,
         to_parent: String,
     },
+    /// A kind this build does not know (from a newer agon): kept out of the way, not applied.
+    #[serde(other)]
+    Unknown,
 }
 
 #[cfg(test)]

@@ -370,6 +370,7 @@ impl Session {
                 a.note = note.clone();
                 JudgeEventKind::EditAnnotation { id, tags, note }
             }
+            JudgeEventKind::Unknown => JudgeEventKind::Unknown,
             JudgeEventKind::DeleteAnnotation { id } => {
                 let before = self.annotations.len();
                 self.annotations.retain(|a| a.id != id);

@@ -107,6 +107,8 @@ pub enum EditError {
     BadSpan,
     #[error("there is no annotation {0}")]
     NoSuchAnnotation(u32),
+    #[error("{0} was merged into another node")]
+    Merged(String),
 }
 
 /// The tree, stored as a flat list of nodes in creation order (the root first).
@@ -120,6 +122,12 @@ pub struct ClaimTree {
     children: Vec<Vec<usize>>,
     /// Bumped on every change, so views can cache what they derive from the tree.
     revision: u64,
+}
+
+fn next_revision() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Two trees are equal when their nodes are: the indexes and revision are derived.
@@ -177,7 +185,7 @@ impl TryFrom<TreeRepr> for ClaimTree {
             nodes,
             index,
             children,
-            revision: 0,
+            revision: next_revision(),
         };
         // Every node must reach the root: otherwise the parents form a cycle.
         let mut seen = vec![false; tree.nodes.len()];
@@ -204,18 +212,24 @@ impl ClaimTree {
             nodes: Vec::new(),
             index: HashMap::new(),
             children: Vec::new(),
-            revision: 0,
+            revision: next_revision(),
         };
         tree.push(root);
         tree
     }
 
+    /// A number that changes whenever the tree does, unique across all trees of the process,
+    /// so a cache keyed by it never confuses a rebuilt tree with an older one.
     pub fn revision(&self) -> u64 {
         self.revision
     }
 
+    fn touch(&mut self) {
+        self.revision = next_revision();
+    }
+
     fn push(&mut self, node: Node) {
-        self.revision += 1;
+        self.touch();
         let pos = self.nodes.len();
         if let Some(parent) = node
             .parent
@@ -317,7 +331,7 @@ impl ClaimTree {
                     let node = &mut self.nodes[pos];
                     if !node.conceded_by.contains(&side) {
                         node.conceded_by.push(side);
-                        self.revision += 1;
+                        self.touch();
                     }
                 }
                 _ => warnings.push(format!(
@@ -332,13 +346,24 @@ impl ClaimTree {
     /// The id of the node a debater meant: exact, or else the one that differs only in case
     /// (models write `a1` for `A1`).
     fn resolve(&self, target: &str) -> Option<String> {
-        if self.index.contains_key(target) {
-            return Some(target.to_string());
+        let mut id = if self.index.contains_key(target) {
+            target.to_string()
+        } else {
+            self.nodes
+                .iter()
+                .find(|n| n.id.eq_ignore_ascii_case(target))
+                .map(|n| n.id.clone())?
+        };
+        // A merged duplicate stands for the node it was merged into.
+        let mut hops = 0;
+        while let Some(into) = self.get(&id).and_then(|n| n.merged_into.clone()) {
+            id = into;
+            hops += 1;
+            if hops > self.nodes.len() {
+                break;
+            }
         }
-        self.nodes
-            .iter()
-            .find(|n| n.id.eq_ignore_ascii_case(target))
-            .map(|n| n.id.clone())
+        Some(id)
     }
 
     fn fresh_id(&self, base: &str, turn: usize) -> String {
@@ -402,14 +427,18 @@ impl ClaimTree {
         Ok(id)
     }
 
-    /// Replaces a node's text; returns the old text.
+    /// Replaces a node's text; returns the old text. The question itself is not edited here:
+    /// it is the debate's premise.
     pub fn edit_text(&mut self, id: &str, text: &str) -> Result<String, EditError> {
         let pos = self.pos_of(id)?;
+        if pos == 0 {
+            return Err(EditError::Root("edited"));
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err(EditError::EmptyText);
         }
-        self.revision += 1;
+        self.touch();
         Ok(std::mem::replace(
             &mut self.nodes[pos].text,
             text.to_string(),
@@ -423,6 +452,9 @@ impl ClaimTree {
         if pos == 0 {
             return Err(EditError::Root("moved"));
         }
+        if self.nodes[target].merged_into.is_some() {
+            return Err(EditError::Merged(new_parent.to_string()));
+        }
         if self.is_within(target, pos) {
             return Err(EditError::Cycle(id.to_string()));
         }
@@ -433,7 +465,9 @@ impl ClaimTree {
         self.children[target].push(pos);
         self.children[target].sort_unstable();
         self.nodes[pos].parent = Some(new_parent.to_string());
-        self.revision += 1;
+        // The judge placed it: any unknown target it once had no longer matters.
+        self.nodes[pos].unresolved_target = None;
+        self.touch();
         Ok(old)
     }
 
@@ -447,6 +481,9 @@ impl ClaimTree {
         if f == t {
             return Err(EditError::SameNode);
         }
+        if self.nodes[t].merged_into.is_some() {
+            return Err(EditError::Merged(into.to_string()));
+        }
         if self.is_within(t, f) {
             return Err(EditError::Cycle(into.to_string()));
         }
@@ -457,7 +494,7 @@ impl ClaimTree {
         self.children[t].extend(kids);
         self.children[t].sort_unstable();
         self.nodes[f].merged_into = Some(into.to_string());
-        self.revision += 1;
+        self.touch();
         Ok(())
     }
 
@@ -468,7 +505,7 @@ impl ClaimTree {
     ) -> Result<(), EditError> {
         let pos = self.pos_of(id)?;
         self.nodes[pos].judgement = judgement;
-        self.revision += 1;
+        self.touch();
         Ok(())
     }
 
@@ -478,7 +515,7 @@ impl ClaimTree {
             return Err(EditError::Root("a crux"));
         }
         self.nodes[pos].crux_mark = mark;
-        self.revision += 1;
+        self.touch();
         Ok(())
     }
 
@@ -641,9 +678,16 @@ mod tests {
         assert!(t.children_of(t.position("B1").unwrap()).is_empty());
         assert_eq!(t.merge("B2", "B2").unwrap_err(), EditError::SameNode);
         assert_eq!(
-            t.merge("A1", "B1").unwrap_err(),
-            EditError::Cycle("B1".into())
+            t.merge("B2", "A2").unwrap_err(),
+            EditError::Cycle("A2".into())
         );
+        assert_eq!(
+            t.merge("A2", "B1").unwrap_err(),
+            EditError::Merged("B1".into())
+        );
+        // A claim aimed at the duplicate lands on the node kept.
+        t.apply_turn(5, Side::A, &[claim("A9", Relation::Attacks, "b1")], &[]);
+        assert_eq!(t.get("A9").unwrap().parent.as_deref(), Some("B2"));
     }
 
     #[test]

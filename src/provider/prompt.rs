@@ -52,6 +52,12 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
                 }
             );
             let _ = writeln!(m, "{}\n", t.prose().trim());
+            for (_, to, text) in session
+                .messages()
+                .filter(|(after, ..)| *after == Some(t.index))
+            {
+                let _ = writeln!(m, "[The judge, to {}]\n{text}\n", addressee(to));
+            }
         }
     }
     m.push_str("Claim tree (ids you may refer to):\n");
@@ -65,19 +71,54 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
             node.id, node.text
         );
     }
+    // What the judge asked this debater since it last spoke, so it is answered, not missed.
+    let last_own = session
+        .turns
+        .iter()
+        .rev()
+        .find(|t| t.side == side && t.status.is_finished())
+        .map(|t| t.index);
+    let pending: Vec<&str> = session
+        .messages()
+        .filter(|(after, to, _)| to.is_none_or(|s| s == side) && *after >= last_own)
+        .map(|(_, _, text)| text)
+        .collect();
+    if !pending.is_empty() {
+        let _ = writeln!(
+            m,
+            "\nThe judge asks you to address, in this turn: {}",
+            pending.join(" / ")
+        );
+    }
+    let rounds = if scope == ROOT_ID {
+        session.protocol.rounds
+    } else {
+        session
+            .drill_rounds(scope)
+            .unwrap_or(session.protocol.rounds)
+    };
     let _ = write!(
         m,
-        "\nIt is round {round} of {}. You are debater {side}. Write your turn now: answer the \
+        "\nIt is round {round} of {rounds}. You are debater {side}. Write your turn now: answer the \
          opponent's strongest point, make your case, and end with the claims block. Your next \
          claim id is {}.",
-        session.protocol.rounds,
         next_claim_id(&session.tree, side)
     );
     m
 }
 
+fn addressee(to: Option<Side>) -> String {
+    match to {
+        Some(side) => format!("debater {side}"),
+        None => "both debaters".to_string(),
+    }
+}
+
 fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
     let node = &tree.nodes()[pos];
+    if node.merged_into.is_some() {
+        return;
+    }
     let indent = "  ".repeat(depth);
     match (node.side, node.relation) {
         (Some(side), Some(rel)) => {
@@ -95,8 +136,15 @@ fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
                 node.text
             );
         }
-        _ => {
+        _ if node.is_root() => {
             let _ = writeln!(m, "{indent}- root: {}", node.text);
+        }
+        _ => {
+            let _ = writeln!(
+                m,
+                "{indent}- {} (the judge's question): {}",
+                node.id, node.text
+            );
         }
     }
     for &c in tree.children_of(pos) {
@@ -178,6 +226,30 @@ mod tests {
         let m = turn_message(&s, Side::A, 1, ROOT_ID);
         assert!(m.starts_with("The debate begins."));
         assert!(m.contains("Your next claim id is A1."));
+    }
+
+    #[test]
+    fn judge_messages_reach_the_prompt() {
+        use crate::domain::JudgeEventKind;
+        let mut s = played(2);
+        let t = time::OffsetDateTime::UNIX_EPOCH;
+        s.judge(
+            JudgeEventKind::Message {
+                to: Some(Side::A),
+                text: "Cite the London figure.".into(),
+            },
+            t,
+        )
+        .unwrap();
+        let m = turn_message(&s, Side::A, 2, ROOT_ID);
+        assert!(m.contains("[The judge, to debater A]\nCite the London figure."));
+        assert!(m.contains("The judge asks you to address, in this turn: Cite the London figure."));
+        let m = turn_message(&s, Side::B, 2, ROOT_ID);
+        assert!(
+            m.contains("[The judge, to debater A]"),
+            "both sides see the exchange"
+        );
+        assert!(!m.contains("asks you to address"), "but only A is asked");
     }
 
     #[test]

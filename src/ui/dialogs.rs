@@ -2,6 +2,7 @@
 
 use super::theme::Theme;
 use super::transcript::side_style;
+use super::wrap::wrap;
 use crate::app::dialogs::{
     CredenceDialog, PercentField, StartDialog, TextDialog, VerdictDialog, VerdictField,
     VerdictPurpose,
@@ -13,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 /// A centred rectangle of at most `width` x `height`, inside `area`.
@@ -37,7 +38,7 @@ fn dialog_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .style(theme.dialog)
 }
 
-pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     let groups = [
         Group::Debate,
         Group::Judge,
@@ -45,6 +46,8 @@ pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
         Group::Tree,
         Group::App,
     ];
+    let width = 86.min(area.width);
+    let text_width = usize::from(width.saturating_sub(2));
     let mut lines: Vec<Line> = Vec::new();
     for g in groups {
         if !lines.is_empty() {
@@ -52,23 +55,47 @@ pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         lines.push(Line::styled(g.title(), theme.accent));
         for b in BINDINGS.iter().filter(|b| b.group == g) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<9}", b.label), theme.key),
-                Span::styled(b.help, theme.text),
-            ]));
+            // Long help wraps under itself, not under the key.
+            let indent = 11;
+            let help = wrap(b.help, text_width.saturating_sub(indent).max(10));
+            for (i, part) in help.into_iter().enumerate() {
+                let key = if i == 0 {
+                    format!("  {:<9}", b.label)
+                } else {
+                    " ".repeat(indent)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(key, theme.key),
+                    Span::styled(part, theme.text),
+                ]));
+            }
         }
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
-        "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels.",
-        theme.muted,
-    ));
+    for part in wrap(
+        "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels; Ctrl-E writes a note or rationale in $EDITOR, Ctrl-J starts a new line of the rationale.",
+        text_width,
+    ) {
+        lines.push(Line::styled(part, theme.muted));
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 78, height);
+    let visible = height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(visible);
+    let scroll = scroll.min(max_scroll);
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
+    let title = if max_scroll > 0 {
+        format!(
+            " Keys {}/{} · j/k scroll · Esc closes ",
+            scroll + visible,
+            lines.len()
+        )
+    } else {
+        " Keys · ? or Esc closes ".to_string()
+    };
     let para = Paragraph::new(lines)
-        .block(dialog_block(" Keys (? or Esc closes) ", theme))
-        .wrap(Wrap { trim: false });
+        .block(dialog_block(&title, theme))
+        .scroll((scroll, 0));
     frame.render_widget(para, rect);
 }
 
@@ -113,6 +140,7 @@ pub fn draw_verdict(
     area: Rect,
     d: &VerdictDialog,
     session: &Session,
+    blind: bool,
     theme: &Theme,
 ) {
     let rect = centered(area, 70, 14);
@@ -134,7 +162,10 @@ pub fn draw_verdict(
         }
     };
     let choice = |side: Side| {
-        let name = session.debater(side).map_or("", |x| x.name.as_str());
+        let name = match session.debater(side) {
+            Some(x) if !blind => x.name.as_str(),
+            _ => "Debater",
+        };
         let label = format!(" {side} {name} ");
         if d.winner == side {
             Span::styled(
@@ -147,7 +178,9 @@ pub fn draw_verdict(
     };
     let position = inert(session.positions.of(d.winner));
     let field_width = usize::from(inner.width.saturating_sub(4));
-    let rationale = d.rationale.text();
+    // Line breaks show as ⏎ in the one-line field.
+    let rationale_display = d.rationale.text().replace('\n', "⏎");
+    let rationale = rationale_display.as_str();
     // Show the end of a long rationale, where the cursor usually is.
     let shown: String = {
         let chars: Vec<char> = rationale.chars().collect();
@@ -238,6 +271,7 @@ pub fn draw_start(
     area: Rect,
     d: &StartDialog,
     session: &Session,
+    blind: bool,
     theme: &Theme,
 ) {
     let rect = centered(area, 76, 12);
@@ -248,6 +282,10 @@ pub fn draw_start(
     let mut lines = vec![Line::styled("Debaters:", theme.text)];
     for side in Side::BOTH {
         let (who, position) = match session.debater(side) {
+            Some(_) if blind => (
+                "hidden (blind judging)".to_string(),
+                inert(session.positions.of(side)),
+            ),
             Some(x) => (
                 format!("{} ({} · {})", x.name, x.provider, x.model),
                 inert(session.positions.of(side)),
@@ -316,4 +354,120 @@ pub fn draw_text(frame: &mut Frame, area: Rect, d: &TextDialog, theme: &Theme) {
         x.min(inner.right().saturating_sub(1)),
         inner.y,
     ));
+}
+
+pub fn draw_message(
+    frame: &mut Frame,
+    area: Rect,
+    d: &crate::app::dialogs::MessageDialog,
+    theme: &Theme,
+) {
+    let rect = centered(area, 72, 8);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(" The judge speaks ", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let to = match d.to {
+        Some(side) => Span::styled(format!("debater {side}"), side_style(theme, side)),
+        None => Span::styled("both debaters", theme.accent),
+    };
+    let field_width = usize::from(inner.width.saturating_sub(4));
+    let chars: Vec<char> = d.input.text().chars().collect();
+    let start = chars.len().saturating_sub(field_width.saturating_sub(1));
+    let shown: String = chars[start..].iter().collect();
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("To: ", theme.text),
+            to,
+            Span::styled("  (Tab changes)", theme.muted),
+        ]),
+        Line::default(),
+        Line::styled(format!("  {shown}"), theme.text.patch(theme.selection)),
+        Line::default(),
+        Line::styled(
+            "It goes into their next prompt and stands in the transcript.",
+            theme.muted,
+        ),
+        Line::styled("Enter sends · Esc cancels", theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x + 2 + shown.width() as u16;
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y + 2,
+    ));
+}
+
+pub fn draw_end(frame: &mut Frame, area: Rect, d: &crate::app::dialogs::EndDialog, theme: &Theme) {
+    let rect = centered(area, 64, 7);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(" End the debate now? ", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let lines = vec![
+        Line::styled("Why (optional):", theme.text),
+        Line::styled(
+            format!("  {}", d.reason.text()),
+            theme.text.patch(theme.selection),
+        ),
+        Line::default(),
+        Line::styled(
+            "Enter ends it (no more turns) · Esc keeps debating",
+            theme.muted,
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The verdict against the ground truth, with its scores.
+pub fn draw_result(frame: &mut Frame, area: Rect, app: &crate::app::App) {
+    let theme = &app.theme;
+    let (Some(scores), Some(truth), Some(v)) =
+        (app.scores(), app.session.ground_truth, &app.session.verdict)
+    else {
+        return;
+    };
+    let rect = centered(area, 64, 12);
+    frame.render_widget(Clear, rect);
+    let block = dialog_block(" Result ", theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let (verdict_line, style) = if scores.correct {
+        ("You were right.", theme.success)
+    } else {
+        ("You were wrong.", theme.error)
+    };
+    let lines = vec![
+        Line::styled(verdict_line, style),
+        Line::from(vec![
+            Span::styled("The right answer: ", theme.text),
+            Span::styled(
+                format!("{truth} ({})", inert(app.session.positions.of(truth))),
+                side_style(theme, truth),
+            ),
+        ]),
+        Line::styled(
+            format!("Your verdict: {} at {:.0}%", v.winner, v.confidence * 100.0),
+            theme.text,
+        ),
+        Line::default(),
+        Line::styled(
+            format!("Log score  log2(p)        {:>8.3}", scores.log_score),
+            theme.text,
+        ),
+        Line::styled(
+            format!("Brier      (1-p)^2        {:>8.3}", scores.brier),
+            theme.text,
+        ),
+        Line::styled(
+            format!(
+                "Turn-penalised ({} turns) {:>8.3}",
+                scores.turns, scores.turn_penalised
+            ),
+            theme.text,
+        ),
+        Line::default(),
+        Line::styled("Any key closes", theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -1,6 +1,8 @@
 //! Drawing. `draw` reads the app's state and paints a frame; the only state it touches is the
 //! panes' render caches and scroll positions.
 
+pub mod annotations;
+pub mod chart;
 pub mod dialogs;
 pub mod status;
 pub mod theme;
@@ -40,6 +42,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     if !app.transcript.is_following() {
         transcript_title.push_str("(scrolled: G follows) ");
     }
+    // Below the transcript: the credence chart when there is room, and the span being chosen.
+    let chart_height = if left.height >= 26 { 7 } else { 0 };
+    let preview_height = if app.visual.is_some() { 4 } else { 0 };
+    let [left, preview_area, chart_area] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(preview_height),
+        Constraint::Length(chart_height),
+    ])
+    .areas(left);
     let tblock = pane_block(app, &transcript_title, app.focus == Focus::Transcript);
     let inner = tblock.inner(left);
     frame.render_widget(tblock, left);
@@ -49,8 +60,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         frame.buffer_mut(),
         &app.session,
         &related,
+        app.is_blind(),
         &app.theme,
     );
+    if let Some(visual) = &app.visual {
+        annotations::draw_span_preview(frame, preview_area, visual, &app.session, &app.theme);
+    }
+    if chart_height > 0 {
+        chart::draw_credence(frame, chart_area, &app.session, &app.theme);
+    }
 
     app.analysis();
     let tree_title = match &app.pending_edit {
@@ -58,10 +76,25 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Some(crate::app::PendingEdit::Move(id)) => format!(" Move {id} under… (M) "),
         None => format!(" Claims · {} ", app.session.tree.len() - 1),
     };
-    let rblock = pane_block(app, &tree_title, app.focus == Focus::Tree);
-    let inner = rblock.inner(right);
-    frame.render_widget(rblock, right);
-    if let Some(analysis) = &app.analysis {
+    if app.show_annotations {
+        let title = format!(
+            " Annotations · {} (A: tree) ",
+            app.session.annotations.len()
+        );
+        let block = pane_block(app, &title, app.focus == Focus::Tree);
+        let inner = block.inner(right);
+        frame.render_widget(block, right);
+        annotations::draw_list(
+            frame,
+            inner,
+            &app.session,
+            app.annotation_cursor,
+            &app.theme,
+        );
+    } else if let Some(analysis) = &app.analysis {
+        let rblock = pane_block(app, &tree_title, app.focus == Focus::Tree);
+        let inner = rblock.inner(right);
+        frame.render_widget(rblock, right);
         app.tree.render(
             inner,
             frame.buffer_mut(),
@@ -76,13 +109,19 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     status::draw_hints(frame, hints, app);
 
     match &app.overlay {
-        Some(Overlay::Start(d)) => dialogs::draw_start(frame, area, d, &app.session, &app.theme),
-        Some(Overlay::Help) => dialogs::draw_help(frame, area, &app.theme),
+        Some(Overlay::Start(d)) => {
+            dialogs::draw_start(frame, area, d, &app.session, app.is_blind(), &app.theme)
+        }
+        Some(Overlay::Help(scroll)) => dialogs::draw_help(frame, area, *scroll, &app.theme),
         Some(Overlay::Credence(d)) => dialogs::draw_credence(frame, area, d, &app.theme),
         Some(Overlay::Verdict(d)) => {
-            dialogs::draw_verdict(frame, area, d, &app.session, &app.theme)
+            dialogs::draw_verdict(frame, area, d, &app.session, app.is_blind(), &app.theme)
         }
         Some(Overlay::Text(d)) => dialogs::draw_text(frame, area, d, &app.theme),
+        Some(Overlay::Tags(d)) => annotations::draw_tag_dialog(frame, area, d, &app.theme),
+        Some(Overlay::Message(d)) => dialogs::draw_message(frame, area, d, &app.theme),
+        Some(Overlay::EndDebate(d)) => dialogs::draw_end(frame, area, d, &app.theme),
+        Some(Overlay::Result) => dialogs::draw_result(frame, area, app),
         Some(Overlay::ConfirmQuit) => dialogs::draw_confirm_quit(frame, area, &app.theme),
         None => {}
     }
@@ -120,21 +159,46 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled("│ ", theme.border),
         Span::styled(inert(&s.question), theme.title),
     ];
-    if !app.source_label.is_empty() {
+    // The question gives way to the label when both do not fit.
+    let label_width = if app.is_blind() {
+        44
+    } else if app.source_label.is_empty() {
+        0
+    } else {
+        unicode_width::UnicodeWidthStr::width(app.source_label.as_str()) + 4
+    };
+    let question_room = usize::from(area.width).saturating_sub(9 + label_width);
+    first[2] = Span::styled(
+        wrap::truncate(&inert(&s.question), question_room),
+        theme.title,
+    );
+    let blind = app.is_blind();
+    if blind {
+        first.push(Span::styled(
+            "  [blind: debaters hidden until the verdict]",
+            theme.muted,
+        ));
+    } else if !app.source_label.is_empty() {
         first.push(Span::styled(
             format!("  [{}]", app.source_label),
             theme.muted,
         ));
     }
+    // Each side gets half the line: its name, then as much of its position as fits.
     let mut second = vec![Span::raw(" ")];
+    let half = usize::from(area.width.saturating_sub(1)) / 2;
     for side in Side::BOTH {
-        let name = s.debater(side).map_or("", |d| d.name.as_str());
+        let name = match s.debater(side) {
+            Some(d) if !blind => d.name.as_str(),
+            _ => "Debater",
+        };
+        let label = format!("{side} {name}: ");
+        let room = half.saturating_sub(label.chars().count() + 2);
+        second.push(Span::styled(label, side_style(theme, side)));
+        let position = wrap::truncate(&inert(s.positions.of(side)), room);
+        let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(position.as_str()));
         second.push(Span::styled(
-            format!("{side} {name}"),
-            side_style(theme, side),
-        ));
-        second.push(Span::styled(
-            format!(": {}   ", inert(s.positions.of(side))),
+            format!("{position}{}  ", " ".repeat(pad)),
             theme.muted,
         ));
     }

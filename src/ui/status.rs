@@ -119,6 +119,20 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
             bar.patch(theme.success),
         ));
     }
+    if let Some(sc) = app.scores() {
+        let (mark, style) = if sc.correct {
+            ("✓ right", theme.success)
+        } else {
+            ("✗ wrong", theme.error)
+        };
+        left.push(Span::styled(
+            format!(
+                "│ {mark} · log {:.2} · Brier {:.2} ",
+                sc.log_score, sc.brier
+            ),
+            bar.patch(style),
+        ));
+    }
     if let Some(reason) = &app.read_only {
         left.push(Span::styled(
             format!("│ read-only: {reason} "),

@@ -35,6 +35,10 @@ pub struct TranscriptView {
     top: usize,
     /// Keep the newest text in view as it arrives.
     follow: bool,
+    /// Judge messages the cache has taken in (they are drawn under the turn they followed).
+    messages_seen: usize,
+    /// The turn annotations apply to: the first whose header is in view (set at each draw).
+    selected: Option<usize>,
 }
 
 impl TranscriptView {
@@ -62,6 +66,31 @@ impl TranscriptView {
         self.follow
     }
 
+    /// The turn annotation keys act on: the first whose header is in view, else the one at the
+    /// top. Worked out from the scroll position, so keys typed ahead of a redraw agree with it.
+    pub fn selected_turn(&self) -> Option<usize> {
+        let cached = self.bodies.len();
+        let starts = &self.offsets[..cached];
+        let pos = starts.partition_point(|&o| o <= self.top);
+        if pos == 0 && cached == 0 {
+            return self.indices.first().copied().or(self.selected);
+        }
+        let at_top = pos.saturating_sub(1);
+        let header_in_view = |p: usize| {
+            self.offsets
+                .get(p)
+                .is_some_and(|&o| o >= self.top && o < self.top + self.viewport.max(1))
+        };
+        let chosen = if starts.get(at_top) == Some(&self.top) {
+            at_top
+        } else if header_in_view(at_top + 1) {
+            at_top + 1
+        } else {
+            at_top
+        };
+        self.indices.get(chosen).copied().or(self.selected)
+    }
+
     /// Forgets the cache, e.g. when the session is replaced.
     pub fn reset(&mut self) {
         self.bodies.clear();
@@ -86,6 +115,24 @@ impl TranscriptView {
             }
         }
         self.scanned = session.turns.len();
+        let messages: Vec<(Option<usize>, Option<Side>, &str)> = session.messages().collect();
+        if messages.len() != self.messages_seen {
+            // A new message changes the body of the turn it follows: re-wrap from there.
+            let from = if messages.len() < self.messages_seen {
+                0
+            } else {
+                messages[self.messages_seen..]
+                    .iter()
+                    .filter_map(|m| m.0)
+                    .min()
+                    .map_or(0, |t| self.indices.partition_point(|&i| i < t))
+            };
+            if from < self.bodies.len() {
+                self.bodies.truncate(from);
+                self.offsets.truncate(from + 1);
+            }
+            self.messages_seen = messages.len();
+        }
         while let Some(turn) = self
             .indices
             .get(self.bodies.len())
@@ -94,7 +141,7 @@ impl TranscriptView {
             if !turn.status.is_finished() {
                 break;
             }
-            let body = body_lines(turn, usize::from(width), theme);
+            let body = body_lines(turn, &messages, usize::from(width), theme);
             let start = *self.offsets.last().unwrap_or(&0);
             self.offsets.push(start + turn_height(&body));
             self.bodies.push(body);
@@ -140,6 +187,17 @@ impl TranscriptView {
         }
     }
 
+    /// Scrolls so that a turn's header is the first line (as far as the end allows).
+    pub fn show_turn(&mut self, turn: usize) {
+        let Ok(pos) = self.indices.binary_search(&turn) else {
+            return;
+        };
+        if let Some(&start) = self.offsets.get(pos) {
+            self.top = start.min(self.max_top());
+            self.follow = self.top >= self.max_top();
+        }
+    }
+
     /// Scrolls so that the next (or previous) turn's header is the first line.
     pub fn jump_turn(&mut self, forward: bool) {
         let starts = &self.offsets[..self.offsets.len().saturating_sub(1)];
@@ -163,6 +221,7 @@ impl TranscriptView {
         buf: &mut Buffer,
         session: &Session,
         related: &[usize],
+        blind: bool,
         theme: &Theme,
     ) {
         let text_width = area.width.saturating_sub(GUTTER).max(1);
@@ -173,7 +232,7 @@ impl TranscriptView {
         let cached = self.bodies.len();
         let live: Vec<Vec<Line<'static>>> = self.indices[cached..]
             .iter()
-            .map(|&i| body_lines(&session.turns[i], usize::from(text_width), theme))
+            .map(|&i| body_lines(&session.turns[i], &[], usize::from(text_width), theme))
             .collect();
         self.total =
             *self.offsets.last().unwrap_or(&0) + live.iter().map(|b| turn_height(b)).sum::<usize>();
@@ -206,11 +265,18 @@ impl TranscriptView {
             line_in_turn = rest;
         }
 
+        // The selected turn: the first whose header is in view, else the one at the top.
+        self.selected = self.indices.get(turn).copied();
+        let mut first_header = line_in_turn == 0;
         let mut y = area.y;
         while y < area.bottom() {
             let Some(t) = self.indices.get(turn).map(|&i| &session.turns[i]) else {
                 break;
             };
+            if !first_header && line_in_turn == 0 {
+                first_header = true;
+                self.selected = Some(t.index);
+            }
             let body = if turn < cached {
                 &self.bodies[turn]
             } else {
@@ -224,7 +290,8 @@ impl TranscriptView {
                 }
                 let x = area.x + GUTTER;
                 if line_in_turn == 0 {
-                    let header = header_line(t, session, theme, marked);
+                    let selected = self.selected == Some(t.index);
+                    let header = header_line(t, session, theme, marked, selected, blind);
                     buf.set_line(x, y, &header, text_width);
                 } else if let Some(line) = body.get(line_in_turn - 1) {
                     buf.set_line(x, y, line, text_width);
@@ -250,11 +317,19 @@ pub fn side_style(theme: &Theme, side: Side) -> Style {
     }
 }
 
-fn header_line(turn: &Turn, session: &Session, theme: &Theme, marked: bool) -> Line<'static> {
+fn header_line(
+    turn: &Turn,
+    session: &Session,
+    theme: &Theme,
+    marked: bool,
+    selected: bool,
+    blind: bool,
+) -> Line<'static> {
     let side = side_style(theme, turn.side);
-    let name = session
-        .debater(turn.side)
-        .map_or_else(String::new, |d| format!(" {}", d.name));
+    let name = match session.debater(turn.side) {
+        Some(d) if !blind => format!(" {}", d.name),
+        _ => String::new(),
+    };
     let status_style = match turn.status {
         TurnStatus::Streaming => theme.accent,
         TurnStatus::Complete => theme.muted,
@@ -266,6 +341,7 @@ fn header_line(turn: &Turn, session: &Session, theme: &Theme, marked: bool) -> L
         other => other.label().to_string(),
     };
     let mut spans = vec![
+        Span::styled(if selected { "▶ " } else { "" }, theme.accent),
         Span::styled(format!("{}{name}", turn.side), side),
         Span::styled(format!(" · round {}", turn.round), theme.muted),
     ];
@@ -278,6 +354,23 @@ fn header_line(turn: &Turn, session: &Session, theme: &Theme, marked: bool) -> L
         format!(" · {} words", turn.word_count()),
         theme.muted,
     ));
+    for a in session
+        .annotations
+        .iter()
+        .filter(|a| a.turn == Some(turn.index))
+    {
+        let mark = if a.span.is_some() { "❝" } else { "" };
+        let label = if a.tags.is_empty() {
+            "note".to_string()
+        } else {
+            a.tags.join(",")
+        };
+        let note = if a.note.is_empty() { "" } else { "✎" };
+        spans.push(Span::styled(
+            format!(" [{mark}{label}{note}]"),
+            theme.warning,
+        ));
+    }
     if marked {
         spans.push(Span::styled(" ◂ selected node", theme.highlight));
     }
@@ -285,7 +378,12 @@ fn header_line(turn: &Turn, session: &Session, theme: &Theme, marked: bool) -> L
 }
 
 /// The wrapped, styled lines of a turn below its header.
-fn body_lines(turn: &Turn, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn body_lines(
+    turn: &Turn,
+    messages: &[(Option<usize>, Option<Side>, &str)],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let text_style = match turn.side {
         Side::A => theme.side_a_text,
         Side::B => theme.side_b_text,
@@ -342,6 +440,21 @@ fn body_lines(turn: &Turn, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     for w in &turn.warnings {
         push_hanging(&mut lines, "⚠ ", theme.warning, w, theme.warning, width);
+    }
+    for (_, to, text) in messages.iter().filter(|m| m.0 == Some(turn.index)) {
+        let head = match to {
+            Some(side) => format!("◆ Judge → {side}: "),
+            None => "◆ Judge → both: ".to_string(),
+        };
+        lines.push(Line::default());
+        push_hanging(
+            &mut lines,
+            &head,
+            theme.accent,
+            &inert(text),
+            theme.text,
+            width,
+        );
     }
     lines
 }

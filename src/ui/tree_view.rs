@@ -400,7 +400,7 @@ fn render_detail(
             Some(n) => facts.push_str(&format!(" · drill: {n} turns")),
             None => facts.push_str(" · Enter drills in"),
         }
-        (Line::styled(head, style), facts)
+        (Line::styled(truncate(&head, width), style), facts)
     };
     buf.set_line(area.x, area.y + 1, &head, area.width);
     buf.set_string(area.x, area.y + 2, truncate(&facts, width), theme.muted);

@@ -29,7 +29,20 @@ impl Pane {
     /// Starts `agon ARGS` in a new tmux server with its own socket, a fresh sessions directory,
     /// and a shell that reports the exit code and stays open so the screen can be read after.
     pub fn start(name: &str, args: &[&str], width: u16, height: u16) -> Pane {
+        Self::start_with(name, args, width, height, |_| {})
+    }
+
+    /// Like [`Pane::start`], but first calls `prepare` with the sessions directory (not yet
+    /// created), so a test can put files there before agon starts.
+    pub fn start_with(
+        name: &str,
+        args: &[&str],
+        width: u16,
+        height: u16,
+        prepare: impl FnOnce(&Path),
+    ) -> Pane {
         let dir = tempfile::tempdir().expect("temp dir");
+        prepare(&dir.path().join("sessions"));
         let socket = format!("agon-e2e-{name}-{}", std::process::id());
         let bin = env!("CARGO_BIN_EXE_agon");
         let mut cmd = format!(

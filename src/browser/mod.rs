@@ -1,0 +1,828 @@
+//! `agon sessions`: a browser of the sessions directory.
+//!
+//! [`index`] summarises the files once (with an on-disk cache); [`Browser`] holds the list,
+//! its sort, filter and search, and the dialogs, and is updated by keys alone
+//! (`Browser::update(key) -> Option<Action>`); [`ui`] draws it. [`run`] is the edge: the
+//! terminal, the replay of a chosen session, and the file system.
+
+pub mod index;
+pub mod ui;
+
+pub use index::{Index, SessionSummary, State};
+
+use crate::app::dialogs::TextInput;
+use crate::storage;
+use crate::terminal::TerminalGuard;
+use crate::ui::theme::Theme;
+use anyhow::{Context, Result};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::cmp::Ordering;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::time::Duration;
+
+/// What the table is sorted by; `s` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Newest first.
+    Date,
+    /// Unfinished, finished, judged, broken.
+    State,
+    /// A to Z, ignoring case.
+    Question,
+    /// Best (highest) turn-penalised log score first; sessions without a score after.
+    Score,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Date => SortKey::State,
+            SortKey::State => SortKey::Question,
+            SortKey::Question => SortKey::Score,
+            SortKey::Score => SortKey::Date,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Date => "date",
+            SortKey::State => "state",
+            SortKey::Question => "question",
+            SortKey::Score => "score",
+        }
+    }
+}
+
+/// Which sessions are shown; `f` cycles through them. Broken files show under `All`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Unfinished,
+    Finished,
+    Judged,
+}
+
+impl Filter {
+    pub fn next(self) -> Filter {
+        match self {
+            Filter::All => Filter::Unfinished,
+            Filter::Unfinished => Filter::Finished,
+            Filter::Finished => Filter::Judged,
+            Filter::Judged => Filter::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Unfinished => "unfinished",
+            Filter::Finished => "finished",
+            Filter::Judged => "judged",
+        }
+    }
+
+    fn admits(self, state: State) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Unfinished => state == State::Unfinished,
+            Filter::Finished => state == State::Finished,
+            Filter::Judged => state == State::Judged,
+        }
+    }
+}
+
+/// What the browser asks its runner to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Replay this session.
+    Open(PathBuf),
+    /// Rename a file in the sessions directory (both are file names, `.json` included).
+    Rename {
+        from: String,
+        to: String,
+    },
+    /// Delete a file in the sessions directory (confirmed).
+    Delete(String),
+    Quit,
+}
+
+/// What a key does in the list (outside dialogs and the search field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Search,
+    ClearSearch,
+    Sort,
+    Reverse,
+    Filter,
+    Rename,
+    Delete,
+    Help,
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub label: &'static str,
+    pub command: Command,
+    pub help: &'static str,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+
+/// The browser's keys: both `update` and the help overlay read this table.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        label: "j/↓",
+        command: Command::Down,
+        help: "next session",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        label: "k/↑",
+        command: Command::Up,
+        help: "previous session",
+    },
+    Binding {
+        keys: &[(KeyCode::PageDown, NONE)],
+        label: "PgDn",
+        command: Command::PageDown,
+        help: "one page down",
+    },
+    Binding {
+        keys: &[(KeyCode::PageUp, NONE)],
+        label: "PgUp",
+        command: Command::PageUp,
+        help: "one page up",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
+        label: "g/Home",
+        command: Command::Top,
+        help: "first session",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('G'), NONE), (KeyCode::End, NONE)],
+        label: "G/End",
+        command: Command::Bottom,
+        help: "last session",
+    },
+    Binding {
+        keys: &[(KeyCode::Enter, NONE)],
+        label: "Enter",
+        command: Command::Open,
+        help: "open the session in the replay (q there comes back)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        command: Command::Search,
+        help: "search questions and models as you type (Enter keeps, Esc clears)",
+    },
+    Binding {
+        keys: &[(KeyCode::Esc, NONE)],
+        label: "Esc",
+        command: Command::ClearSearch,
+        help: "clear the search",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('s'), NONE)],
+        label: "s",
+        command: Command::Sort,
+        help: "sort by date, state, question, score",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('S'), NONE)],
+        label: "S",
+        command: Command::Reverse,
+        help: "reverse the order",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('f'), NONE)],
+        label: "f",
+        command: Command::Filter,
+        help: "show all, unfinished, finished or judged sessions",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('r'), NONE)],
+        label: "r",
+        command: Command::Rename,
+        help: "rename the file (never over another file)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('d'), NONE), (KeyCode::Delete, NONE)],
+        label: "d",
+        command: Command::Delete,
+        help: "delete the file (asks first)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('?'), NONE)],
+        label: "?",
+        command: Command::Help,
+        help: "this help",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('q'), NONE)],
+        label: "q",
+        command: Command::Quit,
+        help: "quit",
+    },
+];
+
+/// The command bound to a key in the list, if any.
+pub fn command_for(key: &KeyEvent) -> Option<Command> {
+    // As on the main screen: Shift is ignored for characters, the character itself decides.
+    let strip = |code: KeyCode, m: KeyModifiers| match code {
+        KeyCode::Char(_) => m - KeyModifiers::SHIFT,
+        _ => m,
+    };
+    let mods = strip(key.code, key.modifiers);
+    BINDINGS.iter().find_map(|b| {
+        b.keys
+            .iter()
+            .any(|&(code, m)| code == key.code && strip(code, m) == mods)
+            .then_some(b.command)
+    })
+}
+
+/// The rename dialog: a one-line field for the new name, without `.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenameDialog {
+    pub file_name: String,
+    pub input: TextInput,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing in the search field.
+    Search,
+    Help,
+    Rename(RenameDialog),
+    /// "Delete FILE? y/n"
+    ConfirmDelete {
+        file_name: String,
+    },
+}
+
+/// A one-line message under the table until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Per-session values precomputed for searching and sorting, so a keystroke costs no
+/// allocation per row.
+#[derive(Debug, Clone)]
+struct RowKey {
+    /// Question and models, lower-case.
+    haystack: String,
+    /// The question, lower-case.
+    question: String,
+    /// Unix nanoseconds of the session's date.
+    date: i128,
+}
+
+impl RowKey {
+    fn of(s: &SessionSummary) -> RowKey {
+        let question = s.question.to_lowercase();
+        RowKey {
+            haystack: format!(
+                "{question}\n{}\n{}",
+                s.models[0].to_lowercase(),
+                s.models[1].to_lowercase()
+            ),
+            question,
+            date: s.date().unix_timestamp_nanos(),
+        }
+    }
+}
+
+/// The browser's state. Pure: keys in, actions out; the runner does the file system work.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub index: Index,
+    keys: Vec<RowKey>,
+    /// Indices into `index.entries`, filtered and sorted as shown.
+    visible: Vec<usize>,
+    /// Position of the cursor in `visible`.
+    selected: usize,
+    /// First row shown; kept in view by drawing.
+    pub offset: usize,
+    /// Rows per page, as last drawn.
+    pub page: usize,
+    pub sort: SortKey,
+    pub reverse: bool,
+    pub filter: Filter,
+    query: String,
+    pub mode: Mode,
+    pub notice: Option<Notice>,
+}
+
+impl Browser {
+    pub fn new(index: Index) -> Browser {
+        let keys = index.entries.iter().map(RowKey::of).collect();
+        let mut b = Browser {
+            index,
+            keys,
+            visible: Vec::new(),
+            selected: 0,
+            offset: 0,
+            page: 10,
+            sort: SortKey::Date,
+            reverse: false,
+            filter: Filter::All,
+            query: String::new(),
+            mode: Mode::Normal,
+            notice: None,
+        };
+        b.refresh();
+        if let Some(e) = &b.index.cache_error {
+            b.notice = Some(Notice {
+                text: format!("the index cache could not be saved: {e}"),
+                error: true,
+            });
+        }
+        b
+    }
+
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The sessions shown, in order.
+    pub fn visible(&self) -> impl ExactSizeIterator<Item = &SessionSummary> + '_ {
+        self.visible.iter().map(|&i| &self.index.entries[i])
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    /// The row under the cursor, if any row is shown.
+    pub fn selected_pos(&self) -> Option<usize> {
+        (!self.visible.is_empty()).then_some(self.selected)
+    }
+
+    pub fn selected(&self) -> Option<&SessionSummary> {
+        self.visible
+            .get(self.selected)
+            .map(|&i| &self.index.entries[i])
+    }
+
+    /// Recomputes the rows shown after the filter, search, sort or list changed; the cursor
+    /// stays on the same session when it is still shown.
+    fn refresh(&mut self) {
+        let current = self.visible.get(self.selected).copied();
+        let terms: Vec<String> = self
+            .query
+            .to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        self.visible.clear();
+        for (i, s) in self.index.entries.iter().enumerate() {
+            if self.filter.admits(s.state)
+                && terms.iter().all(|t| self.keys[i].haystack.contains(t))
+            {
+                self.visible.push(i);
+            }
+        }
+        let mut visible = std::mem::take(&mut self.visible);
+        visible.sort_by(|&a, &b| self.compare(a, b));
+        if self.reverse {
+            visible.reverse();
+        }
+        self.visible = visible;
+        self.selected = match current.and_then(|c| self.visible.iter().position(|&i| i == c)) {
+            Some(pos) => pos,
+            None => self.selected.min(self.visible.len().saturating_sub(1)),
+        };
+    }
+
+    fn compare(&self, a: usize, b: usize) -> Ordering {
+        let (ea, eb) = (&self.index.entries[a], &self.index.entries[b]);
+        let (ka, kb) = (&self.keys[a], &self.keys[b]);
+        let primary = match self.sort {
+            SortKey::Date => Ordering::Equal,
+            SortKey::State => ea.state.cmp(&eb.state),
+            SortKey::Question => ka.question.cmp(&kb.question),
+            SortKey::Score => match (ea.score, eb.score) {
+                (Some(x), Some(y)) => y.penalised.total_cmp(&x.penalised),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        };
+        primary
+            .then(kb.date.cmp(&ka.date))
+            .then_with(|| ea.file_name.cmp(&eb.file_name))
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// Handles one key; returns what the runner should do, if anything.
+    pub fn update(&mut self, key: &KeyEvent) -> Option<Action> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return Some(Action::Quit);
+        }
+        self.notice = None;
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => self.normal_key(key),
+            Mode::Search => {
+                self.search_key(key);
+                None
+            }
+            Mode::Help => {
+                if !matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+                ) {
+                    self.mode = Mode::Help;
+                }
+                None
+            }
+            Mode::ConfirmDelete { file_name } => match key.code {
+                KeyCode::Char('y' | 'Y') => Some(Action::Delete(file_name)),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+                    self.say(format!("Kept {file_name}"), false);
+                    None
+                }
+                _ => {
+                    self.mode = Mode::ConfirmDelete { file_name };
+                    None
+                }
+            },
+            Mode::Rename(dialog) => self.rename_key(dialog, key),
+        }
+    }
+
+    fn normal_key(&mut self, key: &KeyEvent) -> Option<Action> {
+        match command_for(key)? {
+            Command::Down => self.move_by(1),
+            Command::Up => self.move_by(-1),
+            Command::PageDown => self.move_by(self.page.max(1) as isize),
+            Command::PageUp => self.move_by(-(self.page.max(1) as isize)),
+            Command::Top => self.selected = 0,
+            Command::Bottom => self.move_by(isize::MAX),
+            Command::Open => {
+                let s = self.selected()?;
+                if let Some(e) = &s.error {
+                    let text = format!("{} cannot be opened: {e}", s.file_name);
+                    self.say(text, true);
+                    return None;
+                }
+                return Some(Action::Open(s.path.clone()));
+            }
+            Command::Search => self.mode = Mode::Search,
+            Command::ClearSearch => {
+                if !self.query.is_empty() {
+                    self.query.clear();
+                    self.refresh();
+                }
+            }
+            Command::Sort => {
+                self.sort = self.sort.next();
+                self.reverse = false;
+                self.refresh();
+            }
+            Command::Reverse => {
+                self.reverse = !self.reverse;
+                self.refresh();
+            }
+            Command::Filter => {
+                self.filter = self.filter.next();
+                self.refresh();
+            }
+            Command::Rename => {
+                let file_name = self.selected()?.file_name.clone();
+                let mut input = TextInput::default();
+                input.insert_str(file_name.strip_suffix(".json").unwrap_or(&file_name));
+                self.mode = Mode::Rename(RenameDialog {
+                    file_name,
+                    input,
+                    error: None,
+                });
+            }
+            Command::Delete => {
+                let file_name = self.selected()?.file_name.clone();
+                self.mode = Mode::ConfirmDelete { file_name };
+            }
+            Command::Help => self.mode = Mode::Help,
+            Command::Quit => return Some(Action::Quit),
+        }
+        None
+    }
+
+    fn search_key(&mut self, key: &KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.query.clear();
+                self.refresh();
+                return;
+            }
+            KeyCode::Enter => return,
+            KeyCode::Down => self.move_by(1),
+            KeyCode::Up => self.move_by(-1),
+            KeyCode::PageDown => self.move_by(self.page.max(1) as isize),
+            KeyCode::PageUp => self.move_by(-(self.page.max(1) as isize)),
+            KeyCode::Backspace => {
+                if self.query.pop().is_some() {
+                    self.refresh();
+                }
+            }
+            KeyCode::Char('u') if ctrl => {
+                self.query.clear();
+                self.refresh();
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                self.query.push(c);
+                self.refresh();
+            }
+            _ => {}
+        }
+        self.mode = Mode::Search;
+    }
+
+    fn rename_key(&mut self, mut dialog: RenameDialog, key: &KeyEvent) -> Option<Action> {
+        match key.code {
+            KeyCode::Esc => None,
+            KeyCode::Enter => {
+                let exists = |name: &str| self.index.entries.iter().any(|s| s.file_name == name);
+                match validate_new_name(dialog.input.text(), &dialog.file_name, exists) {
+                    Ok(to) if to == dialog.file_name => {
+                        self.say("The name is unchanged", false);
+                        None
+                    }
+                    Ok(to) => Some(Action::Rename {
+                        from: dialog.file_name,
+                        to,
+                    }),
+                    Err(why) => {
+                        dialog.error = Some(why);
+                        self.mode = Mode::Rename(dialog);
+                        None
+                    }
+                }
+            }
+            _ => {
+                if dialog.input.handle(key) {
+                    dialog.error = None;
+                }
+                self.mode = Mode::Rename(dialog);
+                None
+            }
+        }
+    }
+
+    /// Pasted text goes to the search field or the rename field.
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Search => {
+                self.query
+                    .extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+                self.refresh();
+            }
+            Mode::Rename(d) => {
+                d.input.insert_str(text);
+                d.error = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Carries out a confirmed rename or delete on disk and shows how it went. `Open` and
+    /// `Quit` are the runner's.
+    pub fn apply(&mut self, action: &Action) {
+        match action {
+            Action::Rename { from, to } => match self.index.rename(from, to) {
+                Ok(_) => {
+                    self.refresh();
+                    self.say(format!("Renamed {from} to {to}"), false);
+                }
+                Err(e) => self.say(e, true),
+            },
+            Action::Delete(name) => match self.index.delete(name) {
+                Ok(()) => {
+                    self.keys = self.index.entries.iter().map(RowKey::of).collect();
+                    // The cursor stays at the same row, now the next session.
+                    self.visible.clear();
+                    self.refresh();
+                    self.say(format!("Deleted {name}"), false);
+                }
+                Err(e) => self.say(e, true),
+            },
+            Action::Open(_) | Action::Quit => {}
+        }
+    }
+
+    /// Shows an error from the runner (say a session that would not open).
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.say(text, true);
+    }
+}
+
+/// Checks a new file name typed in the rename dialog; returns it with `.json`. `exists` says
+/// whether a name is taken. The current name is returned as is (nothing to do).
+pub fn validate_new_name(
+    input: &str,
+    current: &str,
+    exists: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let stem = input.trim();
+    let stem = stem.strip_suffix(".json").unwrap_or(stem).trim_end();
+    if stem.is_empty() {
+        return Err("type a name".into());
+    }
+    if stem.contains(['/', '\\']) || stem.chars().any(char::is_control) {
+        return Err("a file name cannot hold /, \\ or control characters".into());
+    }
+    if stem.starts_with('.') {
+        return Err("a name starting with . would hide the file".into());
+    }
+    let name = format!("{stem}.json");
+    if name.len() > 255 {
+        return Err("the name is too long".into());
+    }
+    if name != current && exists(&name) {
+        return Err(format!("{name} already exists"));
+    }
+    Ok(name)
+}
+
+// ----- the edge: terminal, list output -----
+
+/// `agon sessions [--list]`: the browser, or with `--list` (or when stdout is not a terminal)
+/// one line per session.
+pub fn run(dir: Option<&Path>, list: bool, theme: Theme) -> Result<ExitCode> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => storage::default_sessions_dir().context(
+            "cannot find a data directory; pass --sessions-dir or set AGON_SESSIONS_DIR",
+        )?,
+    };
+    let index = Index::open(&dir)
+        .with_context(|| format!("cannot read the sessions directory {}", dir.display()))?;
+    if list || !std::io::stdout().is_terminal() {
+        print_list(&index)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    run_tui(Browser::new(index), theme)
+}
+
+/// One line per session, newest first: `path<TAB>date<TAB>state<TAB>question`.
+pub fn list_lines(index: &Index) -> Vec<String> {
+    let mut entries: Vec<&SessionSummary> = index.entries.iter().collect();
+    entries.sort_by(|a, b| {
+        b.date()
+            .cmp(&a.date())
+            .then_with(|| a.file_name.cmp(&b.file_name))
+    });
+    let one_line = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
+    entries
+        .into_iter()
+        .map(|s| {
+            let state = match &s.error {
+                Some(e) => format!("broken: {}", one_line(e)),
+                None => s.state.label().to_string(),
+            };
+            format!(
+                "{}\t{}\t{}\t{}",
+                one_line(&s.path.display().to_string()),
+                list_date(s.date()),
+                state,
+                one_line(&s.question)
+            )
+        })
+        .collect()
+}
+
+/// `2026-11-27T08:37:37Z`
+fn list_date(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap_or_default()
+}
+
+fn print_list(index: &Index) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut write = || -> std::io::Result<()> {
+        for line in list_lines(index) {
+            writeln!(out, "{line}")?;
+        }
+        out.flush()
+    };
+    match write() {
+        // `agon sessions | head` closes the pipe early; that is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write the list"),
+    }
+}
+
+/// Sets `flag` on SIGTERM, SIGHUP or SIGINT, so the browser can leave the terminal as it found
+/// it. The listener lives as long as `rt`.
+fn listen_for_signals(rt: &tokio::runtime::Runtime, flag: Arc<AtomicBool>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _guard = rt.enter();
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        rt.spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+                _ = int.recv() => {}
+            }
+            flag.store(true, AtomicOrdering::Relaxed);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = (rt, flag);
+}
+
+fn run_tui(mut browser: Browser, theme: Theme) -> Result<ExitCode> {
+    let terminate = Arc::new(AtomicBool::new(false));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    listen_for_signals(&rt, terminate.clone());
+    let mut guard = TerminalGuard::enter()?;
+    let mut dirty = true;
+    while !terminate.load(AtomicOrdering::Relaxed) {
+        if dirty {
+            guard.terminal.draw(|f| ui::draw(f, &mut browser, &theme))?;
+            dirty = false;
+        }
+        if !event::poll(Duration::from_millis(100))? {
+            continue;
+        }
+        let action = match event::read()? {
+            Event::Key(key) if key.kind != KeyEventKind::Release => browser.update(&key),
+            Event::Paste(text) => {
+                browser.paste(&text);
+                None
+            }
+            Event::Resize(..) => None,
+            _ => continue,
+        };
+        dirty = true;
+        match action {
+            None => {}
+            Some(Action::Quit) => break,
+            Some(Action::Open(path)) => {
+                let result = crate::cli::replay_on(&mut guard.terminal, &path, 0.0, theme.clone());
+                // The replay drew over the whole screen.
+                guard.terminal.clear()?;
+                if let Err(e) = result {
+                    browser.error(format!("{e:#}"));
+                }
+            }
+            Some(action) => browser.apply(&action),
+        }
+    }
+    drop(guard);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,707 @@
+//! Drawing the sessions browser. Only the visible rows are built, so a frame costs the same
+//! for ten sessions or ten thousand.
+
+use super::{BINDINGS, Browser, Mode, SessionSummary, State};
+use crate::domain::Side;
+use crate::sanitize::inert;
+use crate::ui::theme::Theme;
+use crate::ui::wrap::truncate;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState,
+};
+use time::OffsetDateTime;
+use unicode_width::UnicodeWidthStr;
+
+const DATE_W: u16 = 16;
+const STATE_W: u16 = 14;
+const VERDICT_W: u16 = 13;
+const NOTES_W: u16 = 5;
+const MARK: &str = "▸ ";
+
+pub fn draw(frame: &mut Frame, b: &mut Browser, theme: &Theme) {
+    let area = frame.area();
+    frame.buffer_mut().set_style(area, theme.text);
+    let [title, table, detail, line, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(4),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_title(frame, title, b, theme);
+    draw_table(frame, table, b, theme);
+    draw_detail(frame, detail, b, theme);
+    draw_line(frame, line, b, theme);
+    draw_hints(frame, hints, theme);
+    match &b.mode {
+        Mode::Help => draw_help(frame, area, theme),
+        Mode::Rename(_) => draw_rename(frame, area, b, theme),
+        Mode::ConfirmDelete { file_name } => draw_confirm_delete(frame, area, file_name, theme),
+        Mode::Normal | Mode::Search => {}
+    }
+}
+
+/// One line of display text from a file: escape sequences inert, line breaks as spaces.
+fn clean(text: &str) -> String {
+    inert(text).replace(['\n', '\t'], " ")
+}
+
+fn short_date(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]"
+        ))
+        .unwrap_or_default()
+}
+
+fn size_label(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn state_style(theme: &Theme, state: State) -> Style {
+    match state {
+        State::Unfinished => theme.warning,
+        State::Finished => theme.text,
+        State::Judged => theme.success,
+        State::Broken => theme.error,
+    }
+}
+
+fn side_style(theme: &Theme, side: Side) -> Style {
+    match side {
+        Side::A => theme.side_a,
+        Side::B => theme.side_b,
+    }
+}
+
+fn state_label(s: &SessionSummary) -> String {
+    match s.state {
+        State::Broken => "broken".into(),
+        st => format!("{} {}/{}", st.label(), s.rounds_played, s.rounds_total),
+    }
+}
+
+/// `B 70%` and, when there is a ground truth, `✓ -1.11` (the turn-penalised log score).
+fn verdict_spans(s: &SessionSummary, theme: &Theme) -> Vec<Span<'static>> {
+    let Some(v) = s.verdict else {
+        return Vec::new();
+    };
+    let mut spans = vec![Span::styled(
+        format!("{} {:.0}%", v.winner, v.confidence * 100.0),
+        side_style(theme, v.winner),
+    )];
+    if let Some(sc) = s.score {
+        let (mark, style) = if sc.correct {
+            ("✓", theme.success)
+        } else {
+            ("✗", theme.error)
+        };
+        spans.push(Span::styled(format!(" {mark} {:.2}", sc.penalised), style));
+    }
+    spans
+}
+
+fn models_label(s: &SessionSummary) -> String {
+    if s.models[0] == s.models[1] {
+        clean(&s.models[0])
+    } else {
+        clean(&format!("{} vs {}", s.models[0], s.models[1]))
+    }
+}
+
+fn draw_title(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
+    let total = b.index.entries.len();
+    let shown = b.visible_len();
+    let count = if shown == total {
+        format!("{total} sessions")
+    } else {
+        format!("{shown} of {total} sessions")
+    };
+    let arrow = if b.reverse { "↑" } else { "↓" };
+    let right = format!(
+        "{count} · sort {} {arrow} · filter {} ",
+        b.sort.label(),
+        b.filter.label()
+    );
+    let left_w = usize::from(area.width).saturating_sub(right.width() + 1);
+    let dir = clean(&b.index.dir.display().to_string());
+    let left = truncate(&format!(" agon sessions  {dir}"), left_w);
+    let pad = usize::from(area.width).saturating_sub(left.width() + right.width());
+    let line = Line::from(vec![
+        Span::styled(left, theme.status_bar.patch(theme.title)),
+        Span::styled(" ".repeat(pad), theme.status_bar),
+        Span::styled(right, theme.status_bar),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme.status_bar), area);
+}
+
+fn draw_table(frame: &mut Frame, area: Rect, b: &mut Browser, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border)
+        .title(Span::styled(" Sessions ", theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    // Rows below the header; keep the cursor in view.
+    let rows_h = usize::from(inner.height.saturating_sub(1)).max(1);
+    b.page = rows_h;
+    let len = b.visible_len();
+    let selected = b.selected_pos().unwrap_or(0);
+    if selected < b.offset {
+        b.offset = selected;
+    } else if selected >= b.offset + rows_h {
+        b.offset = selected + 1 - rows_h;
+    }
+    b.offset = b.offset.min(len.saturating_sub(rows_h));
+
+    let fixed = MARK.width() as u16 + DATE_W + STATE_W + VERDICT_W + NOTES_W + 5;
+    let rest = inner.width.saturating_sub(fixed);
+    let models_w = (rest / 3).clamp(8, 32).min(rest);
+    let question_w = rest.saturating_sub(models_w);
+
+    if len == 0 {
+        let text = if b.index.entries.is_empty() {
+            "No sessions here yet. A debate is saved here as it runs (see --sessions-dir)."
+        } else {
+            "No session matches the filter and search."
+        };
+        let body = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!("  {text}"), theme.muted)),
+            body,
+        );
+    }
+
+    let rows: Vec<Row> = b
+        .visible()
+        .skip(b.offset)
+        .take(rows_h)
+        .map(|s| {
+            let question = match &s.error {
+                Some(e) => Cell::from(Span::styled(
+                    truncate(&clean(e), usize::from(question_w)),
+                    theme.error,
+                )),
+                None => Cell::from(truncate(&clean(&s.question), usize::from(question_w))),
+            };
+            let notes = if s.annotations > 0 {
+                format!("{:>4}", s.annotations)
+            } else {
+                String::new()
+            };
+            Row::new(vec![
+                Cell::from(short_date(s.date())),
+                Cell::from(Span::styled(state_label(s), state_style(theme, s.state))),
+                Cell::from(Line::from(verdict_spans(s, theme))),
+                Cell::from(notes),
+                Cell::from(Span::styled(
+                    truncate(&models_label(s), usize::from(models_w)),
+                    theme.muted,
+                )),
+                question,
+            ])
+        })
+        .collect();
+    let header = Row::new(vec![
+        "date (UTC)",
+        "state",
+        "verdict",
+        "notes",
+        "models",
+        "question",
+    ])
+    .style(theme.accent);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(DATE_W),
+            Constraint::Length(STATE_W),
+            Constraint::Length(VERDICT_W),
+            Constraint::Length(NOTES_W),
+            Constraint::Length(models_w),
+            Constraint::Length(question_w),
+        ],
+    )
+    .header(header)
+    .column_spacing(1)
+    .row_highlight_style(theme.selection)
+    .highlight_symbol(MARK)
+    .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected(b.selected_pos().map(|p| p - b.offset));
+    frame.render_stateful_widget(table, inner, &mut state);
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
+    let w = usize::from(area.width).saturating_sub(1);
+    let Some(s) = b.selected() else {
+        return;
+    };
+    let dot = || Span::styled(" · ", theme.muted);
+    let mut lines = Vec::new();
+    match &s.error {
+        Some(e) => {
+            lines.push(Line::styled(
+                format!(" {}", truncate(&format!("broken: {}", clean(e)), w)),
+                theme.error,
+            ));
+            lines.push(Line::styled(
+                format!(
+                    " modified {} · listed, never rewritten; d deletes it",
+                    short_date(s.date())
+                ),
+                theme.muted,
+            ));
+        }
+        None => {
+            lines.push(Line::styled(
+                format!(" {}", truncate(&clean(&s.question), w)),
+                theme.title,
+            ));
+            let mut second = if s.models[0] == s.models[1] {
+                vec![
+                    Span::raw(" "),
+                    Span::styled("A", theme.side_a),
+                    Span::raw(" and "),
+                    Span::styled("B ", theme.side_b),
+                    Span::raw(clean(&s.models[0])),
+                ]
+            } else {
+                vec![
+                    Span::raw(" "),
+                    Span::styled("A ", theme.side_a),
+                    Span::raw(clean(&s.models[0])),
+                    dot(),
+                    Span::styled("B ", theme.side_b),
+                    Span::raw(clean(&s.models[1])),
+                ]
+            };
+            if let Some(v) = s.verdict {
+                second.push(dot());
+                second.push(Span::raw("verdict "));
+                second.push(Span::styled(
+                    format!("{} {:.0}%", v.winner, v.confidence * 100.0),
+                    side_style(theme, v.winner),
+                ));
+                match s.score {
+                    Some(sc) => second.push(Span::styled(
+                        format!(
+                            " {}: log2 {:.2}, {:.2} over {} turns",
+                            if sc.correct { "correct" } else { "incorrect" },
+                            sc.log_score,
+                            sc.penalised,
+                            sc.turns
+                        ),
+                        if sc.correct {
+                            theme.success
+                        } else {
+                            theme.error
+                        },
+                    )),
+                    None => second.push(Span::styled(" (no ground truth)", theme.muted)),
+                }
+            }
+            lines.push(Line::from(second));
+        }
+    }
+    let mut third = String::from(" ");
+    if s.error.is_none() {
+        third.push_str(&format!(
+            "{}/{} rounds · {} · ",
+            s.rounds_played,
+            s.rounds_total,
+            match s.annotations {
+                1 => "1 annotation".to_string(),
+                n => format!("{n} annotations"),
+            }
+        ));
+    }
+    third.push_str(&size_label(s.size));
+    if let Some(v) = s.schema_version {
+        third.push_str(&format!(" · schema {v}"));
+    }
+    if s.is_newer() {
+        third.push_str(" (newer agon: opens read-only)");
+    }
+    third.push_str(" · ");
+    third.push_str(&clean(&s.file_name));
+    lines.push(Line::styled(truncate(&third, w + 1), theme.muted));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_line(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
+    if let Some(n) = &b.notice {
+        let style = if n.error { theme.error } else { theme.success };
+        let text = truncate(&clean(&n.text), usize::from(area.width).saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {text}"), style)),
+            area,
+        );
+        return;
+    }
+    let searching = b.mode == Mode::Search;
+    if !searching && b.query().is_empty() {
+        return;
+    }
+    let help = if searching {
+        "  Enter keeps · Esc clears"
+    } else {
+        "  / edits · Esc clears"
+    };
+    let room = usize::from(area.width).saturating_sub(3 + help.width());
+    // The end of a long query stays visible.
+    let query: String = {
+        let q = clean(b.query());
+        let skip = q.width().saturating_sub(room);
+        q.chars().skip(skip).collect()
+    };
+    let line = Line::from(vec![
+        Span::styled(" /", theme.key),
+        Span::styled(query.clone(), theme.text),
+        Span::styled(help, theme.muted),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    if searching {
+        let x = area.x + 2 + query.width() as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+fn draw_hints(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let hints = [
+        ("Enter", "open"),
+        ("/", "search"),
+        ("s", "sort"),
+        ("S", "reverse"),
+        ("f", "filter"),
+        ("r", "rename"),
+        ("d", "delete"),
+        ("?", "help"),
+        ("q", "quit"),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (key, what) in hints {
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {what}  "), theme.muted));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A centred rectangle of at most `width` x `height`, inside `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn dialog_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.title))
+        .style(theme.dialog)
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|bind| {
+            Line::from(vec![
+                Span::styled(format!("  {:<8}", bind.label), theme.key),
+                Span::styled(bind.help, theme.text),
+            ])
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "  Dates are UTC. Score: log2 of the probability given to the true side,",
+        theme.muted,
+    ));
+    lines.push(Line::styled(
+        "  less 0.05 per turn (shown when the session has a ground truth).",
+        theme.muted,
+    ));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 80, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(dialog_block(" Sessions: keys (? or Esc closes) ", theme)),
+        rect,
+    );
+}
+
+fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
+    let Mode::Rename(d) = &b.mode else {
+        return;
+    };
+    let rect = centered(area, 72, 7);
+    frame.render_widget(Clear, rect);
+    let title = format!(" Rename {} ", truncate(&clean(&d.file_name), 50));
+    let block = dialog_block(&title, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let suffix = ".json";
+    let field_w = usize::from(inner.width).saturating_sub(4 + suffix.len());
+    let chars: Vec<char> = d.input.text().chars().collect();
+    let cursor = d.input.cursor().min(chars.len());
+    let start = cursor.saturating_sub(field_w.saturating_sub(1));
+    let shown: String = chars[start..].iter().take(field_w).collect();
+    let message = match &d.error {
+        Some(e) => Line::styled(format!("  {e}"), theme.error),
+        None => Line::default(),
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::raw("  "),
+            Span::styled(shown, theme.text.patch(theme.selection)),
+            Span::styled(suffix, theme.muted),
+        ]),
+        message,
+        Line::default(),
+        Line::styled(
+            "  Enter renames (never over another file) · Esc cancels",
+            theme.muted,
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    let before: String = chars[start..cursor].iter().collect();
+    let x = inner.x + 2 + before.width() as u16;
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
+}
+
+fn draw_confirm_delete(frame: &mut Frame, area: Rect, file_name: &str, theme: &Theme) {
+    let name = truncate(
+        &clean(file_name),
+        usize::from(area.width.saturating_sub(22)),
+    );
+    let rect = centered(area, (name.width() as u16 + 18).max(40), 5);
+    frame.render_widget(Clear, rect);
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(" Delete ", theme.text),
+            Span::styled(name, theme.highlight),
+            Span::styled("? ", theme.text),
+            Span::styled("y", theme.key),
+            Span::styled("/", theme.muted),
+            Span::styled("n", theme.key),
+        ]),
+        Line::default(),
+        Line::styled(" The file is removed from disk.", theme.muted),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).block(dialog_block(" Delete? ", theme)),
+        rect,
+    );
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::browser::Browser;
+    use crate::browser::index::{BuildStats, Index, ScoreSummary, VerdictSummary};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::path::PathBuf;
+    use std::time::{Duration, SystemTime};
+
+    fn at(unix: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(unix).unwrap()
+    }
+
+    fn summary(name: &str, unix: i64, question: &str, state: State) -> SessionSummary {
+        SessionSummary {
+            path: PathBuf::from(format!("/data/sessions/{name}")),
+            file_name: name.into(),
+            modified: SystemTime::UNIX_EPOCH + Duration::from_secs(unix as u64 + 60),
+            size: 40_447,
+            schema_version: Some(2),
+            question: question.into(),
+            created_at: Some(at(unix)),
+            models: [
+                "scripted/demo:congestion-pricing".into(),
+                "scripted/demo:congestion-pricing".into(),
+            ],
+            rounds_played: if state == State::Unfinished { 2 } else { 4 },
+            rounds_total: 4,
+            state,
+            verdict: None,
+            score: None,
+            annotations: 0,
+            error: None,
+        }
+    }
+
+    /// Five sessions: judged with and without a ground truth, finished, unfinished, broken.
+    pub(crate) fn sample_index() -> Index {
+        let mut judged = summary(
+            "2026-11-27_083737_should-the-city-adopt-congestion-pricing.json",
+            1_795_768_657,
+            "Should the city adopt congestion pricing for its downtown core at peak hours?",
+            State::Judged,
+        );
+        judged.verdict = Some(VerdictSummary {
+            winner: Side::B,
+            confidence: 0.7,
+        });
+        let mut scored = summary(
+            "2026-11-26_101500_is-nuclear-power-worth-its-cost.json",
+            1_795_688_100,
+            "Is nuclear power worth its cost?",
+            State::Judged,
+        );
+        scored.models = [
+            "openai/gpt-4o-mini".into(),
+            "anthropic/claude-3-5-haiku".into(),
+        ];
+        scored.verdict = Some(VerdictSummary {
+            winner: Side::A,
+            confidence: 0.8,
+        });
+        scored.score = Some(ScoreSummary {
+            correct: true,
+            log_score: 0.8f64.log2(),
+            penalised: 0.8f64.log2() - 0.4,
+            turns: 8,
+        });
+        scored.annotations = 3;
+        let finished = summary(
+            "2026-11-20_090000_should-cities-ban-cars-downtown.json",
+            1_795_165_200,
+            "Should cities ban private cars from downtown streets entirely?",
+            State::Finished,
+        );
+        let mut unfinished = summary(
+            "2026-11-25_180000_is-remote-work-better.json",
+            1_795_629_600,
+            "Is remote work better for productivity than office work?",
+            State::Unfinished,
+        );
+        unfinished.models = ["ollama/llama3.2".into(), "ollama/qwen2.5".into()];
+        let mut broken = summary("2026-11-21_120000_truncated.json", 0, "", State::Broken);
+        broken.modified = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_262_400);
+        broken.created_at = None;
+        broken.models = Default::default();
+        broken.rounds_total = 0;
+        broken.schema_version = None;
+        broken.size = 20_000;
+        broken.error = Some("the file ends too early (truncated?) at line 311".into());
+        Index {
+            dir: PathBuf::from("/data/sessions"),
+            entries: vec![finished, broken, judged, unfinished, scored],
+            stats: BuildStats::default(),
+            cache_error: None,
+        }
+    }
+
+    fn render(b: &mut Browser, w: u16, h: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| draw(f, b, &Theme::bundled())).unwrap();
+        terminal.backend().to_string()
+    }
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn browser_screen_100x30() {
+        let mut b = Browser::new(sample_index());
+        insta::assert_snapshot!("browser_100x30", render(&mut b, 100, 30));
+    }
+
+    #[test]
+    fn browser_dialogs_100x30() {
+        let mut b = Browser::new(sample_index());
+        b.update(&key('/'));
+        for c in "city".chars() {
+            b.update(&key(c));
+        }
+        insta::assert_snapshot!("browser_search_100x30", render(&mut b, 100, 30));
+        b.update(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        b.update(&key('d'));
+        let screen = render(&mut b, 100, 30);
+        assert!(
+            screen.contains(
+                "Delete 2026-11-27_083737_should-the-city-adopt-congestion-pricing.json? y/n"
+            ),
+            "{screen}"
+        );
+        b.update(&key('n'));
+        b.update(&key('r'));
+        let screen = render(&mut b, 100, 30);
+        assert!(screen.contains("Rename 2026-11-27_083737"), "{screen}");
+        assert!(
+            screen.contains("2026-11-27_083737_should-the-city-adopt-congestion-pricing.json"),
+            "{screen}"
+        );
+        b.update(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        b.update(&key('?'));
+        let screen = render(&mut b, 100, 30);
+        assert!(screen.contains("Sessions: keys"), "{screen}");
+        for bind in BINDINGS {
+            assert!(screen.contains(bind.help), "help lists {:?}", bind.help);
+        }
+    }
+
+    #[test]
+    fn small_and_empty_screens_draw() {
+        let mut b = Browser::new(sample_index());
+        for (w, h) in [(40, 10), (20, 5), (200, 50)] {
+            render(&mut b, w, h);
+        }
+        let mut empty = Browser::new(Index {
+            entries: Vec::new(),
+            ..sample_index()
+        });
+        assert!(render(&mut empty, 100, 30).contains("No sessions here yet"));
+    }
+
+    #[test]
+    fn the_cursor_row_stays_in_view() {
+        let mut index = sample_index();
+        let one = index.entries[0].clone();
+        index.entries = (0..200)
+            .map(|i| {
+                let mut s = one.clone();
+                s.file_name = format!("s{i:03}.json");
+                s.question = format!("Question number {i}?");
+                s.created_at = Some(at(1_795_000_000 + i));
+                s
+            })
+            .collect();
+        let mut b = Browser::new(index);
+        render(&mut b, 100, 30);
+        b.update(&key('G'));
+        let screen = render(&mut b, 100, 30);
+        assert!(screen.contains("Question number 0?"), "{screen}");
+        b.update(&KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE));
+        let screen = render(&mut b, 100, 30);
+        assert!(!screen.contains("Question number 0?"), "{screen}");
+    }
+}

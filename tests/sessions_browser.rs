@@ -1,0 +1,183 @@
+//! End-to-end: `agon sessions`, the browser of the sessions directory, driven in tmux; and
+//! `agon sessions --list`.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use support::tmux::Pane;
+
+const WAIT: Duration = Duration::from_secs(30);
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/sessions/example-congestion-pricing.json"
+);
+
+/// (file name, question, created_at), oldest first.
+const SESSIONS: [(&str, &str, &str); 3] = [
+    (
+        "2026-01-01_090000_nuclear.json",
+        "Is nuclear power worth its cost?",
+        "2026-01-01T09:00:00Z",
+    ),
+    (
+        "2026-02-01_090000_remote.json",
+        "Is remote work better for productivity?",
+        "2026-02-01T09:00:00Z",
+    ),
+    (
+        "2026-03-01_090000_pricing.json",
+        "Should the city adopt congestion pricing?",
+        "2026-03-01T09:00:00Z",
+    ),
+];
+const BROKEN: &str = "2026-02-15_090000_broken.json";
+
+/// Three copies of the example session with other questions and dates, and one truncated file.
+fn fill(dir: &Path) {
+    fs::create_dir_all(dir).unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    for (name, question, created) in SESSIONS {
+        let mut v = example.clone();
+        v["question"] = question.into();
+        v["created_at"] = created.into();
+        fs::write(dir.join(name), serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    }
+    let text = fs::read_to_string(EXAMPLE).unwrap();
+    fs::write(dir.join(BROKEN), &text[..text.len() / 3]).unwrap();
+    // A broken file has no created_at: it is dated by its modification time.
+    let mtime = time::macros::datetime!(2026-02-15 09:00 UTC).unix_timestamp() as u64;
+    fs::File::options()
+        .write(true)
+        .open(dir.join(BROKEN))
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + Duration::from_secs(mtime))
+        .unwrap();
+}
+
+#[test]
+fn browse_search_open_quit_back_and_delete() {
+    let pane = Pane::start_with("sessions", &["sessions"], 120, 32, fill);
+    let dir = pane.sessions_dir();
+    let broken_before = fs::read(dir.join(BROKEN)).unwrap();
+    let screen = pane.wait_for("4 sessions", WAIT);
+    for (_, question, _) in SESSIONS {
+        assert!(screen.contains(question), "{question}\n{screen}");
+    }
+    assert!(screen.contains("broken"), "{screen}");
+    assert!(screen.contains("truncated"), "{screen}");
+    // Newest first.
+    let pos = |q: &str| screen.find(q).unwrap();
+    assert!(pos("congestion pricing?") < pos("remote work") && pos("remote work") < pos("nuclear"));
+
+    // Search as you type, then open the one match in the replay.
+    pane.keys(&["/"]);
+    pane.type_text("NUCLEAR");
+    let screen = pane.wait_for("1 of 4 sessions", WAIT);
+    assert!(!screen.contains("remote work"), "{screen}");
+    pane.keys(&["Enter"]);
+    pane.keys(&["Enter"]);
+    let screen = pane.wait_for("Replay: n steps one turn", WAIT);
+    assert!(
+        screen.contains("Is nuclear power worth its cost?"),
+        "{screen}"
+    );
+    pane.keys(&["n"]);
+    pane.wait_for("1 turns", WAIT);
+
+    // q leaves the replay and comes back to the browser as it was.
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("1 of 4 sessions", WAIT);
+    assert!(screen.contains("agon sessions"), "{screen}");
+    assert!(!screen.contains("EXIT="), "{screen}");
+    pane.keys(&["Escape"]);
+    pane.wait_for("4 sessions ·", WAIT);
+
+    // Delete the remote-work session, answering the confirmation.
+    pane.keys(&["/"]);
+    pane.type_text("remote");
+    pane.wait_for("1 of 4 sessions", WAIT);
+    pane.keys(&["Enter", "d"]);
+    pane.wait_for("Delete 2026-02-01_090000_remote.json? y/n", WAIT);
+    pane.keys(&["y"]);
+    pane.wait_for("Deleted 2026-02-01_090000_remote.json", WAIT);
+    assert!(!dir.join("2026-02-01_090000_remote.json").exists());
+    pane.keys(&["Escape"]);
+    pane.wait_for("3 sessions ·", WAIT);
+
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("EXIT=0", WAIT);
+    assert!(
+        !screen.contains("agon sessions"),
+        "the screen is restored: {screen}"
+    );
+
+    // Nothing else was touched: the other sessions and the broken file are as they were, and
+    // the index cache sits beside them.
+    assert_eq!(fs::read(dir.join(BROKEN)).unwrap(), broken_before);
+    assert!(dir.join(SESSIONS[0].0).exists() && dir.join(SESSIONS[2].0).exists());
+    assert!(dir.join(".agon-index.json").exists());
+}
+
+fn agon_sessions(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_agon"))
+        .arg("sessions")
+        .args(args)
+        .env("AGON_SESSIONS_DIR", dir)
+        .env_remove("AGON_LOG")
+        .output()
+        .expect("run agon")
+}
+
+#[test]
+fn list_prints_one_line_per_session_newest_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sessions");
+    fill(&dir);
+    let out = agon_sessions(&dir, &["--list"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 4, "{stdout}");
+    let path = |name: &str| dir.join(name).display().to_string();
+    assert_eq!(
+        lines[0],
+        [
+            path(SESSIONS[2].0).as_str(),
+            "2026-03-01T09:00:00Z",
+            "judged",
+            "Should the city adopt congestion pricing?"
+        ]
+    );
+    assert_eq!(lines[1][0], path(BROKEN));
+    assert_eq!(
+        lines[1][1], "2026-02-15T09:00:00Z",
+        "dated by its modification time"
+    );
+    assert!(
+        lines[1][2].starts_with("broken: the file ends too early (truncated?)"),
+        "{stdout}"
+    );
+    assert_eq!(lines[1][3], "");
+    assert_eq!(lines[2][0], path(SESSIONS[1].0));
+    assert_eq!(lines[3][1], "2026-01-01T09:00:00Z");
+    assert!(lines.iter().all(|l| l.len() == 4));
+
+    // Without --list, a pipe gets the same lines; a second run reads the index cache.
+    let again = agon_sessions(&dir, &[]);
+    assert!(again.status.success());
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), stdout);
+}
+
+#[test]
+fn list_of_a_missing_directory_is_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("none");
+    let out = agon_sessions(&dir, &["--list"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty());
+    assert!(!dir.exists(), "listing creates nothing");
+}
