@@ -153,6 +153,27 @@ pub enum Command {
         #[arg(long, default_value_t = 0.0, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
     },
+    /// Continue a session that was cut off: the unfinished turn is played again; nothing
+    /// else changes. The same debaters are used unless flags choose others.
+    Resume {
+        /// The session file (it is updated in place).
+        file: PathBuf,
+        /// Words per second of a scripted demo debater; 0 shows each turn at once.
+        #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
+    },
+    /// Branch a saved debate after one of its turns into a new session that continues live,
+    /// with the same debaters or others (flags). The fork records where it came from.
+    Fork {
+        /// The session file to branch from (left unchanged).
+        file: PathBuf,
+        /// How many turns of the original to keep (default: all that finished).
+        #[arg(long, value_name = "N")]
+        after_turn: Option<usize>,
+        /// Words per second of a scripted demo debater; 0 shows each turn at once.
+        #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
+    },
     /// Run a debate with the configured debaters (the demo if none are configured).
     Run {
         /// No screen: run whole debates, progress on stderr, session paths on stdout.
@@ -213,6 +234,14 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()?),
         Some(Command::Replay { ref file, pace }) => run_replay(file, pace, theme()?),
+        Some(Command::Resume { ref file, pace }) => {
+            continue_session(dir, &cli.debate, file, None, pace, theme()?)
+        }
+        Some(Command::Fork {
+            ref file,
+            after_turn,
+            pace,
+        }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => crate::browser::run(dir, list, theme()?),
         Some(Command::Export {
             ref file,
@@ -329,6 +358,102 @@ fn run_live(
     let app = run_tui_on(&rt, app, debaters)?;
     report_exit(&app);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `resume` (in place) and `fork` (into a new file): a saved debate continues live.
+fn continue_session(
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    file: &Path,
+    fork_after: Option<Option<usize>>,
+    pace: f64,
+    theme: Theme,
+) -> Result<ExitCode> {
+    let loaded = match storage::load(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("agon: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if let Some(reason) = loaded.read_only_reason {
+        bail!("{} cannot be continued: {reason}", file.display());
+    }
+    let now = OffsetDateTime::now_utc();
+    let (session, path) = match fork_after {
+        None => (loaded.session, file.to_path_buf()),
+        Some(after) => {
+            let keep = after.unwrap_or(loaded.session.turns.len());
+            let fork = loaded
+                .session
+                .fork(keep, Some(file.display().to_string()), now);
+            let path = sessions_dir(dir)?.join(fork.file_name());
+            (fork, path)
+        }
+    };
+    if session.next_slot().is_none() {
+        eprintln!(
+            "agon: {} has no turns left to play; opening it to judge.",
+            file.display()
+        );
+    }
+    let scripted = session.debaters.iter().all(|d| d.provider == ScriptedProvider::NAME);
+    let flags_choose = args.overrides().both.provider.is_some()
+        || args.overrides().a.provider.is_some()
+        || args.overrides().b.provider.is_some();
+    let mut app = App::new(session, Mode::Live, theme);
+    app.session_path = Some(path);
+    judging(&mut app, args)?;
+    let rt = tokio_runtime()?;
+    let debaters = if scripted && !flags_choose {
+        let script = Arc::new(DemoScript::bundled()?);
+        app.source_label = "scripted demo".into();
+        app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
+        app.drill_rounds = script.drill_rounds();
+        Debaters::both(Arc::new(ScriptedProvider::new(script, pace)))
+    } else {
+        let resolved = resolve_recorded(args, &app.session)?;
+        app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
+        app.drill_rounds = resolved.drill_rounds;
+        // The session keeps the debaters it now continues with.
+        app.session.debaters = resolved.debaters();
+        let _guard = rt.enter();
+        llm_debaters(&resolved)?
+    };
+    let app = run_tui_on(&rt, app, debaters)?;
+    report_exit(&app);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The debaters to continue a session with: the recorded ones, unless flags say otherwise.
+fn resolve_recorded(args: &DebateArgs, session: &Session) -> Result<Resolved> {
+    use clap::ValueEnum;
+    let (file, path) = ConfigFile::load(args.config.as_deref())?;
+    let o = args.overrides();
+    let recorded = |side: crate::domain::Side, flags: &DebaterSettings| {
+        let d = session.debater(side);
+        let base = DebaterSettings {
+            provider: d.and_then(|d| Wire::from_str(&d.provider, true).ok()),
+            base_url: d.and_then(|d| d.base_url.clone()),
+            model: d.map(|d| d.model.clone()),
+            name: d.map(|d| d.name.clone()),
+            temperature: d.and_then(|d| d.params.temperature),
+            max_tokens: d.and_then(|d| d.params.max_tokens),
+            ..DebaterSettings::default()
+        };
+        base.layered(&o.both).layered(flags)
+    };
+    let layered = Overrides {
+        both: DebaterSettings::default(),
+        a: recorded(crate::domain::Side::A, &o.a),
+        b: recorded(crate::domain::Side::B, &o.b),
+        rounds: o.rounds,
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let base = path.as_deref().and_then(Path::parent);
+    file.resolve(&layered, base, &env)?.context(
+        "the session's debaters are not ones agon can call; choose them with --provider and --model",
+    )
 }
 
 fn run_headless(

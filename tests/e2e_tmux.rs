@@ -312,3 +312,82 @@ fn judge_annotates_asks_and_judges_and_finds_it_all_again() {
     replay.keys(&["q"]);
     replay.wait_for("EXIT=0", WAIT);
 }
+
+/// Waits until the session file has `n` turns (saves happen off the UI thread).
+fn wait_for_turns(pane: &Pane, n: usize) -> std::path::PathBuf {
+    let start = std::time::Instant::now();
+    loop {
+        if let Ok(entries) = std::fs::read_dir(pane.sessions_dir()) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "json")
+                    && let Ok(text) = std::fs::read_to_string(&p)
+                    && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+                    && v["turns"].as_array().is_some_and(|t| t.len() >= n)
+                {
+                    return p;
+                }
+            }
+        }
+        assert!(start.elapsed() < WAIT, "no session file with {n} turns");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_debate_killed_mid_turn_is_resumed_and_nothing_is_lost() {
+    let pane = Pane::start("crash", &["demo", "--pace", "25"], 100, 30);
+    let file = wait_for_turns(&pane, 1);
+    pane.wait_for("B speaking", WAIT);
+    // A crash: no chance to save the turn under way.
+    let shell = pane.pane_pid();
+    let status = std::process::Command::new("pkill")
+        .args(["-KILL", "-P", &shell.to_string(), "agon"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    pane.wait_for("EXIT=137", WAIT);
+    let before = read_json(&file);
+    assert_eq!(before["status"], "running", "the file says the debate is unfinished");
+    let kept: Vec<String> = before["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept.len(), 1);
+
+    let path = file.to_string_lossy().into_owned();
+    let resumed = Pane::start("resume", &["resume", &path, "--pace", "0"], 100, 30);
+    resumed.wait_for("■ finished", WAIT);
+    resumed.keys(&["q"]);
+    resumed.wait_for("EXIT=0", WAIT);
+    let after = read_json(&file);
+    let turns = after["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 8, "the cut-off turn is played again; none is doubled");
+    assert_eq!(turns[0]["text"], kept[0].as_str(), "what was saved is untouched");
+    assert_eq!(turns[1]["side"], "B");
+    assert!(turns.iter().all(|t| t["status"] == "complete"));
+    assert_eq!(after["status"], "finished");
+}
+
+#[test]
+fn a_saved_debate_forks_into_a_new_session_that_remembers_its_origin() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/sessions/example-congestion-pricing.json");
+    let pane = Pane::start("fork", &["fork", example, "--after-turn", "3", "--pace", "0"], 100, 30);
+    pane.wait_for("■ finished", WAIT);
+    pane.keys(&["q"]);
+    pane.wait_for("EXIT=0", WAIT);
+    let s = read_json(&pane.session_file());
+    assert_eq!(s["forked_from"]["turns_kept"], 3);
+    assert_eq!(s["forked_from"]["file"], example);
+    let original = read_json(std::path::Path::new(example));
+    assert_eq!(s["forked_from"]["session_id"], original["id"]);
+    assert_ne!(s["id"], original["id"]);
+    let turns = s["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 8);
+    for i in 0..3 {
+        assert_eq!(turns[i]["text"], original["turns"][i]["text"]);
+    }
+    assert!(s["verdict"].is_null(), "the fork is judged afresh");
+}

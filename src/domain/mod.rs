@@ -17,7 +17,7 @@ pub use claims::{Claim, Concession, ROOT_ID, Relation};
 pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
 pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
 pub use scoring::{Scores, score};
-pub use session::{SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
+pub use session::{ForkOrigin, SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
 pub use turn::{Turn, TurnStats, TurnStatus};

@@ -57,6 +57,20 @@ pub struct Session {
     /// Set when the judge ended the debate before its last round: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_early: Option<String>,
+    /// Where this session was forked from, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<ForkOrigin>,
+}
+
+/// The session and turn a fork continues from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForkOrigin {
+    pub session_id: String,
+    /// The file it was read from, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// How many turns of the original the fork keeps (it continues after them).
+    pub turns_kept: usize,
 }
 
 impl Session {
@@ -80,7 +94,38 @@ impl Session {
             verdict: None,
             annotations: Vec::new(),
             ended_early: None,
+            forked_from: None,
         }
+    }
+
+    /// A new session that keeps the first `turns` turns of this one (and the judge's work up to
+    /// then) and continues from there: the same debate branching at that point.
+    pub fn fork(&self, turns: usize, file: Option<String>, now: OffsetDateTime) -> Session {
+        let turns = turns.min(self.turns.len());
+        let mut fork = self.clone();
+        fork.id = new_id(now);
+        fork.created_at = now;
+        fork.updated_at = now;
+        fork.turns.truncate(turns);
+        // A turn still streaming in the original is not part of the record to continue from.
+        fork.turns.retain(|t| t.status.is_finished());
+        fork.judge_events
+            .retain(|e| e.after_turn.is_none_or(|t| t < turns));
+        fork.forked_from = Some(ForkOrigin {
+            session_id: self.id.clone(),
+            file,
+            turns_kept: turns,
+        });
+        // Rounds added later in the original are not part of the fork.
+        let added_later = self
+            .judge_events
+            .iter()
+            .filter(|e| e.after_turn.is_some_and(|t| t >= turns))
+            .filter(|e| matches!(e.kind, JudgeEventKind::AddRound))
+            .count() as u32;
+        fork.protocol.rounds = fork.protocol.rounds.saturating_sub(added_later);
+        fork.rebuild();
+        fork
     }
 
     pub fn debater(&self, side: Side) -> Option<&Debater> {
@@ -908,6 +953,32 @@ mod tests {
         assert!(s.tree.get("Q1").is_none());
         assert!(s.undo(t0()).is_none());
         assert_eq!(s.tree.len(), 3);
+    }
+
+    #[test]
+    fn a_fork_keeps_the_turns_before_it_and_records_its_origin() {
+        let mut s = Session::new(setup(2), t0());
+        play(&mut s, "t\n```claims\nA1 supports root: one\n```");
+        s.record_credence(ROOT_ID, 0.6, t0());
+        play(&mut s, "t\n```claims\nB1 attacks A1: two\n```");
+        s.record_credence(ROOT_ID, 0.4, t0());
+        play(&mut s, "t");
+        s.record_verdict(Side::B, 0.7, "r".into(), t0());
+        let later = t0() + time::Duration::hours(1);
+        let f = s.fork(1, Some("/s/x.json".into()), later);
+        assert_ne!(f.id, s.id);
+        assert_eq!(f.turns.len(), 1);
+        assert!(f.tree.get("A1").is_some() && f.tree.get("B1").is_none());
+        assert_eq!(f.judge_events.len(), 1, "only the judge's work before the fork point");
+        assert_eq!(f.credence(ROOT_ID), Some(0.6));
+        assert!(f.verdict.is_none());
+        assert_eq!(f.status, SessionStatus::Running);
+        assert_eq!(f.next_slot(), Some((1, Side::B)));
+        assert_eq!(
+            f.forked_from,
+            Some(ForkOrigin { session_id: s.id.clone(), file: Some("/s/x.json".into()), turns_kept: 1 })
+        );
+        assert_ne!(f.file_name(), s.file_name());
     }
 
     #[test]

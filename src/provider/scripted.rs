@@ -14,6 +14,9 @@ pub struct ScriptedProvider {
 }
 
 impl ScriptedProvider {
+    /// The provider name recorded for scripted debaters.
+    pub const NAME: &'static str = PROVIDER_NAME;
+
     pub fn new(script: Arc<DemoScript>, words_per_sec: f64) -> Self {
         ScriptedProvider {
             script,
