@@ -397,7 +397,10 @@ fn continue_session(
             file.display()
         );
     }
-    let scripted = session.debaters.iter().all(|d| d.provider == ScriptedProvider::NAME);
+    let scripted = session
+        .debaters
+        .iter()
+        .all(|d| d.provider == ScriptedProvider::NAME);
     let flags_choose = args.overrides().both.provider.is_some()
         || args.overrides().a.provider.is_some()
         || args.overrides().b.provider.is_some();

@@ -348,7 +348,10 @@ fn a_debate_killed_mid_turn_is_resumed_and_nothing_is_lost() {
     assert!(status.success());
     pane.wait_for("EXIT=137", WAIT);
     let before = read_json(&file);
-    assert_eq!(before["status"], "running", "the file says the debate is unfinished");
+    assert_eq!(
+        before["status"], "running",
+        "the file says the debate is unfinished"
+    );
     let kept: Vec<String> = before["turns"]
         .as_array()
         .unwrap()
@@ -364,8 +367,16 @@ fn a_debate_killed_mid_turn_is_resumed_and_nothing_is_lost() {
     resumed.wait_for("EXIT=0", WAIT);
     let after = read_json(&file);
     let turns = after["turns"].as_array().unwrap();
-    assert_eq!(turns.len(), 8, "the cut-off turn is played again; none is doubled");
-    assert_eq!(turns[0]["text"], kept[0].as_str(), "what was saved is untouched");
+    assert_eq!(
+        turns.len(),
+        8,
+        "the cut-off turn is played again; none is doubled"
+    );
+    assert_eq!(
+        turns[0]["text"],
+        kept[0].as_str(),
+        "what was saved is untouched"
+    );
     assert_eq!(turns[1]["side"], "B");
     assert!(turns.iter().all(|t| t["status"] == "complete"));
     assert_eq!(after["status"], "finished");
@@ -373,8 +384,16 @@ fn a_debate_killed_mid_turn_is_resumed_and_nothing_is_lost() {
 
 #[test]
 fn a_saved_debate_forks_into_a_new_session_that_remembers_its_origin() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/sessions/example-congestion-pricing.json");
-    let pane = Pane::start("fork", &["fork", example, "--after-turn", "3", "--pace", "0"], 100, 30);
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sessions/example-congestion-pricing.json"
+    );
+    let pane = Pane::start(
+        "fork",
+        &["fork", example, "--after-turn", "3", "--pace", "0"],
+        100,
+        30,
+    );
     pane.wait_for("■ finished", WAIT);
     pane.keys(&["q"]);
     pane.wait_for("EXIT=0", WAIT);

@@ -162,6 +162,8 @@ pub enum TextPurpose {
     AddQuestion { parent: String },
     /// New text for this node.
     EditNode { node: String },
+    /// In a replay: the number of the turn to go to.
+    GoToTurn,
 }
 
 /// A titled one-line text field.
@@ -182,6 +184,7 @@ impl TextDialog {
         match &self.purpose {
             TextPurpose::AddQuestion { parent } => format!(" New sub-question under {parent} "),
             TextPurpose::EditNode { node } => format!(" Edit {node} "),
+            TextPurpose::GoToTurn => " Go to turn (0 is the start) ".to_string(),
         }
     }
 

@@ -47,6 +47,7 @@ pub enum Action {
     NextAnnotated,
     PrevAnnotated,
     Delete,
+    GoTo,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -175,6 +176,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Undo,
         help: "undo your last judge action",
         group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('#'), NONE), (KeyCode::Char('#'), SHIFT)],
+        label: "#",
+        action: Action::GoTo,
+        help: "replay: go to any turn, with the tree and judgements as they stood then",
+        group: Group::Debate,
     },
     Binding {
         keys: &[(KeyCode::Char('E'), SHIFT)],

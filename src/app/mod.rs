@@ -299,8 +299,9 @@ impl App {
             .get_or_insert_with(|| Analysis::of(&self.session.tree))
     }
 
-    /// In a replay, the judge's recorded actions up to `after_turn` are applied as they happened.
-    fn replay_judge_events(&mut self, after_turn: Option<usize>, now: OffsetDateTime) {
+    /// In a replay, the judge's recorded actions up to `after_turn` are applied as they happened,
+    /// and the status line reads them out: the timeline of the judge's work.
+    fn replay_judge_events(&mut self, after_turn: Option<usize>) {
         let Mode::Replay { recording } = &self.mode else {
             return;
         };
@@ -310,16 +311,51 @@ impl App {
             .filter(|e| e.after_turn == after_turn)
             .cloned()
             .collect();
+        let mut said = Vec::new();
         for event in events {
             match self.session.apply(event.kind.clone(), event.at) {
-                Ok(kind) => self
-                    .session
-                    .judge_events
-                    .push(crate::domain::JudgeEvent { kind, ..event }),
+                Ok(kind) => {
+                    said.push(describe_event(&kind));
+                    self.session
+                        .judge_events
+                        .push(crate::domain::JudgeEvent { kind, ..event });
+                }
                 Err(e) => tracing::warn!("replay: a recorded judge event does not apply: {e}"),
             }
         }
-        let _ = now;
+        if !said.is_empty() {
+            let when = after_turn.map_or("Before the first turn".to_string(), |t| {
+                format!("After turn {}", t + 1)
+            });
+            self.notify(
+                Level::Info,
+                format!("{when}, the judge: {}", said.join(" · ")),
+            );
+        }
+    }
+
+    /// Replay: show the session as it stood after `n` turns.
+    fn go_to_turn(&mut self, n: usize, effects: &mut Vec<Effect>) {
+        let Mode::Replay { recording } = &self.mode else {
+            return;
+        };
+        let n = n.min(recording.turns.len());
+        if let Some(turn) = self.session.streaming_turn() {
+            effects.push(Effect::CancelTurn { turn });
+        }
+        self.session = recording.as_of(n);
+        self.scope = vec![ROOT_ID.to_string()];
+        self.transcript = TranscriptView::new();
+        self.tree = TreeView::new();
+        self.paused = true;
+        self.steps = 0;
+        self.notify(
+            Level::Info,
+            format!(
+                "At turn {n} of {}: n steps on, Space plays.",
+                recording.turns.len()
+            ),
+        );
     }
 
     pub fn is_quitting(&self) -> bool {
@@ -348,7 +384,7 @@ impl App {
     /// without a question asks for one first.
     pub fn start(&mut self, now: OffsetDateTime) -> Vec<Effect> {
         let mut effects = Vec::new();
-        self.replay_judge_events(None, now);
+        self.replay_judge_events(None);
         if self.is_live() && self.session.question.trim().is_empty() {
             self.overlay = Some(Overlay::Start(StartDialog::default()));
             return effects;
@@ -472,7 +508,7 @@ impl App {
                     Mode::Live => TurnOutcome::Complete,
                 };
                 self.session.finish_turn(turn, outcome, Some(stats), now);
-                self.replay_judge_events(Some(turn), now);
+                self.replay_judge_events(Some(turn));
                 self.save_effect(effects);
                 effects.extend(self.maybe_start_next(now));
             }
@@ -645,6 +681,16 @@ impl App {
                 "Del deletes an annotation in the annotations pane (A).".into(),
             ),
             Action::Undo => self.undo(now, effects),
+            Action::GoTo => {
+                if self.is_live() {
+                    self.notify(
+                        Level::Info,
+                        "# goes to a turn in a replay (agon replay FILE).".into(),
+                    );
+                } else {
+                    self.overlay = Some(Overlay::Text(TextDialog::new(TextPurpose::GoToTurn, "")));
+                }
+            }
             Action::Message | Action::EndDebate | Action::AddRound if !self.can_judge() => {}
             Action::Message => {
                 if self.session.last_finished_turn().is_none() {
@@ -1580,6 +1626,13 @@ impl App {
                                     self.notify(Level::Info, format!("Sub-question added under {parent}; Enter drills into it."));
                                 }
                             }
+                            TextPurpose::GoToTurn => match text.parse::<usize>() {
+                                Ok(n) => self.go_to_turn(n, effects),
+                                Err(_) => self.notify(
+                                    Level::Warning,
+                                    format!("{text:?} is not a turn number."),
+                                ),
+                            },
                             TextPurpose::EditNode { node } => {
                                 let kind = JudgeEventKind::EditNode {
                                     node: node.clone(),
@@ -1610,6 +1663,53 @@ impl App {
             .get(selected)
             .map(|n| self.session.tree.related_turns(&n.id))
             .unwrap_or_default()
+    }
+}
+
+/// A judge event in a few words, for the replay's timeline.
+fn describe_event(kind: &JudgeEventKind) -> String {
+    match kind {
+        JudgeEventKind::Credence { node, p_a } if node == ROOT_ID => {
+            format!("P(A) {:.0}%", p_a * 100.0)
+        }
+        JudgeEventKind::Credence { node, p_a } => format!("P(A) on {node} {:.0}%", p_a * 100.0),
+        JudgeEventKind::Verdict {
+            winner, confidence, ..
+        } => {
+            format!("verdict {winner} {:.0}%", confidence * 100.0)
+        }
+        JudgeEventKind::NodeJudgement {
+            node,
+            winner,
+            confidence,
+            ..
+        } => {
+            format!("{node}: {winner} wins {:.0}%", confidence * 100.0)
+        }
+        JudgeEventKind::CruxMark { node, mark } => match mark {
+            Some(true) => format!("{node} marked a crux"),
+            Some(false) => format!("{node} unmarked as a crux"),
+            None => format!("{node} crux mark cleared"),
+        },
+        JudgeEventKind::Drill { node, .. } => format!("drilled into {node}"),
+        JudgeEventKind::AddNode { id, parent, .. } => format!("asked {id} under {parent}"),
+        JudgeEventKind::EditNode { node, .. } => format!("edited {node}"),
+        JudgeEventKind::MergeNodes { from, into } => format!("merged {from} into {into}"),
+        JudgeEventKind::MoveNode {
+            node, to_parent, ..
+        } => format!("moved {node} under {to_parent}"),
+        JudgeEventKind::Message { to, .. } => match to {
+            Some(side) => format!("spoke to {side}"),
+            None => "spoke to both".to_string(),
+        },
+        JudgeEventKind::EndDebate { .. } => "ended the debate".to_string(),
+        JudgeEventKind::AddRound => "added a round".to_string(),
+        JudgeEventKind::Annotate { annotation } => {
+            format!("annotated [{}]", annotation.tags.join(", "))
+        }
+        JudgeEventKind::EditAnnotation { id, .. } => format!("edited annotation {id}"),
+        JudgeEventKind::DeleteAnnotation { id } => format!("deleted annotation {id}"),
+        JudgeEventKind::Unknown => "an action this agon does not know".to_string(),
     }
 }
 

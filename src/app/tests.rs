@@ -856,3 +856,60 @@ fn blind_judging_hides_the_debaters_until_the_verdict() {
         "revealed after the verdict: {after}"
     );
 }
+
+#[test]
+fn a_replay_goes_to_any_turn_as_it_stood_and_reads_out_the_judge_s_timeline() {
+    let mut live = finished_demo();
+    let recording = {
+        let mut s = live.session.clone();
+        s.judge_events.clear();
+        s.rebuild();
+        // Credences after turns 2 and 6.
+        let mut at = |turns: usize, p: f64| {
+            let mut e = crate::domain::JudgeEvent {
+                at: t0(),
+                after_turn: Some(turns - 1),
+                kind: JudgeEventKind::Credence {
+                    node: ROOT_ID.into(),
+                    p_a: p,
+                },
+            };
+            e.at = t0();
+            s.judge_events.push(e);
+        };
+        at(2, 0.3);
+        at(6, 0.8);
+        s.rebuild();
+        s
+    };
+    live.session = recording.clone();
+    let mut app = App::replay(recording, Theme::plain());
+    app.start(t0());
+    key(&mut app, KeyCode::Char('#'));
+    chars(&mut app, "4");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.turns.len(), 4);
+    assert_eq!(
+        app.session.credence(ROOT_ID),
+        Some(0.3),
+        "as it stood after turn 4"
+    );
+    assert!(app.session.tree.get("A1").is_some());
+    // Stepping on plays turn 5, and after turn 6 the timeline reads out the judge's credence.
+    let effects = key(&mut app, KeyCode::Char('n'));
+    let turn = started_turn(&effects).unwrap();
+    assert_eq!(turn, 4);
+    let text = live.session.turns[4].text.clone();
+    play(&mut app, 4, &text);
+    let effects = key(&mut app, KeyCode::Char('n'));
+    let text = live.session.turns[5].text.clone();
+    play(&mut app, started_turn(&effects).unwrap(), &text);
+    assert_eq!(app.session.credence(ROOT_ID), Some(0.8));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("After turn 6, the judge: P(A) 80%")
+    );
+}

@@ -98,32 +98,40 @@ impl Session {
         }
     }
 
-    /// A new session that keeps the first `turns` turns of this one (and the judge's work up to
-    /// then) and continues from there: the same debate branching at that point.
-    pub fn fork(&self, turns: usize, file: Option<String>, now: OffsetDateTime) -> Session {
+    /// The session as it stood when its first `turns` turns had finished: those turns, and the
+    /// judge's work up to then (tree, rulings, credences, annotations). Replay steps with it.
+    pub fn as_of(&self, turns: usize) -> Session {
         let turns = turns.min(self.turns.len());
-        let mut fork = self.clone();
-        fork.id = new_id(now);
-        fork.created_at = now;
-        fork.updated_at = now;
-        fork.turns.truncate(turns);
-        // A turn still streaming in the original is not part of the record to continue from.
-        fork.turns.retain(|t| t.status.is_finished());
-        fork.judge_events
+        let mut then = self.clone();
+        then.turns.truncate(turns);
+        then.judge_events
             .retain(|e| e.after_turn.is_none_or(|t| t < turns));
-        fork.forked_from = Some(ForkOrigin {
-            session_id: self.id.clone(),
-            file,
-            turns_kept: turns,
-        });
-        // Rounds added later in the original are not part of the fork.
         let added_later = self
             .judge_events
             .iter()
             .filter(|e| e.after_turn.is_some_and(|t| t >= turns))
             .filter(|e| matches!(e.kind, JudgeEventKind::AddRound))
             .count() as u32;
-        fork.protocol.rounds = fork.protocol.rounds.saturating_sub(added_later);
+        then.protocol.rounds = then.protocol.rounds.saturating_sub(added_later);
+        then.rebuild();
+        then
+    }
+
+    /// A new session that keeps the first `turns` turns of this one (and the judge's work up to
+    /// then) and continues from there: the same debate branching at that point.
+    pub fn fork(&self, turns: usize, file: Option<String>, now: OffsetDateTime) -> Session {
+        let turns = turns.min(self.turns.len());
+        let mut fork = self.as_of(turns);
+        fork.id = new_id(now);
+        fork.created_at = now;
+        fork.updated_at = now;
+        // A turn still streaming in the original is not part of the record to continue from.
+        fork.turns.retain(|t| t.status.is_finished());
+        fork.forked_from = Some(ForkOrigin {
+            session_id: self.id.clone(),
+            file,
+            turns_kept: turns,
+        });
         fork.rebuild();
         fork
     }
@@ -969,14 +977,22 @@ mod tests {
         assert_ne!(f.id, s.id);
         assert_eq!(f.turns.len(), 1);
         assert!(f.tree.get("A1").is_some() && f.tree.get("B1").is_none());
-        assert_eq!(f.judge_events.len(), 1, "only the judge's work before the fork point");
+        assert_eq!(
+            f.judge_events.len(),
+            1,
+            "only the judge's work before the fork point"
+        );
         assert_eq!(f.credence(ROOT_ID), Some(0.6));
         assert!(f.verdict.is_none());
         assert_eq!(f.status, SessionStatus::Running);
         assert_eq!(f.next_slot(), Some((1, Side::B)));
         assert_eq!(
             f.forked_from,
-            Some(ForkOrigin { session_id: s.id.clone(), file: Some("/s/x.json".into()), turns_kept: 1 })
+            Some(ForkOrigin {
+                session_id: s.id.clone(),
+                file: Some("/s/x.json".into()),
+                turns_kept: 1
+            })
         );
         assert_ne!(f.file_name(), s.file_name());
     }
