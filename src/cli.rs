@@ -152,6 +152,18 @@ pub enum Command {
         /// Words per second while a turn plays; 0 shows each turn at once.
         #[arg(long, default_value_t = 0.0, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
+        /// Replay another judge's judgement (1, 2, ...) instead of the original judge's.
+        #[arg(long, value_name = "N")]
+        judgement: Option<u32>,
+    },
+    /// Judge a recorded debate again, step by step, with the earlier judgements hidden. Your
+    /// judgement is saved beside them in the same file; theirs are never changed.
+    Rejudge {
+        /// The session file.
+        file: PathBuf,
+        /// Words per second while a turn plays; 0 shows each turn at once.
+        #[arg(long, default_value_t = 0.0, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
     },
     /// Continue a session that was cut off: the unfinished turn is played again; nothing
     /// else changes. The same debaters are used unless flags choose others.
@@ -233,7 +245,14 @@ pub fn main() -> Result<ExitCode> {
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
         Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()?),
-        Some(Command::Replay { ref file, pace }) => run_replay(file, pace, theme()?),
+        Some(Command::Replay {
+            ref file,
+            pace,
+            judgement,
+        }) => run_replay(file, pace, judgement, theme()?),
+        Some(Command::Rejudge { ref file, pace }) => {
+            run_rejudge(file, pace, cli.debate.blind, theme()?)
+        }
         Some(Command::Resume { ref file, pace }) => {
             continue_session(dir, &cli.debate, file, None, pace, theme()?)
         }
@@ -515,7 +534,7 @@ fn run_headless(
     })
 }
 
-fn run_replay(file: &Path, pace: f64, theme: Theme) -> Result<ExitCode> {
+fn run_replay(file: &Path, pace: f64, judgement: Option<u32>, theme: Theme) -> Result<ExitCode> {
     let loaded = match storage::load(file) {
         Ok(l) => l,
         Err(e) => {
@@ -523,14 +542,63 @@ fn run_replay(file: &Path, pace: f64, theme: Theme) -> Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let recording = Arc::new(loaded.session.clone());
-    let mut app = App::replay(loaded.session, theme);
-    if let Some(reason) = loaded.read_only_reason {
+    let recording = match judgement {
+        None => loaded.session,
+        Some(id) => match loaded.session.as_judged_by(id) {
+            Some(s) => s,
+            None => {
+                eprintln!(
+                    "agon: {}: there is no judgement {id} (it has {})",
+                    file.display(),
+                    loaded.session.judgements.len()
+                );
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
+    let (app, debaters) = replay_app(recording, loaded.read_only_reason, file, pace, theme);
+    run_tui(app, debaters)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The app and debaters of a replay: the recording's turns, played back read-only.
+fn replay_app(
+    recording: Session,
+    read_only: Option<String>,
+    file: &Path,
+    pace: f64,
+    theme: Theme,
+) -> (App, Debaters) {
+    let provider = Arc::new(RecordedProvider::new(Arc::new(recording.clone()), pace));
+    let mut app = App::replay(recording, theme);
+    if let Some(reason) = read_only {
         app.read_only = Some(reason);
     }
     app.session_path = Some(file.to_path_buf());
-    let provider = Arc::new(RecordedProvider::new(recording, pace));
-    run_tui(app, Debaters::both(provider))?;
+    (app, Debaters::both(provider))
+}
+
+fn run_rejudge(file: &Path, pace: f64, blind: bool, theme: Theme) -> Result<ExitCode> {
+    let loaded = match storage::load(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("agon: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if let Some(reason) = loaded.read_only_reason {
+        bail!("{} cannot be re-judged: {reason}", file.display());
+    }
+    let provider = Arc::new(RecordedProvider::new(
+        Arc::new(loaded.session.clone()),
+        pace,
+    ));
+    let mut app = App::rejudge(loaded.session, blind, theme, OffsetDateTime::now_utc());
+    app.session_path = Some(file.to_path_buf());
+    let app = run_tui(app, Debaters::both(provider))?;
+    if app.save.saved_once {
+        println!("Judgement saved to {}", file.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -543,15 +611,8 @@ pub fn replay_on(
     theme: Theme,
 ) -> Result<()> {
     let loaded = storage::load(file)?;
-    let recording = Arc::new(loaded.session.clone());
-    let mut app = App::replay(loaded.session, theme);
-    if let Some(reason) = loaded.read_only_reason {
-        app.read_only = Some(reason);
-    }
-    app.session_path = Some(file.to_path_buf());
-    let provider = Arc::new(RecordedProvider::new(recording, pace));
+    let (app, debaters) = replay_app(loaded.session, loaded.read_only_reason, file, pace, theme);
     let editor: runtime::EditorFn = Box::new(crate::terminal::edit_in_editor);
-    let debaters = Debaters::both(provider);
     tokio_runtime()?.block_on(runtime::run(app, debaters, terminal, Some(editor)))?;
     Ok(())
 }

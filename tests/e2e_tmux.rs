@@ -410,3 +410,71 @@ fn a_saved_debate_forks_into_a_new_session_that_remembers_its_origin() {
     }
     assert!(s["verdict"].is_null(), "the fork is judged afresh");
 }
+
+#[test]
+fn a_second_judge_rejudges_a_recorded_debate_blind() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("debate.json");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sessions/example-congestion-pricing.json"
+    );
+    std::fs::copy(example, &file).unwrap();
+    let original = read_json(&file);
+    let path = file.to_string_lossy().into_owned();
+
+    let pane = Pane::start("rejudge", &["rejudge", &path, "--blind"], 120, 40);
+    let screen = pane.wait_for("Re-judging", WAIT);
+    assert!(screen.contains("blind"), "{screen}");
+    assert!(
+        !screen.contains("verdict B 70%"),
+        "the first verdict is hidden: {screen}"
+    );
+    pane.keys(&["Space"]);
+    let screen = pane.wait_for("replay ended", WAIT);
+    assert!(
+        !screen.contains("⚖B"),
+        "the first judge's rulings are hidden: {screen}"
+    );
+    pane.keys(&["c", "5", "0", "Enter"]);
+    pane.wait_for("P(A) 50%", WAIT);
+    pane.keys(&["v", "a", "Enter"]);
+    let screen = pane.wait_for("verdict A 50%", WAIT);
+    assert!(
+        screen.contains("A Pro"),
+        "the debaters are revealed after the verdict: {screen}"
+    );
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("EXIT=0", WAIT);
+    assert!(screen.contains("Judgement saved to"), "{screen}");
+
+    let s = read_json(&file);
+    assert_eq!(
+        s["judge_events"], original["judge_events"],
+        "the first judgement is untouched"
+    );
+    assert_eq!(s["verdict"], original["verdict"]);
+    assert_eq!(s["tree"], original["tree"]);
+    let j = &s["judgements"][0];
+    assert_eq!(j["id"], 1);
+    assert_eq!(j["blind"], true);
+    assert_eq!(j["verdict"]["winner"], "A");
+    assert_eq!(j["verdict"]["confidence"], 0.5);
+    assert_eq!(j["judge_events"].as_array().unwrap().len(), 2);
+
+    // Each judgement replays on its own; the replay says how they differ.
+    let replay = Pane::start("rejudge-replay", &["replay", &path], 120, 40);
+    replay.wait_for("judge 0: B 70% · judge 1, blind: A 50%", WAIT);
+    replay.keys(&["q"]);
+    replay.wait_for("EXIT=0", WAIT);
+    let replay = Pane::start(
+        "rejudge-replay-1",
+        &["replay", &path, "--judgement", "1"],
+        120,
+        40,
+    );
+    replay.keys(&["Space"]);
+    replay.wait_for("verdict A 50%", WAIT);
+    replay.keys(&["q"]);
+    replay.wait_for("EXIT=0", WAIT);
+}

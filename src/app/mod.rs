@@ -74,8 +74,12 @@ pub enum Effect {
 pub enum Mode {
     /// Debaters produce new turns, and the session is saved as it grows.
     Live,
-    /// The turns of a saved session are played back; nothing is saved.
-    Replay { recording: Arc<Session> },
+    /// The turns of a saved session are played back. Nothing is saved, unless this is a
+    /// re-judgement: then the judge's work is saved as judgement `rejudge` of the recording.
+    Replay {
+        recording: Arc<Session>,
+        rejudge: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,6 +188,8 @@ pub struct App {
     pub pending_edit: Option<PendingEdit>,
     /// Hide the debaters' providers and models until the verdict.
     pub blind: bool,
+    /// When a re-judgement began.
+    rejudge_started: Option<OffsetDateTime>,
     /// The tags annotation keys offer (from the config).
     pub tags: Vec<String>,
     /// Bits taken off the score per turn used.
@@ -229,6 +235,7 @@ impl App {
             drill_rounds: DEFAULT_DRILL_ROUNDS,
             pending_edit: None,
             blind: false,
+            rejudge_started: None,
             tags: crate::domain::DEFAULT_TAGS
                 .iter()
                 .map(|t| t.to_string())
@@ -267,14 +274,39 @@ impl App {
             session,
             Mode::Replay {
                 recording: Arc::new(recording),
+                rejudge: None,
             },
             theme,
         );
         app.read_only = Some("replay".into());
         app.source_label = "replay".into();
+        let mut text = "Replay: n steps one turn, Space plays the rest.".to_string();
+        if let Mode::Replay { recording, .. } = &app.mode
+            && !recording.judgements.is_empty()
+        {
+            // How the judges agree or differ, at a glance.
+            let verdict = |v: Option<&crate::domain::Verdict>| {
+                v.map_or("no verdict".to_string(), |v| {
+                    format!("{} {:.0}%", v.winner, v.confidence * 100.0)
+                })
+            };
+            let mut parts = vec![format!("judge 0: {}", verdict(recording.verdict.as_ref()))];
+            for j in &recording.judgements {
+                let blind = if j.blind { ", blind" } else { "" };
+                parts.push(format!(
+                    "judge {}{blind}: {}",
+                    j.id,
+                    verdict(j.verdict.as_ref())
+                ));
+            }
+            text.push_str(&format!(
+                " Verdicts: {}. (--judgement N replays judge N's work.)",
+                parts.join(" · ")
+            ));
+        }
         app.notice = Some(Notice {
             level: Level::Info,
-            text: "Replay: n steps one turn, Space plays the rest.".into(),
+            text,
         });
         app
     }
@@ -302,7 +334,12 @@ impl App {
     /// In a replay, the judge's recorded actions up to `after_turn` are applied as they happened,
     /// and the status line reads them out: the timeline of the judge's work.
     fn replay_judge_events(&mut self, after_turn: Option<usize>) {
-        let Mode::Replay { recording } = &self.mode else {
+        // A re-judgement starts blank: the earlier judges' work stays hidden.
+        let Mode::Replay {
+            recording,
+            rejudge: None,
+        } = &self.mode
+        else {
             return;
         };
         let events: Vec<_> = recording
@@ -336,14 +373,20 @@ impl App {
 
     /// Replay: show the session as it stood after `n` turns.
     fn go_to_turn(&mut self, n: usize, effects: &mut Vec<Effect>) {
-        let Mode::Replay { recording } = &self.mode else {
+        let Mode::Replay { recording, .. } = &self.mode else {
             return;
         };
         let n = n.min(recording.turns.len());
         if let Some(turn) = self.session.streaming_turn() {
             effects.push(Effect::CancelTurn { turn });
         }
-        self.session = recording.as_of(n);
+        let mut then = recording.as_of(n);
+        if self.is_rejudge() {
+            // Keep this judge's own work; the earlier judges' stays hidden.
+            then.judge_events = std::mem::take(&mut self.session.judge_events);
+            then.rebuild();
+        }
+        self.session = then;
         self.scope = vec![ROOT_ID.to_string()];
         self.transcript = TranscriptView::new();
         self.tree = TreeView::new();
@@ -356,6 +399,35 @@ impl App {
                 recording.turns.len()
             ),
         );
+    }
+
+    /// A new, separate judgement of a recorded debate, stepped turn by turn; the earlier
+    /// verdicts, credences and annotations stay hidden and are never changed.
+    pub fn rejudge(recording: Session, blind: bool, theme: Theme, now: OffsetDateTime) -> Self {
+        let index = recording.judgements.len();
+        let mut app = App::replay(recording, theme);
+        if let Mode::Replay { rejudge, .. } = &mut app.mode {
+            *rejudge = Some(index);
+        }
+        app.read_only = None;
+        app.blind = blind;
+        app.rejudge_started = Some(now);
+        app.source_label = format!("re-judging: judgement {}", index + 1);
+        app.notice = Some(Notice {
+            level: Level::Info,
+            text: "Re-judging: earlier judgements are hidden. n steps one turn, Space plays; judge as you go.".into(),
+        });
+        app
+    }
+
+    pub fn is_rejudge(&self) -> bool {
+        matches!(
+            self.mode,
+            Mode::Replay {
+                rejudge: Some(_),
+                ..
+            }
+        )
     }
 
     pub fn is_quitting(&self) -> bool {
@@ -377,7 +449,9 @@ impl App {
     }
 
     fn can_save(&self) -> bool {
-        self.is_live() && self.read_only.is_none() && self.session_path.is_some()
+        (self.is_live() || self.is_rejudge())
+            && self.read_only.is_none()
+            && self.session_path.is_some()
     }
 
     /// Effects to start with: a first save, and the first turn unless paused. A live debate
@@ -493,7 +567,7 @@ impl App {
             ),
             StreamEvent::Done(stats) => {
                 let outcome = match &self.mode {
-                    Mode::Replay { recording } => match recording.turns.get(turn) {
+                    Mode::Replay { recording, .. } => match recording.turns.get(turn) {
                         Some(t) if t.status == TurnStatus::Failed => {
                             TurnOutcome::Failed(t.error.clone().unwrap_or_default())
                         }
@@ -537,7 +611,7 @@ impl App {
                     .next_slot_in(scope)
                     .map(|(round, side)| (round, side, scope.to_string()))
             }
-            Mode::Replay { recording } => recording
+            Mode::Replay { recording, .. } => recording
                 .turns
                 .get(self.session.turns.len())
                 .map(|t| (t.round, t.side, t.scope.clone())),
@@ -552,7 +626,7 @@ impl App {
                     self.session.next_slot_in(self.current_scope()).is_none()
                 }
                 Mode::Live => self.session.status == crate::domain::SessionStatus::Finished,
-                Mode::Replay { recording } => self.session.turns.len() >= recording.turns.len(),
+                Mode::Replay { recording, .. } => self.session.turns.len() >= recording.turns.len(),
             }
     }
 
@@ -614,15 +688,39 @@ impl App {
     }
 
     fn save_effect(&mut self, effects: &mut Vec<Effect>) {
-        if self.can_save()
-            && let Some(path) = &self.session_path
-        {
-            self.save.in_flight += 1;
-            effects.push(Effect::Save {
-                path: path.clone(),
-                session: Box::new(self.session.clone()),
-            });
+        if !self.can_save() {
+            return;
         }
+        // A re-judgement with nothing judged yet leaves the file alone.
+        if self.is_rejudge() && self.session.judge_events.is_empty() {
+            return;
+        }
+        let Some(path) = self.session_path.clone() else {
+            return;
+        };
+        let session = match &self.mode {
+            // The recording as it was, with this judge's work as one more judgement.
+            Mode::Replay {
+                recording,
+                rejudge: Some(index),
+            } => recording.with_judgement(
+                *index,
+                crate::domain::Judgement {
+                    id: *index as u32 + 1,
+                    blind: self.blind,
+                    started_at: self.rejudge_started.unwrap_or(recording.updated_at),
+                    judge_events: self.session.judge_events.clone(),
+                    verdict: self.session.verdict.clone(),
+                    annotations: self.session.annotations.clone(),
+                },
+            ),
+            _ => self.session.clone(),
+        };
+        self.save.in_flight += 1;
+        effects.push(Effect::Save {
+            path,
+            session: Box::new(session),
+        });
     }
 
     fn notify(&mut self, level: Level, text: String) {
@@ -692,6 +790,11 @@ impl App {
                 }
             }
             Action::Message | Action::EndDebate | Action::AddRound if !self.can_judge() => {}
+            Action::Message | Action::EndDebate | Action::AddRound if !self.is_live() => self
+                .notify(
+                    Level::Info,
+                    "Not while re-judging: the debate is recorded; judge what was said.".into(),
+                ),
             Action::Message => {
                 if self.session.last_finished_turn().is_none() {
                     self.notify(
@@ -842,7 +945,7 @@ impl App {
                 );
                 false
             }
-            (None, false) => false,
+            (None, false) => self.is_rejudge(),
             (None, true) => true,
         }
     }
@@ -1275,6 +1378,12 @@ impl App {
 
     /// Starts (or returns to) a focused sub-debate on a node.
     fn drill(&mut self, pos: usize, id: String, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if !self.is_live() {
+            return self.notify(
+                Level::Info,
+                "The recording's drills play as the replay reaches them.".into(),
+            );
+        }
         if pos == 0 {
             return self.notify(
                 Level::Info,

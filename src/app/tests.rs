@@ -913,3 +913,81 @@ fn a_replay_goes_to_any_turn_as_it_stood_and_reads_out_the_judge_s_timeline() {
             .contains("After turn 6, the judge: P(A) 80%")
     );
 }
+
+#[test]
+fn a_second_judge_rejudges_blind_and_the_first_judgement_is_untouched() {
+    let mut live = finished_demo();
+    select(&mut live, "B2");
+    key(&mut live, KeyCode::Char('w'));
+    key(&mut live, KeyCode::Enter);
+    live.session
+        .record_verdict(Side::B, 0.7, "first".into(), t0());
+    let recording = live.session.clone();
+
+    let mut app = App::rejudge(recording.clone(), true, Theme::plain(), t0());
+    app.session_path = Some("/s/x.json".into());
+    assert!(
+        app.start(t0()).is_empty(),
+        "nothing to save before the judge judges"
+    );
+    assert!(app.session.verdict.is_none() && app.session.judge_events.is_empty());
+    assert!(app.is_blind());
+    // Step through, judging as the turns come: the earlier judge's work never shows.
+    key(&mut app, KeyCode::Char(' '));
+    while let Some(turn) = app.session.streaming_turn() {
+        let text = recording.turns[turn].text.clone();
+        play(&mut app, turn, &text);
+        assert!(
+            app.session
+                .tree
+                .get("B2")
+                .is_none_or(|n| n.judgement.is_none())
+        );
+    }
+    key(&mut app, KeyCode::Char('c'));
+    chars(&mut app, "55");
+    let effects = key(&mut app, KeyCode::Enter);
+    let saved = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save { session, .. } => Some(session.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        saved.judge_events, recording.judge_events,
+        "the first judge's events"
+    );
+    assert_eq!(saved.verdict, recording.verdict);
+    assert_eq!(saved.judgements.len(), 1);
+    assert_eq!(saved.judgements[0].judge_events.len(), 1);
+    assert!(saved.judgements[0].blind);
+    key(&mut app, KeyCode::Char('v'));
+    key(&mut app, KeyCode::Char('a'));
+    let effects = key(&mut app, KeyCode::Enter);
+    let saved = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save { session, .. } => Some(session.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        saved.judgements[0].verdict.as_ref().unwrap().winner,
+        Side::A
+    );
+    assert_eq!(saved.verdict.as_ref().unwrap().rationale, "first");
+    // Drills, messages and new rounds belong to live debates.
+    key(&mut app, KeyCode::Char('i'));
+    assert!(app.overlay.is_none());
+
+    // Replaying it shows how the judges differ, and each judge's work on request.
+    let replay = App::replay((*saved).clone(), Theme::plain());
+    let notice = replay.notice.clone().unwrap().text;
+    assert!(
+        notice.contains("judge 0: B 70%") && notice.contains("judge 1, blind: A 55%"),
+        "{notice}"
+    );
+    let second = saved.as_judged_by(1).unwrap();
+    assert_eq!(second.verdict.as_ref().unwrap().winner, Side::A);
+}

@@ -551,11 +551,7 @@ impl Browser {
             KeyCode::Up => self.move_by(-1),
             KeyCode::PageDown => self.move_by(self.page.max(1) as isize),
             KeyCode::PageUp => self.move_by(-(self.page.max(1) as isize)),
-            KeyCode::Backspace => {
-                if self.query.pop().is_some() {
-                    self.refresh();
-                }
-            }
+            KeyCode::Backspace if self.query.pop().is_some() => self.refresh(),
             KeyCode::Char('u') if ctrl => {
                 self.query.clear();
                 self.refresh();

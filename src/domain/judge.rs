@@ -43,6 +43,25 @@ impl Verdict {
     }
 }
 
+/// Another judge's judgement of a recorded debate (a re-judge): their own events, verdict and
+/// annotations, kept beside the original judge's and never mixed with them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    /// 1, 2, ... in the order they were made (the original judgement is the session's own).
+    pub id: u32,
+    /// Whether the debaters' identities were hidden from this judge.
+    #[serde(default)]
+    pub blind: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    #[serde(default)]
+    pub judge_events: Vec<JudgeEvent>,
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
+}
+
 /// Something the judge did, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JudgeEvent {

@@ -15,7 +15,7 @@ pub use analysis::{Analysis, NodeStatus};
 pub use annotation::{Annotation, DEFAULT_TAGS, Span};
 pub use claims::{Claim, Concession, ROOT_ID, Relation};
 pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
-pub use judge::{JudgeEvent, JudgeEventKind, Verdict};
+pub use judge::{JudgeEvent, JudgeEventKind, Judgement, Verdict};
 pub use scoring::{Scores, score};
 pub use session::{ForkOrigin, SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
 pub use side::Side;

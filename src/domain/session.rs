@@ -3,7 +3,9 @@
 use super::annotation::Annotation;
 use super::claims::{self, ROOT_ID};
 use super::debate::{DebateSetup, Debater, Positions, Protocol};
-use super::judge::{JudgeEvent, JudgeEventKind, Verdict, clamp_confidence, clamp_probability};
+use super::judge::{
+    JudgeEvent, JudgeEventKind, Judgement, Verdict, clamp_confidence, clamp_probability,
+};
 use super::side::Side;
 use super::tree::ClaimTree;
 use super::tree::{EditError, NodeJudgement};
@@ -60,6 +62,9 @@ pub struct Session {
     /// Where this session was forked from, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forked_from: Option<ForkOrigin>,
+    /// Later judgements of the same debate by other judges (re-judging), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub judgements: Vec<Judgement>,
 }
 
 /// The session and turn a fork continues from.
@@ -95,7 +100,30 @@ impl Session {
             annotations: Vec::new(),
             ended_early: None,
             forked_from: None,
+            judgements: Vec::new(),
         }
+    }
+
+    /// This debate with another judge's work recorded as judgement `index` (added or replaced),
+    /// everything else as it was.
+    pub fn with_judgement(&self, index: usize, judgement: Judgement) -> Session {
+        let mut s = self.clone();
+        if index < s.judgements.len() {
+            s.judgements[index] = judgement;
+        } else {
+            s.judgements.push(judgement);
+        }
+        s
+    }
+
+    /// The same debate as judge `id` saw and judged it: their events, verdict and annotations
+    /// in place of the original judge's. `None` if there is no such judgement.
+    pub fn as_judged_by(&self, id: u32) -> Option<Session> {
+        let j = self.judgements.iter().find(|j| j.id == id)?;
+        let mut s = self.clone();
+        s.judge_events = j.judge_events.clone();
+        s.rebuild();
+        Some(s)
     }
 
     /// The session as it stood when its first `turns` turns had finished: those turns, and the
@@ -995,6 +1023,39 @@ mod tests {
             })
         );
         assert_ne!(f.file_name(), s.file_name());
+    }
+
+    #[test]
+    fn another_judgement_is_kept_apart_from_the_original() {
+        let mut s = Session::new(setup(1), t0());
+        play(&mut s, "t\n```claims\nA1 supports root: one\n```");
+        s.record_verdict(Side::A, 0.9, "orig".into(), t0());
+        let mut second = s.as_of(0);
+        second.turns = s.turns.clone();
+        second.rebuild();
+        second.record_verdict(Side::B, 0.6, "second".into(), t0());
+        let j = Judgement {
+            id: 1,
+            blind: true,
+            started_at: t0(),
+            judge_events: second.judge_events.clone(),
+            verdict: second.verdict.clone(),
+            annotations: Vec::new(),
+        };
+        let merged = s.with_judgement(0, j.clone());
+        assert_eq!(
+            merged.verdict.as_ref().unwrap().winner,
+            Side::A,
+            "the original is untouched"
+        );
+        assert_eq!(merged.judge_events, s.judge_events);
+        assert_eq!(merged.judgements, vec![j.clone()]);
+        let seen = merged.as_judged_by(1).unwrap();
+        assert_eq!(seen.verdict.as_ref().unwrap().rationale, "second");
+        assert!(merged.as_judged_by(2).is_none());
+        let json = serde_json::to_value(&merged).unwrap();
+        assert_eq!(json["judgements"][0]["verdict"]["winner"], "B");
+        assert_eq!(json["judgements"][0]["blind"], true);
     }
 
     #[test]
