@@ -308,7 +308,7 @@ fn an_ollama_rate_limit_is_retried_then_the_debate_goes_on() {
     assert!(
         stderr.contains("turn 1 (A): ollama model llama3.2: HTTP 429")
             && stderr.contains("slow down")
-            && stderr.contains("retry 1 in 0.3s"),
+            && stderr.contains("retry 1 in 0.3 s"),
         "{stderr}"
     );
 }

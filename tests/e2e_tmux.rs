@@ -126,7 +126,10 @@ fn replay_steps_through_a_saved_session() {
     pane.wait_for("1 turns", WAIT);
     pane.keys(&["n"]);
     let screen = pane.wait_for("2 turns", WAIT);
-    assert!(screen.contains("B Con · round 1"), "{screen}");
+    assert!(
+        screen.contains("× B1 attacks A1"),
+        "B's first turn is on screen: {screen}"
+    );
     pane.keys(&["c"]);
     pane.wait_for("Read-only", WAIT);
     pane.keys(&["q"]);

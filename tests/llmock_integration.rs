@@ -335,7 +335,7 @@ fn a_rate_limit_is_retried_after_the_servers_wait() {
     let stderr = run.stderr();
     assert!(
         stderr.contains("turn 1 (A): openai model gpt-4o-mini: HTTP 429")
-            && stderr.contains("retry 1 in 0.5s"),
+            && stderr.contains("retry 1 in 0.5 s"),
         "{stderr}"
     );
     let requests = llmock.requests();
@@ -363,7 +363,7 @@ fn anthropic_overload_529_is_retried_once() {
     assert!(
         stderr.contains("anthropic model claude-3-5-haiku-latest: HTTP 529")
             && stderr.contains("overloaded_error")
-            && stderr.contains("retry 1 in 0.2s"),
+            && stderr.contains("retry 1 in 0.2 s"),
         "{stderr}"
     );
     let requests = llmock.requests();

@@ -101,7 +101,8 @@ pub struct SessionSummary {
 }
 
 impl SessionSummary {
-    /// When the session was created, or for a broken file when it was last modified.
+    /// When the session was created. For a broken file: the time in its name if it has agon's
+    /// dated name, else when it was last modified.
     pub fn date(&self) -> OffsetDateTime {
         self.created_at
             .unwrap_or_else(|| OffsetDateTime::from(self.modified))
@@ -113,14 +114,15 @@ impl SessionSummary {
     }
 
     fn broken(path: &Path, modified: SystemTime, size: u64, error: String) -> Self {
+        let file_name = file_name_of(path);
         SessionSummary {
             path: path.to_path_buf(),
-            file_name: file_name_of(path),
+            created_at: stamp_in_name(&file_name),
+            file_name,
             modified,
             size,
             schema_version: None,
             question: String::new(),
-            created_at: None,
             models: Default::default(),
             rounds_played: 0,
             rounds_total: 0,
@@ -131,6 +133,18 @@ impl SessionSummary {
             error: Some(error),
         }
     }
+}
+
+/// The creation time agon puts at the start of a session's file name
+/// (`2026-03-14_150926_...`), read back for a file whose contents cannot say.
+fn stamp_in_name(name: &str) -> Option<OffsetDateTime> {
+    let stamp = name.get(..17)?;
+    time::PrimitiveDateTime::parse(
+        stamp,
+        time::macros::format_description!("[year]-[month]-[day]_[hour][minute][second]"),
+    )
+    .ok()
+    .map(time::PrimitiveDateTime::assume_utc)
 }
 
 fn file_name_of(path: &Path) -> String {
@@ -715,6 +729,17 @@ mod tests {
         v.as_object_mut().unwrap().remove("tree");
         let e = summary_of(&v).error.unwrap();
         assert!(e.contains("missing field `tree`"), "{e}");
+    }
+
+    #[test]
+    fn a_broken_file_is_dated_by_its_name_or_else_its_mtime() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        let named = Path::new("2026-03-14_150926_should-the-city.json");
+        let s = summarise(named, at, b"{");
+        assert_eq!(s.date(), time::macros::datetime!(2026-03-14 15:09:26 UTC));
+        let s = summarise(Path::new("notes.json"), at, b"{");
+        assert_eq!(s.created_at, None);
+        assert_eq!(s.date().unix_timestamp(), 1_000_000_000);
     }
 
     #[test]

@@ -264,7 +264,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
             lines.push(Line::styled(
                 format!(
                     " modified {} · listed, never rewritten; d deletes it",
-                    short_date(s.date())
+                    short_date(OffsetDateTime::from(s.modified))
                 ),
                 theme.muted,
             ));
