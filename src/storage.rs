@@ -87,7 +87,8 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     })
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
+/// A JSON error in words a person can act on, with where it is.
+pub fn describe_json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
         Category::Eof => format!("the file ends too early (truncated?) at line {}", e.line()),
@@ -98,25 +99,35 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 }
 
 /// Writes the session so that a crash at any moment leaves either the old file or the new one,
-/// never a mix: write a temporary file beside it, fsync, rename over, fsync the directory.
+/// never a mix (see [`write_atomic`]).
 pub fn save_atomic(path: &Path, session: &Session) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
+    let mut json = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
+    json.push(b'\n');
+    write_atomic(path, &json)
+}
+
+/// Writes `bytes` so that a crash leaves either the old file or the new one: a temporary
+/// `.NAME.tmp` beside it, fsynced, renamed over `path`, then the directory fsynced so the rename
+/// itself is durable. A failed write removes the temporary file and leaves `path` as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .ok_or_else(|| std::io::Error::other("session path has no file name"))?;
+        .ok_or_else(|| std::io::Error::other("the path has no file name"))?;
     let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    {
+    let written = (|| {
         let mut file = File::create(&tmp)?;
-        file.write_all(&json)?;
-        file.write_all(b"\n")?;
+        file.write_all(bytes)?;
         file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    fs::rename(&tmp, path)?;
-    // Make the rename itself durable.
+    written?;
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }

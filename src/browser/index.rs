@@ -222,16 +222,7 @@ struct VersionOnly {
     schema_version: Option<serde_json::Value>,
 }
 
-/// The loader's wording (`storage::load`) for a JSON error.
-fn describe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Eof => format!("the file ends too early (truncated?) at line {}", e.line()),
-        Category::Syntax => format!("broken JSON at line {}, column {}", e.line(), e.column()),
-        Category::Data => format!("{e}"),
-        Category::Io => format!("read error: {e}"),
-    }
-}
+use crate::storage::describe_json_error;
 
 /// Checks the version as `storage::load` does; returns it.
 fn check_version(v: Option<u64>) -> Result<u32, String> {

@@ -403,26 +403,7 @@ fn draw_hints(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// A centred rectangle of at most `width` x `height`, inside `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-fn dialog_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(title, theme.title))
-        .style(theme.dialog)
-}
+use crate::ui::dialogs::{centered, dialog_block};
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines: Vec<Line> = BINDINGS

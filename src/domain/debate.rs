@@ -34,6 +34,15 @@ pub enum RoundKind {
     Simultaneous,
 }
 
+impl RoundKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundKind::Sequential => "sequential",
+            RoundKind::Simultaneous => "simultaneous",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Protocol {
     #[serde(default)]

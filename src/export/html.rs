@@ -172,10 +172,7 @@ fn header(out: &mut String, s: &Session) {
     }
     out.push_str("</div>\n");
     let p = &s.protocol;
-    let kind = match p.kind {
-        crate::domain::RoundKind::Sequential => "sequential",
-        crate::domain::RoundKind::Simultaneous => "simultaneous",
-    };
+    let kind = p.kind.label();
     let _ = write!(out, "<p class=\"meta\">{kind}, {} rounds", p.rounds);
     if let Some(limit) = p.word_limit {
         let _ = write!(out, ", about {limit} words a turn");

@@ -14,8 +14,6 @@ pub mod markdown;
 
 use crate::domain::{JudgeEventKind, ROOT_ID, Session, Side, Turn, TurnStatus};
 use crate::sanitize;
-use std::io::Write;
-use std::path::Path;
 use time::OffsetDateTime;
 
 /// An export format.
@@ -52,32 +50,7 @@ pub fn export(session: &Session, format: Format) -> String {
     }
 }
 
-/// Writes `bytes` so that a crash leaves either the old file or the new one: a temporary
-/// `.NAME.tmp` beside it, fsynced, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the output path has no file name"))?;
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
+pub use crate::storage::write_atomic;
 
 /// A base URL without what must not be shown: `user:pass@` user information, the `?query` and
 /// the `#fragment` (keys sometimes travel in either).
