@@ -40,7 +40,12 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &T
     if let Some(&(_, last)) = points.last() {
         steps.push((turns, last));
     }
-    let boundaries: Vec<(f64, f64)> = (0..=session.turns.len()).map(|t| (t as f64, 0.5)).collect();
+    // One dot per turn boundary, thinned to the chart's width so a long debate costs no more.
+    let stride = (session.turns.len() / usize::from(area.width.max(1))).max(1);
+    let boundaries: Vec<(f64, f64)> = (0..=session.turns.len())
+        .step_by(stride)
+        .map(|t| (t as f64, 0.5))
+        .collect();
     let mut datasets = vec![
         Dataset::default()
             .marker(Marker::Dot)
