@@ -250,9 +250,7 @@ pub fn main() -> Result<ExitCode> {
             pace,
             judgement,
         }) => run_replay(file, pace, judgement, theme()?),
-        Some(Command::Rejudge { ref file, pace }) => {
-            run_rejudge(file, pace, cli.debate.blind, theme()?)
-        }
+        Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()?),
         Some(Command::Resume { ref file, pace }) => {
             continue_session(dir, &cli.debate, file, None, pace, theme()?)
         }
@@ -399,7 +397,7 @@ fn continue_session(
         bail!("{} cannot be continued: {reason}", file.display());
     }
     let now = OffsetDateTime::now_utc();
-    let (session, path) = match fork_after {
+    let (mut session, path) = match fork_after {
         None => (loaded.session, file.to_path_buf()),
         Some(after) => {
             let keep = after.unwrap_or(loaded.session.turns.len());
@@ -410,6 +408,15 @@ fn continue_session(
             (fork, path)
         }
     };
+    // A turn saved while it was still streaming was cut off: close it so it is played again.
+    if let Some(turn) = session.streaming_turn() {
+        session.finish_turn(
+            turn,
+            crate::domain::TurnOutcome::Stopped("agon stopped while this turn streamed".into()),
+            None,
+            now,
+        );
+    }
     if session.next_slot().is_none() {
         eprintln!(
             "agon: {} has no turns left to play; opening it to judge.",
@@ -578,7 +585,7 @@ fn replay_app(
     (app, Debaters::both(provider))
 }
 
-fn run_rejudge(file: &Path, pace: f64, blind: bool, theme: Theme) -> Result<ExitCode> {
+fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
     let loaded = match storage::load(file) {
         Ok(l) => l,
         Err(e) => {
@@ -593,8 +600,12 @@ fn run_rejudge(file: &Path, pace: f64, blind: bool, theme: Theme) -> Result<Exit
         Arc::new(loaded.session.clone()),
         pace,
     ));
-    let mut app = App::rejudge(loaded.session, blind, theme, OffsetDateTime::now_utc());
+    let mut app = App::rejudge(loaded.session, args.blind, theme, OffsetDateTime::now_utc());
     app.session_path = Some(file.to_path_buf());
+    // Tags, blind judging and the turn penalty from the config; the ground truth is the file's.
+    let truth = app.session.ground_truth;
+    judging(&mut app, args)?;
+    app.session.ground_truth = truth.or(args.ground_truth);
     let app = run_tui(app, Debaters::both(provider))?;
     if app.save.saved_once {
         println!("Judgement saved to {}", file.display());

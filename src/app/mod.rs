@@ -377,6 +377,13 @@ impl App {
             return;
         };
         let n = n.min(recording.turns.len());
+        if self.is_rejudge() && n < self.session.turns.len() {
+            // Going back would drop this judge's work on the later turns.
+            return self.notify(
+                Level::Info,
+                "While re-judging you go forward only (n, Space, or # to a later turn).".into(),
+            );
+        }
         if let Some(turn) = self.session.streaming_turn() {
             effects.push(Effect::CancelTurn { turn });
         }
@@ -691,8 +698,9 @@ impl App {
         if !self.can_save() {
             return;
         }
-        // A re-judgement with nothing judged yet leaves the file alone.
-        if self.is_rejudge() && self.session.judge_events.is_empty() {
+        // A re-judgement with nothing judged yet leaves the file alone (but an undo back to
+        // nothing, after a save, is saved).
+        if self.is_rejudge() && self.session.judge_events.is_empty() && !self.save.saved_once {
             return;
         }
         let Some(path) = self.session_path.clone() else {
@@ -1332,11 +1340,19 @@ impl App {
     /// The verdict scored against the ground truth; `None` until both exist.
     pub fn scores(&self) -> Option<crate::domain::Scores> {
         let (v, truth) = (self.session.verdict.as_ref()?, self.session.ground_truth?);
+        // The turns the judge had seen when they gave the verdict (the last verdict event).
+        let seen = self
+            .session
+            .judge_events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind, JudgeEventKind::Verdict { .. }))
+            .and_then(|e| e.after_turn);
         let turns = self
             .session
             .turns
             .iter()
-            .filter(|t| t.status == TurnStatus::Complete)
+            .filter(|t| t.status == TurnStatus::Complete && seen.is_some_and(|s| t.index <= s))
             .count();
         Some(crate::domain::score(
             v.p_a(),

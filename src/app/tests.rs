@@ -991,3 +991,23 @@ fn a_second_judge_rejudges_blind_and_the_first_judgement_is_untouched() {
     let second = saved.as_judged_by(1).unwrap();
     assert_eq!(second.verdict.as_ref().unwrap().winner, Side::A);
 }
+
+#[test]
+fn in_a_short_debate_every_turn_can_be_chosen_for_tagging() {
+    let mut app = demo_app();
+    app.start(t0());
+    play(&mut app, 0, "Short.");
+    key(&mut app, KeyCode::Char(' '));
+    play(&mut app, 1, "Also short.");
+    draw(&mut app); // Everything fits: the view cannot scroll.
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.transcript.selected_turn(), Some(0));
+    key(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.transcript.selected_turn(), Some(1));
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.session.annotations[0].turn, Some(1));
+    key(&mut app, KeyCode::Char('['));
+    assert_eq!(app.transcript.selected_turn(), Some(0));
+}

@@ -119,6 +119,9 @@ impl Session {
     /// The same debate as judge `id` saw and judged it: their events, verdict and annotations
     /// in place of the original judge's. `None` if there is no such judgement.
     pub fn as_judged_by(&self, id: u32) -> Option<Session> {
+        if id == 0 {
+            return Some(self.clone());
+        }
         let j = self.judgements.iter().find(|j| j.id == id)?;
         let mut s = self.clone();
         s.judge_events = j.judge_events.clone();
@@ -155,6 +158,8 @@ impl Session {
         fork.updated_at = now;
         // A turn still streaming in the original is not part of the record to continue from.
         fork.turns.retain(|t| t.status.is_finished());
+        // Other judges judged the original, not this branch.
+        fork.judgements.clear();
         fork.forked_from = Some(ForkOrigin {
             session_id: self.id.clone(),
             file,
@@ -436,7 +441,13 @@ impl Session {
                     return Err(EditError::EmptyText);
                 }
                 if annotation.id == 0 {
-                    annotation.id = self.annotations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+                    // Never reuse an id, not even one whose annotation was deleted.
+                    let logged = self.judge_events.iter().filter_map(|e| match &e.kind {
+                        JudgeEventKind::Annotate { annotation } => Some(annotation.id),
+                        _ => None,
+                    });
+                    let current = self.annotations.iter().map(|a| a.id);
+                    annotation.id = logged.chain(current).max().unwrap_or(0) + 1;
                 }
                 self.annotations.push(annotation.clone());
                 JudgeEventKind::Annotate { annotation }
@@ -878,6 +889,13 @@ mod tests {
             },
         );
         assert_eq!(s.annotations[1].tags, vec!["obfuscated"]);
+        judge_ok(&mut s, JudgeEventKind::DeleteAnnotation { id: 3 });
+        judge_ok(&mut s, on(Some(0), None, None, "irrelevant"));
+        assert_eq!(
+            s.annotations.last().unwrap().id,
+            4,
+            "a deleted id is not reused"
+        );
         judge_ok(&mut s, JudgeEventKind::DeleteAnnotation { id: 1 });
         assert_eq!(s.annotations.len(), 2);
         assert!(

@@ -71,17 +71,24 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
             node.id, node.text
         );
     }
-    // What the judge asked this debater since it last spoke, so it is answered, not missed.
-    let last_own = session
+    // What the judge asked this debater since its last complete turn began: a message sent
+    // while that turn streamed, or before a turn that failed, still needs an answer.
+    let last_own_start = session
         .turns
         .iter()
         .rev()
-        .find(|t| t.side == side && t.status.is_finished())
-        .map(|t| t.index);
+        .find(|t| t.side == side && t.status == crate::domain::TurnStatus::Complete)
+        .map(|t| t.started_at);
     let pending: Vec<&str> = session
-        .messages()
-        .filter(|(after, to, _)| to.is_none_or(|s| s == side) && *after >= last_own)
-        .map(|(_, _, text)| text)
+        .judge_events
+        .iter()
+        .filter(|e| last_own_start.is_none_or(|start| e.at >= start))
+        .filter_map(|e| match &e.kind {
+            crate::domain::JudgeEventKind::Message { to, text } if to.is_none_or(|s| s == side) => {
+                Some(text.as_str())
+            }
+            _ => None,
+        })
         .collect();
     if !pending.is_empty() {
         let _ = writeln!(

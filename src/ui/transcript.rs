@@ -37,8 +37,10 @@ pub struct TranscriptView {
     follow: bool,
     /// Judge messages the cache has taken in (they are drawn under the turn they followed).
     messages_seen: usize,
-    /// The turn annotations apply to: the first whose header is in view (set at each draw).
+    /// The turn annotations apply to, as drawn last.
     selected: Option<usize>,
+    /// The turn `[`/`]` moved to (a turn index), which stays selected while it is in view.
+    cursor: Option<usize>,
 }
 
 impl TranscriptView {
@@ -66,9 +68,29 @@ impl TranscriptView {
         self.follow
     }
 
-    /// The turn annotation keys act on: the first whose header is in view, else the one at the
-    /// top. Worked out from the scroll position, so keys typed ahead of a redraw agree with it.
+    /// The turn annotation keys act on: the one `[`/`]` last moved to while it stays in view,
+    /// else the first whose header is in view, else the one at the top. Worked out from the
+    /// scroll position, so keys typed ahead of a redraw agree with it.
     pub fn selected_turn(&self) -> Option<usize> {
+        if let Some(c) = self.cursor
+            && self.turn_in_view(c)
+        {
+            return Some(c);
+        }
+        self.derived_selection()
+    }
+
+    /// Whether any line of the turn is on screen.
+    fn turn_in_view(&self, turn: usize) -> bool {
+        let Ok(pos) = self.indices.binary_search(&turn) else {
+            return false;
+        };
+        let start = self.offsets.get(pos).copied().unwrap_or(usize::MAX);
+        let end = self.offsets.get(pos + 1).copied().unwrap_or(self.total);
+        start < self.top + self.viewport.max(1) && end > self.top
+    }
+
+    fn derived_selection(&self) -> Option<usize> {
         let cached = self.bodies.len();
         let starts = &self.offsets[..cached];
         let pos = starts.partition_point(|&o| o <= self.top);
@@ -192,6 +214,7 @@ impl TranscriptView {
         let Ok(pos) = self.indices.binary_search(&turn) else {
             return;
         };
+        self.cursor = Some(turn);
         if let Some(&start) = self.offsets.get(pos) {
             self.top = start.min(self.max_top());
             self.follow = self.top >= self.max_top();
@@ -200,17 +223,21 @@ impl TranscriptView {
 
     /// Scrolls so that the next (or previous) turn's header is the first line.
     pub fn jump_turn(&mut self, forward: bool) {
-        let starts = &self.offsets[..self.offsets.len().saturating_sub(1)];
-        let current = starts.partition_point(|&o| o <= self.top).saturating_sub(1);
+        if self.indices.is_empty() {
+            return;
+        }
+        let current = self
+            .selected_turn()
+            .and_then(|t| self.indices.binary_search(&t).ok())
+            .unwrap_or(0);
         let target = if forward {
-            let streaming_start = *self.offsets.last().unwrap_or(&0);
-            starts.get(current + 1).copied().unwrap_or(streaming_start)
-        } else if starts.get(current).is_some_and(|&s| s < self.top) {
-            starts[current]
+            (current + 1).min(self.indices.len() - 1)
         } else {
-            starts.get(current.wrapping_sub(1)).copied().unwrap_or(0)
+            current.saturating_sub(1)
         };
-        self.top = target.min(self.max_top());
+        self.cursor = Some(self.indices[target]);
+        let start = self.offsets.get(target).copied().unwrap_or(self.total);
+        self.top = start.min(self.max_top());
         self.follow = self.top >= self.max_top() && forward;
     }
 
@@ -265,7 +292,9 @@ impl TranscriptView {
             line_in_turn = rest;
         }
 
-        // The selected turn: the first whose header is in view, else the one at the top.
+        // The selected turn: the cursor's while in view, else the first whose header is in
+        // view, else the one at the top.
+        let cursor = self.cursor.filter(|&c| self.turn_in_view(c));
         self.selected = self.indices.get(turn).copied();
         let mut first_header = line_in_turn == 0;
         let mut y = area.y;
@@ -276,6 +305,9 @@ impl TranscriptView {
             if !first_header && line_in_turn == 0 {
                 first_header = true;
                 self.selected = Some(t.index);
+            }
+            if let Some(c) = cursor {
+                self.selected = Some(c);
             }
             let body = if turn < cached {
                 &self.bodies[turn]
