@@ -249,7 +249,7 @@ pub fn main() -> Result<ExitCode> {
             ref file,
             pace,
             judgement,
-        }) => run_replay(file, pace, judgement, theme()?),
+        }) => run_replay(dir, file, pace, judgement, theme()?),
         Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()?),
         Some(Command::Resume { ref file, pace }) => {
             continue_session(dir, &cli.debate, file, None, pace, theme()?)
@@ -404,7 +404,10 @@ fn continue_session(
             let fork = loaded
                 .session
                 .fork(keep, Some(file.display().to_string()), now);
-            let path = sessions_dir(dir)?.join(fork.file_name());
+            let name = fork
+                .file_name()
+                .replace(".json", &format!("_fork{keep}.json"));
+            let path = sessions_dir(dir)?.join(name);
             (fork, path)
         }
     };
@@ -541,7 +544,13 @@ fn run_headless(
     })
 }
 
-fn run_replay(file: &Path, pace: f64, judgement: Option<u32>, theme: Theme) -> Result<ExitCode> {
+fn run_replay(
+    dir: Option<&Path>,
+    file: &Path,
+    pace: f64,
+    judgement: Option<u32>,
+    theme: Theme,
+) -> Result<ExitCode> {
     let loaded = match storage::load(file) {
         Ok(l) => l,
         Err(e) => {
@@ -563,7 +572,8 @@ fn run_replay(file: &Path, pace: f64, judgement: Option<u32>, theme: Theme) -> R
             }
         },
     };
-    let (app, debaters) = replay_app(recording, loaded.read_only_reason, file, pace, theme);
+    let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, file, pace, theme);
+    app.sessions_dir = sessions_dir(dir).ok();
     run_tui(app, debaters)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -48,6 +48,7 @@ pub enum Action {
     PrevAnnotated,
     Delete,
     GoTo,
+    Fork,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -182,6 +183,13 @@ pub const BINDINGS: &[Binding] = &[
         label: "#",
         action: Action::GoTo,
         help: "replay: go to any turn, with the tree and judgements as they stood then",
+        group: Group::Debate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('F'), SHIFT)],
+        label: "F",
+        action: Action::Fork,
+        help: "fork the debate after the ▶ turn into a new session (agon resume continues it)",
         group: Group::Debate,
     },
     Binding {

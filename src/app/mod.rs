@@ -371,6 +371,47 @@ impl App {
         }
     }
 
+    /// Writes a new session that branches off after the selected turn; `agon resume` continues it.
+    fn fork(&mut self, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        let Some(turn) = self.transcript.selected_turn() else {
+            return self.notify(Level::Info, "No turn to fork after yet.".into());
+        };
+        let dir = self.sessions_dir.clone().or_else(|| {
+            self.session_path
+                .as_ref()
+                .and_then(|p| p.parent().map(PathBuf::from))
+        });
+        let Some(dir) = dir else {
+            return self.notify(
+                Level::Warning,
+                "No sessions directory to write the fork to.".into(),
+            );
+        };
+        let origin = self.session_path.as_ref().map(|p| p.display().to_string());
+        let source = match &self.mode {
+            Mode::Replay { recording, .. } => recording.as_ref(),
+            Mode::Live => &self.session,
+        };
+        let fork = source.fork(turn + 1, origin, now);
+        let name = fork
+            .file_name()
+            .replace(".json", &format!("_fork{}.json", turn + 1));
+        let path = dir.join(name);
+        self.save.in_flight += 1;
+        effects.push(Effect::Save {
+            path: path.clone(),
+            session: Box::new(fork),
+        });
+        self.notify(
+            Level::Info,
+            format!(
+                "Forked after turn {} into {}: agon resume continues it.",
+                turn + 1,
+                path.display()
+            ),
+        );
+    }
+
     /// Replay: show the session as it stood after `n` turns.
     fn go_to_turn(&mut self, n: usize, effects: &mut Vec<Effect>) {
         let Mode::Replay { recording, .. } = &self.mode else {
@@ -787,6 +828,7 @@ impl App {
                 "Del deletes an annotation in the annotations pane (A).".into(),
             ),
             Action::Undo => self.undo(now, effects),
+            Action::Fork => self.fork(now, effects),
             Action::GoTo => {
                 if self.is_live() {
                     self.notify(

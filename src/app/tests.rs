@@ -1011,3 +1011,35 @@ fn in_a_short_debate_every_turn_can_be_chosen_for_tagging() {
     key(&mut app, KeyCode::Char('['));
     assert_eq!(app.transcript.selected_turn(), Some(0));
 }
+
+#[test]
+fn f_forks_the_debate_after_the_selected_turn() {
+    let mut app = finished_demo();
+    app.session_path = Some("/sessions/original.json".into());
+    draw(&mut app);
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char(']'));
+    key(&mut app, KeyCode::Char(']'));
+    let effects = shift(&mut app, 'F');
+    let (path, fork) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save { path, session } => Some((path.clone(), session.clone())),
+            _ => None,
+        })
+        .expect("the fork is written");
+    assert!(
+        path.to_string_lossy().ends_with("_fork3.json"),
+        "{}",
+        path.display()
+    );
+    assert!(
+        path.starts_with("/nonexistent"),
+        "into the sessions directory"
+    );
+    assert_eq!(fork.turns.len(), 3);
+    let origin = fork.forked_from.clone().unwrap();
+    assert_eq!(origin.turns_kept, 3);
+    assert_eq!(origin.file.as_deref(), Some("/sessions/original.json"));
+    assert_eq!(app.session.turns.len(), 8, "the debate itself is unchanged");
+}

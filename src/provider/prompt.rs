@@ -65,9 +65,11 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
     if scope != ROOT_ID
         && let Some(node) = session.tree.get(scope)
     {
+        let path = session.tree.path_to(scope).join(" > ");
         let _ = writeln!(
             m,
-            "\nThis part of the debate is focused on claim {}: \"{}\". Argue about that claim only.",
+            "\nThis part of the debate is focused on claim {}: \"{}\" (its place in the tree: \
+             {path}). Argue about that claim only: whether it holds, and why.",
             node.id, node.text
         );
     }

@@ -208,6 +208,11 @@ impl TreeView {
             let node = &tree.nodes()[row.pos];
             let badges = Badges {
                 folded: self.collapsed.contains(&row.pos),
+                turns: if row.pos == 0 {
+                    0
+                } else {
+                    tree.related_turns(&node.id).len()
+                },
                 status: analysis.status[row.pos],
                 crux: analysis.crux[row.pos],
                 drill_turns: self.drill_turns.get(&node.id).copied().unwrap_or(0),
@@ -237,6 +242,8 @@ impl TreeView {
 
 struct Badges {
     folded: bool,
+    /// Turns that made or answered the node.
+    turns: usize,
     status: NodeStatus,
     crux: bool,
     drill_turns: usize,
@@ -294,6 +301,9 @@ fn row_line(
                 ));
             }
         }
+    }
+    if badges.turns > 0 {
+        spans.push(Span::styled(format!("·{}", badges.turns), theme.muted));
     }
     if badges.drill_turns > 0 {
         spans.push(Span::styled(
