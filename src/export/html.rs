@@ -5,9 +5,9 @@
 //! Content-Security-Policy, in case anything ever slipped through.
 
 use super::{
-    Message, after_turn_label, clean, drill_turns, message_to, messages_after, one_line, percent,
-    redact_url, rfc3339, root_credences, scope_title, scopes, side_name, stray_messages,
-    turn_facts, turns_used,
+    Message, after_turn_label, clean, debater_line, drill_turns, message_to, messages_after,
+    one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes, side_name,
+    stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Side, Turn};
@@ -156,27 +156,16 @@ fn header(out: &mut String, s: &Session) {
             text(s.positions.of(side))
         );
         if let Some(d) = s.debater(side) {
-            let _ = write!(
-                out,
-                "<div class=\"who\">{} · {} / {}",
-                line(&d.name),
-                line(&d.provider),
-                line(&d.model)
-            );
-            if let Some(url) = &d.base_url {
-                let _ = write!(out, " at {}", line(&redact_url(url)));
-            }
-            out.push_str("</div>");
+            let _ = write!(out, "<div class=\"who\">{}</div>", line(&debater_line(d)));
         }
         out.push_str("</div>\n");
     }
     out.push_str("</div>\n");
-    let p = &s.protocol;
-    let kind = p.kind.label();
-    let _ = write!(out, "<p class=\"meta\">{kind}, {} rounds", p.rounds);
-    if let Some(limit) = p.word_limit {
-        let _ = write!(out, ", about {limit} words a turn");
-    }
+    let _ = write!(
+        out,
+        "<p class=\"meta\">{}",
+        line(&protocol_line(&s.protocol))
+    );
     let _ = write!(out, " · {} turns", s.turns.len());
     if let Some(reason) = &s.ended_early {
         let _ = write!(out, " · ended early by the judge: {}", line(reason));

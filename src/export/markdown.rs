@@ -7,9 +7,9 @@
 //! reaches a renderer. Every other piece of session text is put on one line the same way.
 
 use super::{
-    Message, after_turn_label, clean, drill_turns, message_to, messages_after, one_line, percent,
-    redact_url, rfc3339, root_credences, scope_title, scopes, side_name, stray_messages,
-    turn_facts, turns_used,
+    Message, after_turn_label, clean, debater_line, drill_turns, message_to, messages_after,
+    one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes, side_name,
+    stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Turn};
@@ -72,29 +72,12 @@ fn header(out: &mut String, s: &Session) {
 
     out.push_str("## Debaters\n\n");
     for d in &s.debaters {
-        let _ = write!(
-            out,
-            "- **{}** {}: {} / {}",
-            d.side,
-            inline(&d.name),
-            inline(&d.provider),
-            inline(&d.model)
-        );
-        if let Some(url) = &d.base_url {
-            let _ = write!(out, " at {}", inline(&redact_url(url)));
-        }
-        out.push('\n');
+        let _ = writeln!(out, "- **{}** {}", d.side, inline(&debater_line(d)));
     }
     out.push('\n');
 
     out.push_str("## Protocol\n\n");
-    let p = &s.protocol;
-    let kind = p.kind.label();
-    let _ = write!(out, "- {kind}, {} rounds", p.rounds);
-    if let Some(limit) = p.word_limit {
-        let _ = write!(out, ", about {limit} words a turn");
-    }
-    out.push('\n');
+    let _ = writeln!(out, "- {}", inline(&protocol_line(&s.protocol)));
     let status = match s.status {
         crate::domain::SessionStatus::Running => "running",
         crate::domain::SessionStatus::Finished => "finished",

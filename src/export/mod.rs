@@ -108,6 +108,30 @@ fn side_name(session: &Session, side: Side) -> String {
 }
 
 /// The facts of a turn for its header, in order: status, words, tokens, time, cost, retries.
+/// "Pro · openai / gpt-4o at https://host/v1": who a debater is, in plain text (each format
+/// escapes it), with the base URL's secrets removed.
+fn debater_line(d: &crate::domain::Debater) -> String {
+    let mut line = format!(
+        "{} · {} / {}",
+        clean(&d.name),
+        clean(&d.provider),
+        clean(&d.model)
+    );
+    if let Some(url) = &d.base_url {
+        line.push_str(&format!(" at {}", redact_url(&clean(url))));
+    }
+    line
+}
+
+/// "sequential, 4 rounds, about 180 words a turn".
+fn protocol_line(p: &crate::domain::Protocol) -> String {
+    let mut line = format!("{}, {} rounds", p.kind.label(), p.rounds);
+    if let Some(limit) = p.word_limit {
+        line.push_str(&format!(", about {limit} words a turn"));
+    }
+    line
+}
+
 fn turn_facts(turn: &Turn) -> Vec<String> {
     let mut facts = vec![if turn.skipped {
         format!("{} (skipped)", turn.status.label())
