@@ -109,6 +109,7 @@ fn judging(app: &mut App, args: &DebateArgs) -> Result<()> {
         None => "in the judging settings".to_string(),
     };
     app.tags = file.judging.tags().with_context(context)?;
+    app.keymap = file.keymap().with_context(context)?;
     app.turn_penalty = file.judging.turn_penalty().with_context(context)?;
     app.blind = args.blind || file.judging.blind.unwrap_or(false);
     if args.ground_truth.is_some() {

@@ -26,6 +26,35 @@ pub struct ConfigFile {
     pub prices: HashMap<String, Price>,
     #[serde(default)]
     pub judging: JudgingSettings,
+    /// Key bindings: action name -> one key or a list of keys (see `Keymap::with_overrides`).
+    #[serde(default)]
+    pub keys: std::collections::BTreeMap<String, KeyList>,
+}
+
+/// One key or several, as the `[keys]` table may give them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ConfigFile {
+    /// The key bindings in force: the defaults with `[keys]` applied.
+    pub fn keymap(&self) -> Result<crate::app::keymap::Keymap> {
+        let overrides = self
+            .keys
+            .iter()
+            .map(|(action, keys)| {
+                let keys = match keys {
+                    KeyList::One(k) => vec![k.clone()],
+                    KeyList::Many(ks) => ks.clone(),
+                };
+                (action.clone(), keys)
+            })
+            .collect();
+        crate::app::keymap::Keymap::with_overrides(&overrides).map_err(anyhow::Error::msg)
+    }
 }
 
 /// How the judge works: the tag set, blind judging, and the scoring penalty.
@@ -471,6 +500,25 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn keys_can_be_rebound_in_the_config() {
+        use crate::app::keys::Action;
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let cfg =
+            ConfigFile::parse("[keys]\nverdict = \"ctrl-v\"\nhelp = [\"?\", \"f1\"]").unwrap();
+        let map = cfg.keymap().unwrap();
+        let press = |c| map.action_for(&KeyEvent::new(c, KeyModifiers::NONE));
+        assert_eq!(press(KeyCode::F(1)), Some(Action::Help));
+        assert_eq!(press(KeyCode::Char('v')), None);
+        let bad = ConfigFile::parse("[keys]\nverdict = \"q\"").unwrap();
+        assert!(
+            bad.keymap()
+                .unwrap_err()
+                .to_string()
+                .contains("bound to both")
+        );
     }
 
     #[test]

@@ -402,26 +402,9 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// The action bound to a key on the main screen, if any.
+/// The action bound to a key by the default table (the app uses its [`super::keymap::Keymap`]).
 pub fn action_for(key: &KeyEvent) -> Option<Action> {
-    // Terminals disagree on whether Shift is reported with an upper-case letter; ignore it for
-    // characters and match the character itself.
-    let mods = match key.code {
-        KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
-        _ => key.modifiers,
-    };
-    BINDINGS.iter().find_map(|b| {
-        b.keys
-            .iter()
-            .any(|&(code, m)| {
-                let m = match code {
-                    KeyCode::Char(_) => m - KeyModifiers::SHIFT,
-                    _ => m,
-                };
-                code == key.code && m == mods
-            })
-            .then_some(b.action)
-    })
+    super::keymap::Keymap::default().action_for(key)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod dialogs;
 mod judging;
+pub mod keymap;
 pub mod keys;
 mod overlays;
 mod replay;
@@ -194,6 +195,8 @@ pub struct App {
     pub blind: bool,
     /// When a re-judgement began.
     rejudge_started: Option<OffsetDateTime>,
+    /// The key bindings in force (the defaults, changed by the config's `[keys]`).
+    pub keymap: keymap::Keymap,
     /// The tags annotation keys offer (from the config).
     pub tags: Vec<String>,
     /// Bits taken off the score per turn used.
@@ -240,6 +243,7 @@ impl App {
             pending_edit: None,
             blind: false,
             rejudge_started: None,
+            keymap: keymap::Keymap::default(),
             tags: crate::domain::DEFAULT_TAGS
                 .iter()
                 .map(|t| t.to_string())
@@ -662,7 +666,7 @@ impl App {
         if self.visual.is_some() {
             return self.on_visual_key(&key);
         }
-        let Some(action) = keys::action_for(&key) else {
+        let Some(action) = self.keymap.action_for(&key) else {
             return;
         };
         if self.show_annotations

@@ -7,7 +7,8 @@ use crate::app::dialogs::{
     CredenceDialog, PercentField, StartDialog, TextDialog, VerdictDialog, VerdictField,
     VerdictPurpose,
 };
-use crate::app::keys::{BINDINGS, Group};
+use crate::app::keymap::Keymap;
+use crate::app::keys::Group;
 use crate::domain::{Session, Side};
 use crate::sanitize::inert;
 use ratatui::Frame;
@@ -38,7 +39,7 @@ pub(crate) fn dialog_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
         .style(theme.dialog)
 }
 
-pub fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
+pub fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, keymap: &Keymap, theme: &Theme) {
     let groups = [
         Group::Debate,
         Group::Judge,
@@ -54,7 +55,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
             lines.push(Line::default());
         }
         lines.push(Line::styled(g.title(), theme.accent));
-        for b in BINDINGS.iter().filter(|b| b.group == g) {
+        for b in keymap.entries().iter().filter(|b| b.group == g) {
             // Long help wraps under itself, not under the key.
             let indent = 11;
             let help = wrap(b.help, text_width.saturating_sub(indent).max(10));
@@ -73,7 +74,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, scroll: u16, theme: &Theme) {
     }
     lines.push(Line::default());
     for part in wrap(
-        "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels; Ctrl-E writes a note or rationale in $EDITOR, Ctrl-J starts a new line of the rationale.",
+        "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels; Ctrl-E writes a note or rationale in $EDITOR, Ctrl-J starts a new line of the rationale. Every key here can be changed in the config's [keys] table.",
         text_width,
     ) {
         lines.push(Line::styled(part, theme.muted));

@@ -112,7 +112,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Some(Overlay::Start(d)) => {
             dialogs::draw_start(frame, area, d, &app.session, app.is_blind(), &app.theme)
         }
-        Some(Overlay::Help(scroll)) => dialogs::draw_help(frame, area, *scroll, &app.theme),
+        Some(Overlay::Help(scroll)) => {
+            dialogs::draw_help(frame, area, *scroll, &app.keymap, &app.theme)
+        }
         Some(Overlay::Credence(d)) => dialogs::draw_credence(frame, area, d, &app.theme),
         Some(Overlay::Verdict(d)) => {
             dialogs::draw_verdict(frame, area, d, &app.session, app.is_blind(), &app.theme)

@@ -196,18 +196,20 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
         Line::from(Span::styled(format!(" {}", n.text), style))
     } else {
         let pause = if app.paused { "resume" } else { "pause" };
+        use crate::app::keys::Action;
         let hints = [
-            ("Space", pause),
-            ("n", "step"),
-            ("c", "credence"),
-            ("v", "verdict"),
-            ("Tab", "focus"),
-            ("?", "help"),
-            ("q", "quit"),
+            (Action::TogglePause, pause),
+            (Action::Step, "step"),
+            (Action::Credence, "credence"),
+            (Action::Verdict, "verdict"),
+            (Action::FocusNext, "focus"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
         ];
         let mut spans = vec![Span::raw(" ")];
-        for (k, what) in hints {
-            spans.push(Span::styled(k, theme.key));
+        for (action, what) in hints {
+            // The keys in force, so a remapped key is what the hint shows.
+            spans.push(Span::styled(app.keymap.hint(action), theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.muted));
         }
         Line::from(spans)
