@@ -258,34 +258,10 @@ pub fn branch_turns(tree: &ClaimTree, pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::claims::{Claim, Concession};
+    use crate::domain::claims::Concession;
     use crate::domain::tree::NodeJudgement;
 
-    fn claim(id: &str, relation: Relation, target: &str) -> Claim {
-        Claim {
-            id: id.into(),
-            relation,
-            target: target.into(),
-            text: id.into(),
-        }
-    }
-
-    /// root <- A1 (supports) <- B1 (attacks A1) <- A2 (attacks B1); root <- B2 (attacks root).
-    fn debate() -> ClaimTree {
-        let mut t = ClaimTree::new("Q?");
-        t.apply_turn(0, Side::A, &[claim("A1", Relation::Supports, "root")], &[]);
-        t.apply_turn(
-            1,
-            Side::B,
-            &[
-                claim("B1", Relation::Attacks, "A1"),
-                claim("B2", Relation::Attacks, "root"),
-            ],
-            &[],
-        );
-        t.apply_turn(2, Side::A, &[claim("A2", Relation::Attacks, "B1")], &[]);
-        t
-    }
+    use crate::domain::tree::tests::{claim, sample as debate};
 
     fn pos(t: &ClaimTree, id: &str) -> usize {
         t.position(id).unwrap()
