@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench decode`; chunks/s = 100,000 / the reported time.
 
-use agon::provider::decode::{self, Decoded};
+use agon::providers::decode::{self, Decoded};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use futures_util::StreamExt;
 use std::hint::black_box;

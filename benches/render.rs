@@ -3,10 +3,10 @@
 //! warm a frame should cost what is visible, whatever the length of the debate.
 
 use agon::app::{App, Mode, Msg};
-use agon::demo::DemoScript;
 use agon::domain::{ROOT_ID, Session, Side, TurnOutcome};
+use agon::providers::scripted::script::DemoScript;
+use agon::theme::Theme;
 use agon::ui;
-use agon::ui::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -10,8 +10,8 @@
 //! The files are in the OS page cache after the first run, so "cold" means no index cache, not
 //! a cold disk.
 
-use agon::browser::{Browser, Index};
-use agon::ui::theme::Theme;
+use agon::app::browser::{Browser, Index};
+use agon::theme::Theme;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -97,7 +97,7 @@ fn bench_sessions(c: &mut Criterion) {
         bytes as f64 / 1e6,
         bytes / SESSIONS as u64 / 1024
     );
-    let cache = dir.join(agon::browser::index::CACHE_FILE);
+    let cache = dir.join(agon::storage::index::CACHE_FILE);
 
     let mut group = c.benchmark_group("index");
     group.sample_size(10);
@@ -182,7 +182,7 @@ fn bench_sessions(c: &mut Criterion) {
     group.bench_function("draw_200x50", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| agon::browser::ui::draw(f, &mut listing, &theme))
+                .draw(|f| agon::ui::browser::draw(f, &mut listing, &theme))
                 .unwrap();
             black_box(terminal.backend());
         })

@@ -1,24 +1,25 @@
 //! agon: a terminal app for judging AI debates.
 //!
-//! Layers, from the inside out:
-//! - [`domain`]: debates, turns, claims, the claim tree, judge events, sessions. Plain Rust.
-//! - [`provider`]: debaters behind one streaming interface (scripted demo, replay).
-//! - [`app`]: the single owner of state; `update(msg) -> effects`.
+//! Layers, from the inside out (each depends only on the ones above it):
+//! - [`text`]: display-width wrapping and making untrusted text inert. No dependencies.
+//! - [`domain`]: debates, turns, claims, the claim tree, judge events, scores, sessions. Plain Rust.
+//! - [`theme`]: colours and styles, from TOML theme files.
+//! - [`providers`]: debaters behind one streaming interface (LLM wires, scripted demo, replay).
+//! - [`engine`]: the debate protocol: who speaks next, retries, drills, the save policy. The TUI
+//!   and headless runs both drive it.
+//! - [`storage`], [`config`], [`export`]: session files and their index, the config file, exports.
+//! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
 //! - [`ui`]: drawing with ratatui, with render caches so frames cost what is visible.
-//! - [`runtime`], [`terminal`], [`storage`], [`cli`]: the edges (tokio tasks, the TTY, files).
+//! - [`cli`]: the edges: arguments, the terminal, the event loop, logging.
 
 pub mod app;
-pub mod browser;
 pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod domain;
+pub mod engine;
 pub mod export;
-pub mod headless;
-pub mod logging;
-pub mod provider;
-pub mod runtime;
-pub mod sanitize;
+pub mod providers;
 pub mod storage;
-pub mod terminal;
+pub mod text;
+pub mod theme;
 pub mod ui;

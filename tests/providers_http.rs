@@ -1,11 +1,11 @@
 //! The three wire formats and every network fault, against in-process HTTP servers on 127.0.0.1
 //! (wiremock, plus a raw TCP server for streams that stall or break mid-body).
 
-use agon::demo::DemoScript;
 use agon::domain::{SamplingParams, Session, Side};
-use agon::provider::llm::{ApiKey, LlmConfig, LlmProvider, Price, Wire};
-use agon::provider::retry::RetryPolicy;
-use agon::provider::{Provider, ProviderError, StreamEvent, TurnRequest};
+use agon::providers::llm::{ApiKey, LlmConfig, LlmProvider, Price, Wire};
+use agon::providers::retry::RetryPolicy;
+use agon::providers::scripted::script::DemoScript;
+use agon::providers::{Provider, ProviderError, StreamEvent, TurnRequest};
 use futures_util::StreamExt;
 use std::io::{Read, Write};
 use std::sync::Arc;

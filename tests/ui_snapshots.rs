@@ -4,10 +4,10 @@
 //! Everything is fixed (time, session path, theme), so the screens do not depend on the machine.
 
 use agon::app::{App, Mode, Msg};
-use agon::demo::DemoScript;
 use agon::domain::{ROOT_ID, Session, TurnOutcome};
+use agon::providers::scripted::script::DemoScript;
+use agon::theme::Theme;
 use agon::ui;
-use agon::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -2,6 +2,7 @@
 //! save...) and returns the effects for the runtime to carry out; it never blocks and never does
 //! I/O itself, so it is tested as plain Rust.
 
+pub mod browser;
 pub mod dialogs;
 mod judging;
 pub mod keymap;
@@ -11,8 +12,8 @@ mod replay;
 mod tree_actions;
 
 use crate::domain::{Analysis, JudgeEventKind, ROOT_ID, Session, Side, TurnOutcome, TurnStatus};
-use crate::provider::{StreamEvent, TurnRequest};
-use crate::ui::theme::Theme;
+use crate::providers::{StreamEvent, TurnRequest};
+use crate::theme::Theme;
 use crate::ui::transcript::TranscriptView;
 use crate::ui::tree_view::TreeView;
 use dialogs::{

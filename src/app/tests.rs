@@ -1,8 +1,8 @@
 //! The update function, driven message by message as the runtime would.
 
 use super::*;
-use crate::demo::DemoScript;
 use crate::domain::{SessionStatus, TurnStats};
+use crate::providers::scripted::script::DemoScript;
 use ratatui::crossterm::event::KeyModifiers;
 
 fn t0() -> OffsetDateTime {
@@ -755,7 +755,7 @@ fn the_judge_speaks_to_a_debater_and_it_reaches_the_next_prompt() {
             _ => None,
         })
         .unwrap();
-    let prompt = crate::provider::prompt::turn_message(
+    let prompt = crate::providers::prompt::turn_message(
         &request.session,
         request.side,
         request.round,

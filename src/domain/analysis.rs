@@ -383,8 +383,8 @@ mod tests {
 
     #[test]
     fn the_demo_proposes_its_scripted_cruxes() {
-        use crate::demo::DemoScript;
         use crate::domain::{ROOT_ID, Session, TurnOutcome};
+        use crate::providers::scripted::script::DemoScript;
         let script = DemoScript::bundled().unwrap();
         let t0 = time::OffsetDateTime::UNIX_EPOCH;
         let mut s = Session::new(script.setup(), t0);

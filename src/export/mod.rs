@@ -13,7 +13,7 @@ pub mod jsonl;
 pub mod markdown;
 
 use crate::domain::{JudgeEventKind, ROOT_ID, Session, Side, Turn, TurnStatus};
-use crate::sanitize;
+use crate::text::sanitize;
 use time::OffsetDateTime;
 
 /// An export format.

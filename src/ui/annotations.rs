@@ -1,13 +1,13 @@
 //! Annotations on screen: the pane that lists them, the tag dialog, and the preview of a span
 //! being chosen.
 
-use super::theme::Theme;
 use super::transcript::side_style;
-use super::wrap::{truncate, wrap};
 use crate::app::Visual;
 use crate::app::dialogs::{TAG_KEYS, TagDialog, TagField};
 use crate::domain::Session;
-use crate::sanitize::inert;
+use crate::text::sanitize::inert;
+use crate::text::wrap::{truncate, wrap};
+use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};

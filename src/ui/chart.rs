@@ -1,8 +1,8 @@
 //! The judge's credence over the debate: P(A is right) after each turn, as a small chart with
 //! the turn boundaries marked.
 
-use super::theme::Theme;
 use crate::domain::{JudgeEventKind, ROOT_ID, Session};
+use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
@@ -102,8 +102,8 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &T
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::DemoScript;
     use crate::domain::TurnOutcome;
+    use crate::providers::scripted::script::DemoScript;
 
     #[test]
     fn the_trajectory_follows_root_credences_by_turn() {

@@ -1,8 +1,6 @@
 //! Overlays: help, credence, verdict, and the quit confirmation.
 
-use super::theme::Theme;
 use super::transcript::side_style;
-use super::wrap::wrap;
 use crate::app::dialogs::{
     CredenceDialog, PercentField, StartDialog, TextDialog, VerdictDialog, VerdictField,
     VerdictPurpose,
@@ -10,7 +8,9 @@ use crate::app::dialogs::{
 use crate::app::keymap::Keymap;
 use crate::app::keys::Group;
 use crate::domain::{Session, Side};
-use crate::sanitize::inert;
+use crate::text::sanitize::inert;
+use crate::text::wrap::wrap;
+use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -199,7 +199,7 @@ pub fn draw_verdict(
         Line::styled(
             format!(
                 "              {}",
-                crate::ui::wrap::truncate(&position, field_width.saturating_sub(12))
+                crate::text::wrap::truncate(&position, field_width.saturating_sub(12))
             ),
             theme.muted,
         ),

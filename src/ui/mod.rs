@@ -2,17 +2,17 @@
 //! panes' render caches and scroll positions.
 
 pub mod annotations;
+pub mod browser;
 pub mod chart;
 pub mod dialogs;
 pub mod status;
-pub mod theme;
+
 pub mod transcript;
 pub mod tree_view;
-pub mod wrap;
 
 use crate::app::{App, Focus, Overlay};
 use crate::domain::Side;
-use crate::sanitize::inert;
+use crate::text::sanitize::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -171,7 +171,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     };
     let question_room = usize::from(area.width).saturating_sub(9 + label_width);
     first[2] = Span::styled(
-        wrap::truncate(&inert(&s.question), question_room),
+        crate::text::truncate(&inert(&s.question), question_room),
         theme.title,
     );
     let blind = app.is_blind();
@@ -197,7 +197,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         let label = format!("{side} {name}: ");
         let room = half.saturating_sub(label.chars().count() + 2);
         second.push(Span::styled(label, side_style(theme, side)));
-        let position = wrap::truncate(&inert(s.positions.of(side)), room);
+        let position = crate::text::truncate(&inert(s.positions.of(side)), room);
         let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(position.as_str()));
         second.push(Span::styled(
             format!("{position}{}  ", " ".repeat(pad)),

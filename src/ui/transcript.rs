@@ -1,10 +1,10 @@
 //! The transcript pane. Each finished turn is wrapped and styled once per width and cached, with
 //! running line offsets, so a frame costs what is visible, not what the debate has said.
 
-use super::theme::Theme;
-use super::wrap::wrap;
 use crate::domain::{Relation, Session, Side, Turn, TurnStatus};
-use crate::sanitize::inert;
+use crate::text::sanitize::inert;
+use crate::text::wrap::wrap;
+use crate::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

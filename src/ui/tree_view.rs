@@ -1,11 +1,11 @@
 //! The claim-tree pane: the tree flattened into rows (recomputed only when the tree or the
 //! collapsed set changes), a selection, and a detail box for the selected node.
 
-use super::theme::Theme;
 use super::transcript::side_style;
-use super::wrap::{truncate, wrap};
 use crate::domain::{Analysis, ClaimTree, Node, NodeStatus, Origin, ROOT_ID, Relation, Session};
-use crate::sanitize::inert;
+use crate::text::sanitize::inert;
+use crate::text::wrap::{truncate, wrap};
+use crate::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -4,7 +4,7 @@
 
 use crate::app::{App, Effect, Msg};
 use crate::domain::{Session, Side};
-use crate::provider::{Provider, StreamEvent};
+use crate::providers::{Provider, StreamEvent};
 use crate::storage;
 use anyhow::Result;
 use futures_util::StreamExt;
@@ -186,7 +186,7 @@ impl EffectRunner {
 /// Forwards a turn's stream to the app. A stream that ends without `Done` was cut short.
 async fn pump_stream(
     turn: usize,
-    mut stream: crate::provider::TurnStream,
+    mut stream: crate::providers::TurnStream,
     tx: UnboundedSender<Msg>,
 ) {
     while let Some(item) = stream.next().await {

@@ -1,5 +1,7 @@
 //! Session files on disk: crash-safe saves and loads that explain what is wrong.
 
+pub mod index;
+
 use crate::domain::{SCHEMA_VERSION, Session};
 use std::fs::{self, File};
 use std::io::Write;
@@ -142,7 +144,7 @@ pub fn default_sessions_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::DemoScript;
+    use crate::providers::scripted::script::DemoScript;
 
     fn session() -> Session {
         Session::new(

@@ -1,9 +1,11 @@
 //! The offline demo debater: plays a bundled script word by word at a readable pace.
 
+pub mod script;
+
 use super::{Provider, ProviderError, TurnRequest, TurnStream, paced_stream};
-use crate::demo::DemoScript;
 use crate::domain::TurnStats;
 use futures_util::StreamExt;
+use script::DemoScript;
 use std::sync::Arc;
 
 pub const PROVIDER_NAME: &str = "scripted";

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-const BUNDLED: &str = include_str!("../demo/congestion-pricing.toml");
+const BUNDLED: &str = include_str!("../../../demo/congestion-pricing.toml");
 const BUNDLED_NAME: &str = "congestion-pricing";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,7 +96,7 @@ impl DemoScript {
                 .debaters
                 .get(side.letter().to_string().as_str())
                 .map_or_else(|| format!("Debater {side}"), |d| d.name.clone()),
-            provider: super::provider::scripted::PROVIDER_NAME.to_string(),
+            provider: super::PROVIDER_NAME.to_string(),
             model: self.model_name(),
             base_url: None,
             system_prompt: None,

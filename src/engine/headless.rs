@@ -1,9 +1,9 @@
 //! `agon run --headless`: whole debates without a screen, for generating debates in batch.
 //! Progress goes to stderr; each session's path goes to stdout when it is written.
 
+use crate::cli::runtime::Debaters;
 use crate::domain::{DebateSetup, Session, TurnOutcome};
-use crate::provider::{Provider, StreamEvent, TurnRequest};
-use crate::runtime::Debaters;
+use crate::providers::{Provider, StreamEvent, TurnRequest};
 use crate::storage;
 use anyhow::{Context, Result, anyhow};
 use futures_util::StreamExt;
@@ -120,7 +120,7 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
                         "{tag} turn {} ({side}): {}; retry {attempt} in {}",
                         turn + 1,
                         reason.trim_end_matches('.'),
-                        crate::provider::describe_wait(wait)
+                        crate::providers::describe_wait(wait)
                     );
                 }
                 Ok(StreamEvent::Done(s)) => {

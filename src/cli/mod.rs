@@ -1,20 +1,25 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
+pub mod logging;
+pub mod runtime;
+pub mod sessions;
+pub mod terminal;
+
 use crate::app::{App, Mode};
+use crate::cli::terminal::TerminalGuard;
 use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
-use crate::demo::DemoScript;
 use crate::domain::{DebateSetup, Positions, Protocol, RoundKind, Session};
-use crate::headless::{self, Batch};
-use crate::provider::Provider;
-use crate::provider::llm::{LlmProvider, Wire};
-use crate::provider::recorded::RecordedProvider;
-use crate::provider::scripted::ScriptedProvider;
-use crate::runtime::{self, Debaters};
+use crate::engine::headless::{self, Batch};
+use crate::providers::Provider;
+use crate::providers::llm::{LlmProvider, Wire};
+use crate::providers::recorded::RecordedProvider;
+use crate::providers::scripted::ScriptedProvider;
+use crate::providers::scripted::script::DemoScript;
 use crate::storage;
-use crate::terminal::TerminalGuard;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use runtime::Debaters;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -234,7 +239,7 @@ fn parse_pace(s: &str) -> Result<f64, String> {
 /// Runs the command line; errors are printed by `main`.
 pub fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
-    let log = crate::logging::init()?;
+    let log = crate::cli::logging::init()?;
     if let Some(path) = &log {
         tracing::info!(path = %path.display(), "agon {} starting", env!("CARGO_PKG_VERSION"));
     }
@@ -260,7 +265,7 @@ pub fn main() -> Result<ExitCode> {
             after_turn,
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
-        Some(Command::Sessions { list }) => crate::browser::run(dir, list, theme()?),
+        Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
         Some(Command::Export {
             ref file,
             format,
@@ -634,7 +639,7 @@ pub fn replay_on(
 ) -> Result<()> {
     let loaded = storage::load(file)?;
     let (app, debaters) = replay_app(loaded.session, loaded.read_only_reason, file, pace, theme);
-    let editor: runtime::EditorFn = Box::new(crate::terminal::edit_in_editor);
+    let editor: runtime::EditorFn = Box::new(crate::cli::terminal::edit_in_editor);
     tokio_runtime()?.block_on(runtime::run(app, debaters, terminal, Some(editor)))?;
     Ok(())
 }
@@ -646,7 +651,7 @@ fn run_tui(app: App, debaters: Debaters) -> Result<App> {
 
 fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
     let mut guard = TerminalGuard::enter()?;
-    let editor: runtime::EditorFn = Box::new(crate::terminal::edit_in_editor);
+    let editor: runtime::EditorFn = Box::new(crate::cli::terminal::edit_in_editor);
     let result = rt.block_on(runtime::run(
         app,
         debaters,

@@ -3,9 +3,9 @@
 //! variable that holds each key.
 
 use crate::domain::{Debater, SamplingParams, Side};
-use crate::provider::llm::{ApiKey, LlmConfig, Price, Wire};
-use crate::provider::prompt::DEFAULT_SYSTEM_PROMPT;
-use crate::provider::retry::RetryPolicy;
+use crate::providers::llm::{ApiKey, LlmConfig, Price, Wire};
+use crate::providers::prompt::DEFAULT_SYSTEM_PROMPT;
+use crate::providers::retry::RetryPolicy;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -390,7 +390,7 @@ mod tests {
 
     #[test]
     fn the_example_config_parses_and_resolves() {
-        let text = include_str!("../config.example.toml");
+        let text = include_str!("../../config.example.toml");
         let cfg = ConfigFile::parse(text).unwrap();
         let env = |k: &str| (k == "OPENAI_API_KEY").then(|| "sk-test".to_string());
         let r = cfg

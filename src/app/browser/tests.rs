@@ -1,7 +1,8 @@
 //! The browser's state, driven by keys alone (no terminal, no files unless a test makes some).
 
-use super::ui::tests::sample_index;
 use super::*;
+use crate::cli::sessions::list_lines;
+use crate::ui::browser::tests::sample_index;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn key(c: char) -> KeyEvent {
@@ -345,7 +346,7 @@ fn rename_validates_the_new_name() {
 fn apply_renames_and_deletes_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let example = include_str!("../../sessions/example-congestion-pricing.json");
+    let example = include_str!("../../../sessions/example-congestion-pricing.json");
     for (name, q) in [
         ("a.json", "Alpha?"),
         ("b.json", "Beta?"),

@@ -176,8 +176,8 @@ pub fn next_claim_id(tree: &ClaimTree, side: Side) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::DemoScript;
     use crate::domain::TurnOutcome;
+    use crate::providers::scripted::script::DemoScript;
 
     fn played(turns: usize) -> Session {
         let script = DemoScript::bundled().unwrap();

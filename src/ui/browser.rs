@@ -1,11 +1,11 @@
 //! Drawing the sessions browser. Only the visible rows are built, so a frame costs the same
 //! for ten sessions or ten thousand.
 
-use super::{BINDINGS, Browser, Mode, SessionSummary, State};
+use crate::app::browser::{BINDINGS, Browser, Mode, SessionSummary, State};
 use crate::domain::Side;
-use crate::sanitize::inert;
-use crate::ui::theme::Theme;
-use crate::ui::wrap::truncate;
+use crate::text::sanitize::inert;
+use crate::text::wrap::truncate;
+use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
@@ -503,8 +503,8 @@ fn draw_confirm_delete(frame: &mut Frame, area: Rect, file_name: &str, theme: &T
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::browser::Browser;
-    use crate::browser::index::{BuildStats, Index, ScoreSummary, VerdictSummary};
+    use crate::app::browser::Browser;
+    use crate::storage::index::{BuildStats, Index, ScoreSummary, VerdictSummary};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

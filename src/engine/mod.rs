@@ -1,0 +1,3 @@
+//! The debate engine: the protocol, without a screen.
+
+pub mod headless;

@@ -1,0 +1,7 @@
+//! Text utilities every layer shares: display-width wrapping, and making untrusted text inert.
+
+pub mod sanitize;
+pub mod wrap;
+
+pub use sanitize::inert;
+pub use wrap::{truncate, wrap};
