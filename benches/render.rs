@@ -32,7 +32,7 @@ fn session(turns: usize) -> Session {
     for i in 0..turns {
         let (round, side) = texts[i % texts.len()];
         let text = script.turn_text(ROOT_ID, round, side).unwrap();
-        let t = session.begin_turn(side, (i / 2 + 1) as u32, t0());
+        let t = session.begin_turn(side, (i / 2 + 1) as u32, "root", t0());
         session.push_text(t, text);
         session.finish_turn(t, TurnOutcome::Complete, None, t0());
     }

@@ -34,7 +34,7 @@ fn judge_watches_the_demo_sets_credence_records_a_verdict_and_quits() {
     let file = pane.session_file();
     assert!(screen.contains(&*file.file_name().unwrap().to_string_lossy()));
     let s = read_json(&file);
-    assert_eq!(s["schema_version"], 2);
+    assert_eq!(s["schema_version"], agon::domain::SCHEMA_VERSION);
     assert!(
         s["question"]
             .as_str()
@@ -177,7 +177,7 @@ fn judge_drills_into_a_crux_rules_on_it_and_decides_the_debate_by_it() {
 
     let file = pane.session_file();
     let s = read_json(&file);
-    assert_eq!(s["schema_version"], 2);
+    assert_eq!(s["schema_version"], agon::domain::SCHEMA_VERSION);
     let turns = s["turns"].as_array().unwrap();
     assert_eq!(turns.len(), 12);
     let drill: Vec<_> = turns.iter().filter(|t| t["scope"] == "B2").collect();

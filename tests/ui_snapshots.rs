@@ -29,7 +29,7 @@ fn demo_session(complete: usize) -> (Session, DemoScript) {
         let Some((round, side)) = session.next_slot() else {
             break;
         };
-        let i = session.begin_turn(side, round, t0());
+        let i = session.begin_turn(side, round, "root", t0());
         session.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
         session.finish_turn(i, TurnOutcome::Complete, None, t0());
     }
@@ -57,7 +57,7 @@ fn streaming_app() -> App {
     let (round, side) = session.next_slot().unwrap();
     let text = script.turn_text(ROOT_ID, round, side).unwrap();
     let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
-    let i = session.begin_turn(side, round, t0());
+    let i = session.begin_turn(side, round, "root", t0());
     session.push_text(i, &words[..words.len() / 2].concat());
     app_for(session)
 }
@@ -206,7 +206,7 @@ fn judged_app() -> App {
     let (mut session, _) = demo_session(usize::MAX);
     session.record_credence(ROOT_ID, 0.62, t0());
     let turn = 6;
-    let text = session.turns[turn].text.clone();
+    let text = session.turns()[turn].text.clone();
     let end = text.find(". ").map_or(20, |i| i + 1);
     let annotate = |turn, span, tags: &[&str], note: &str| JudgeEventKind::Annotate {
         annotation: Annotation {

@@ -55,7 +55,7 @@ impl App {
         let Some(turn) = self.transcript.selected_turn() else {
             return self.notify(Level::Info, "No turn to annotate yet.".into());
         };
-        let t = &self.session.turns[turn];
+        let t = &self.session.turns()[turn];
         if !t.status.is_finished() {
             return self.notify(
                 Level::Info,
@@ -128,7 +128,7 @@ impl App {
             Action::Drill => {
                 let Some(a) = current else { return true };
                 if let Some(turn) = a.turn {
-                    let scope = self.session.turns[turn].scope.clone();
+                    let scope = self.session.turns()[turn].scope.clone();
                     if scope != self.current_scope() {
                         return {
                             self.notify(
@@ -192,7 +192,12 @@ impl App {
             .annotations
             .iter()
             .filter_map(|a| a.turn)
-            .filter(|&t| self.session.turns.get(t).is_some_and(|t| t.scope == scope))
+            .filter(|&t| {
+                self.session
+                    .turns()
+                    .get(t)
+                    .is_some_and(|t| t.scope == scope)
+            })
             .collect();
         turns.sort_unstable();
         turns.dedup();
@@ -300,7 +305,7 @@ impl App {
             .and_then(|e| e.after_turn);
         let turns = self
             .session
-            .turns
+            .turns()
             .iter()
             .filter(|t| t.status == TurnStatus::Complete && seen.is_some_and(|s| t.index <= s))
             .count();

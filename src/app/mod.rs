@@ -265,7 +265,7 @@ impl App {
     /// A fresh replay of `recording`: an empty session with the recording's setup.
     pub fn replay(recording: Session, theme: Theme) -> Self {
         let mut session = recording.clone();
-        session.turns.clear();
+        session.set_turns(Vec::new());
         session.tree = crate::domain::ClaimTree::new(&recording.question);
         session.judge_events.clear();
         session.verdict = None;
@@ -401,7 +401,7 @@ impl App {
             Msg::Resize => self.dirty = true,
             Msg::Stream { turn, event } => self.on_stream(turn, event, now, &mut effects),
             Msg::StreamFailed { turn, error } => {
-                if self.session.turns.get(turn).map(|t| t.status) == Some(TurnStatus::Streaming) {
+                if self.session.turns().get(turn).map(|t| t.status) == Some(TurnStatus::Streaming) {
                     self.session
                         .finish_turn(turn, TurnOutcome::Failed(error.clone()), None, now);
                     self.paused = true;
@@ -458,7 +458,7 @@ impl App {
         now: OffsetDateTime,
         effects: &mut Vec<Effect>,
     ) {
-        if self.session.turns.get(turn).map(|t| t.status) != Some(TurnStatus::Streaming) {
+        if self.session.turns().get(turn).map(|t| t.status) != Some(TurnStatus::Streaming) {
             return; // A late item for a turn already stopped.
         }
         self.dirty = true;
@@ -477,7 +477,7 @@ impl App {
             ),
             StreamEvent::Done(stats) => {
                 let outcome = match &self.mode {
-                    Mode::Replay { recording, .. } => match recording.turns.get(turn) {
+                    Mode::Replay { recording, .. } => match recording.turns().get(turn) {
                         Some(t) if t.status == TurnStatus::Failed => {
                             TurnOutcome::Failed(t.error.clone().unwrap_or_default())
                         }
@@ -501,7 +501,7 @@ impl App {
 
     /// Counts chunks per second since the turn began (cheap: chunks are counted as they come).
     fn meter(&mut self, turn: usize, now: OffsetDateTime) {
-        let Some(t) = self.session.turns.get(turn) else {
+        let Some(t) = self.session.turns().get(turn) else {
             return;
         };
         let first = t.stats.time_to_first_token_ms.unwrap_or(0) as f64 / 1000.0;
@@ -522,8 +522,8 @@ impl App {
                     .map(|(round, side)| (round, side, scope.to_string()))
             }
             Mode::Replay { recording, .. } => recording
-                .turns
-                .get(self.session.turns.len())
+                .turns()
+                .get(self.session.turns().len())
                 .map(|t| (t.round, t.side, t.scope.clone())),
         }
     }
@@ -536,7 +536,9 @@ impl App {
                     self.session.next_slot_in(self.current_scope()).is_none()
                 }
                 Mode::Live => self.session.status == crate::domain::SessionStatus::Finished,
-                Mode::Replay { recording, .. } => self.session.turns.len() >= recording.turns.len(),
+                Mode::Replay { recording, .. } => {
+                    self.session.turns().len() >= recording.turns().len()
+                }
             }
     }
 
@@ -582,8 +584,7 @@ impl App {
         self.chunks = 0;
         self.stream_rate = None;
         let snapshot = Arc::new(self.session.clone());
-        let turn = self.session.begin_turn(side, round, now);
-        self.session.turns[turn].scope = scope.clone();
+        let turn = self.session.begin_turn(side, round, &scope, now);
         self.dirty = true;
         Some(Effect::StartTurn {
             side,
@@ -617,7 +618,11 @@ impl App {
             } => recording.with_judgement(
                 *index,
                 crate::domain::Judgement {
-                    id: *index as u32 + 1,
+                    id: u32::try_from(*index).unwrap_or(u32::MAX).saturating_add(1),
+                    kind: crate::domain::JudgeKind::Human,
+                    judge: None,
+                    mode: Some("stepped".into()),
+                    extra: None,
                     blind: self.blind,
                     started_at: self.rejudge_started.unwrap_or(recording.updated_at),
                     judge_events: self.session.judge_events.clone(),
@@ -757,7 +762,7 @@ impl App {
                     self.notice = None;
                 }
             },
-            Action::Retry => match self.session.turns.last().map(|t| (t.status, t.skipped)) {
+            Action::Retry => match self.session.turns().last().map(|t| (t.status, t.skipped)) {
                 Some((TurnStatus::Failed | TurnStatus::Stopped, false)) if self.is_live() => {
                     self.steps += 1;
                     effects.extend(self.maybe_start_next(now));
@@ -920,10 +925,10 @@ impl App {
 /// A judge event in a few words, for the replay's timeline.
 fn describe_event(kind: &JudgeEventKind) -> String {
     match kind {
-        JudgeEventKind::Credence { node, p_a } if node == ROOT_ID => {
+        JudgeEventKind::Credence { node, p_a, .. } if node == ROOT_ID => {
             format!("P(A) {:.0}%", p_a * 100.0)
         }
-        JudgeEventKind::Credence { node, p_a } => format!("P(A) on {node} {:.0}%", p_a * 100.0),
+        JudgeEventKind::Credence { node, p_a, .. } => format!("P(A) on {node} {:.0}%", p_a * 100.0),
         JudgeEventKind::Verdict {
             winner, confidence, ..
         } => {

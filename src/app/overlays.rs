@@ -143,6 +143,7 @@ impl App {
                                 rationale: v.rationale,
                                 decided_by: None,
                                 ended: self.why_ended(),
+                                turn_penalty: Some(self.turn_penalty),
                             };
                             if self.judge(kind, now, effects) {
                                 self.notify(
@@ -182,6 +183,7 @@ impl App {
                                 rationale: v.rationale,
                                 decided_by: Some(node.clone()),
                                 ended: self.why_ended(),
+                                turn_penalty: Some(self.turn_penalty),
                             };
                             if self.judge(ruling, now, effects) && self.judge(verdict, now, effects)
                             {

@@ -78,8 +78,8 @@ impl App {
         let Mode::Replay { recording, .. } = &self.mode else {
             return;
         };
-        let n = n.min(recording.turns.len());
-        if self.is_rejudge() && n < self.session.turns.len() {
+        let n = n.min(recording.turns().len());
+        if self.is_rejudge() && n < self.session.turns().len() {
             // Going back would drop this judge's work on the later turns.
             return self.notify(
                 Level::Info,
@@ -105,7 +105,7 @@ impl App {
             Level::Info,
             format!(
                 "At turn {n} of {}: n steps on, Space plays.",
-                recording.turns.len()
+                recording.turns().len()
             ),
         );
     }

@@ -70,8 +70,8 @@ fn start_saves_and_begins_the_first_turn() {
     let effects = app.start(t0());
     assert_eq!(saves(&effects), 1);
     assert_eq!(started_turn(&effects), Some(0));
-    assert_eq!(app.session.turns[0].side, Side::A);
-    assert_eq!(app.session.turns[0].stats.provider, "scripted");
+    assert_eq!(app.session.turns()[0].side, Side::A);
+    assert_eq!(app.session.turns()[0].stats.provider, "scripted");
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn a_finished_turn_is_saved_and_the_next_begins() {
     let effects = play(&mut app, 0, TURN_A);
     assert_eq!(saves(&effects), 1);
     assert_eq!(started_turn(&effects), Some(1));
-    assert_eq!(app.session.turns[1].side, Side::B);
+    assert_eq!(app.session.turns()[1].side, Side::B);
     assert!(app.session.tree.get("A1").is_some());
     assert!(app.take_dirty());
 }
@@ -92,7 +92,7 @@ fn the_whole_demo_plays_to_the_end() {
     let mut app = demo_app();
     let mut next = started_turn(&app.start(t0()));
     while let Some(turn) = next {
-        let t = &app.session.turns[turn];
+        let t = &app.session.turns()[turn];
         let text = script
             .turn_text(ROOT_ID, t.round, t.side)
             .unwrap()
@@ -101,7 +101,7 @@ fn the_whole_demo_plays_to_the_end() {
     }
     assert_eq!(app.session.status, SessionStatus::Finished);
     assert!(app.is_finished());
-    assert_eq!(app.session.turns.len() as u32, script.rounds() * 2);
+    assert_eq!(app.session.turns().len() as u32, script.rounds() * 2);
     assert!(app.notice.as_ref().unwrap().text.contains("verdict"));
 }
 
@@ -148,7 +148,7 @@ fn quitting_mid_turn_asks_then_keeps_the_partial_text() {
     assert_eq!(saves(&effects), 1);
     assert!(matches!(effects.last(), Some(Effect::Quit)));
     assert!(app.is_quitting());
-    let turn = &app.session.turns[0];
+    let turn = &app.session.turns()[0];
     assert_eq!(turn.status, TurnStatus::Stopped);
     assert_eq!(turn.text, "Half a");
     // A word that was already in flight changes nothing.
@@ -159,7 +159,7 @@ fn quitting_mid_turn_asks_then_keeps_the_partial_text() {
         },
         t0(),
     );
-    assert_eq!(app.session.turns[0].text, "Half a");
+    assert_eq!(app.session.turns()[0].text, "Half a");
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn sigterm_quits_like_ctrl_c() {
     app.start(t0());
     let effects = app.update(Msg::Terminate, t0());
     assert!(matches!(effects.last(), Some(Effect::Quit)));
-    assert_eq!(app.session.turns[0].status, TurnStatus::Stopped);
+    assert_eq!(app.session.turns()[0].status, TurnStatus::Stopped);
     let mut app = demo_app();
     app.start(t0());
     let effects = app.update(
@@ -248,14 +248,14 @@ fn a_failed_stream_keeps_the_text_pauses_and_n_retries() {
     );
     assert_eq!(saves(&effects), 1);
     assert_eq!(started_turn(&effects), None);
-    assert_eq!(app.session.turns[0].status, TurnStatus::Failed);
-    assert_eq!(app.session.turns[0].text, "Partial");
+    assert_eq!(app.session.turns()[0].status, TurnStatus::Failed);
+    assert_eq!(app.session.turns()[0].text, "Partial");
     assert!(app.paused);
     assert_eq!(app.notice.as_ref().unwrap().level, Level::Error);
     let effects = key(&mut app, KeyCode::Char('n'));
     assert_eq!(started_turn(&effects), Some(1));
-    assert_eq!(app.session.turns[1].side, Side::A, "the same slot again");
-    assert_eq!(app.session.turns[1].round, 1);
+    assert_eq!(app.session.turns()[1].side, Side::A, "the same slot again");
+    assert_eq!(app.session.turns()[1].round, 1);
 }
 
 #[test]
@@ -269,13 +269,14 @@ fn replay_steps_through_the_recording_and_saves_nothing() {
         1,
         "B: no.\n```claims\nB1 attacks A1: It moves traffic.\n```",
     );
-    live.session.record_verdict(Side::A, 0.8, "ok".into(), t0());
+    live.session
+        .record_verdict(Side::A, 0.8, "ok".into(), None, t0());
     let recording = live.session.clone();
 
     let mut app = App::replay(recording, Theme::plain());
     let effects = app.start(t0());
     assert!(effects.is_empty(), "a replay starts paused and never saves");
-    assert!(app.session.turns.is_empty() && app.session.verdict.is_none());
+    assert!(app.session.turns().is_empty() && app.session.verdict.is_none());
     let effects = key(&mut app, KeyCode::Char('n'));
     assert_eq!(started_turn(&effects), Some(0));
     let effects = play(&mut app, 0, TURN_A);
@@ -285,7 +286,7 @@ fn replay_steps_through_the_recording_and_saves_nothing() {
     assert!(app.notice.as_ref().unwrap().text.contains("Read-only"));
     key(&mut app, KeyCode::Char(' '));
     assert!(!app.paused);
-    assert_eq!(app.session.turns.len(), 2);
+    assert_eq!(app.session.turns().len(), 2);
     play(
         &mut app,
         1,
@@ -355,20 +356,20 @@ fn esc_stops_a_streaming_turn_then_r_retries_and_s_skips() {
     let effects = key(&mut app, KeyCode::Esc);
     assert!(matches!(effects[0], Effect::CancelTurn { turn: 0 }));
     assert_eq!(saves(&effects), 1);
-    assert_eq!(app.session.turns[0].status, TurnStatus::Stopped);
-    assert_eq!(app.session.turns[0].text, "Half");
+    assert_eq!(app.session.turns()[0].status, TurnStatus::Stopped);
+    assert_eq!(app.session.turns()[0].text, "Half");
     assert!(app.paused);
     let effects = key(&mut app, KeyCode::Char('r'));
     assert_eq!(started_turn(&effects), Some(1));
     assert_eq!(
-        app.session.turns[1].side,
+        app.session.turns()[1].side,
         Side::A,
         "the same slot is retried"
     );
     key(&mut app, KeyCode::Esc);
     let effects = key(&mut app, KeyCode::Char('s'));
     assert_eq!(saves(&effects), 1);
-    assert!(app.session.turns[1].skipped);
+    assert!(app.session.turns()[1].skipped);
     assert_eq!(app.session.next_slot(), Some((1, Side::B)));
     let effects = key(&mut app, KeyCode::Char('r'));
     assert_eq!(
@@ -403,7 +404,7 @@ fn finished_demo() -> App {
     app.drill_rounds = script.drill_rounds();
     let mut next = started_turn(&app.start(t0()));
     while let Some(turn) = next {
-        let t = &app.session.turns[turn];
+        let t = &app.session.turns()[turn];
         let text = script
             .turn_text(&t.scope, t.round, t.side)
             .unwrap()
@@ -434,7 +435,7 @@ fn drilling_into_a_crux_plays_its_sub_debate_then_goes_back_up() {
     let effects = key(&mut app, KeyCode::Enter);
     assert_eq!(saves(&effects), 1, "the drill is a judge event, saved");
     let turn = started_turn(&effects).expect("the sub-debate starts");
-    assert_eq!(app.session.turns[turn].scope, "B2");
+    assert_eq!(app.session.turns()[turn].scope, "B2");
     assert_eq!(app.current_scope(), "B2");
     assert!(matches!(
         app.session.judge_events.last().unwrap().kind,
@@ -442,7 +443,7 @@ fn drilling_into_a_crux_plays_its_sub_debate_then_goes_back_up() {
     ));
     let mut next = Some(turn);
     while let Some(turn) = next {
-        let t = &app.session.turns[turn];
+        let t = &app.session.turns()[turn];
         let text = script.turn_text("B2", t.round, t.side).unwrap().to_string();
         next = started_turn(&play(&mut app, turn, &text));
     }
@@ -635,12 +636,12 @@ fn a_replay_brings_back_the_judge_s_work_as_it_happened() {
     key(&mut app, KeyCode::Char(' '));
     let mut guard = 0;
     while let Some(turn) = app.session.streaming_turn() {
-        let text = recording.turns[turn].text.clone();
+        let text = recording.turns()[turn].text.clone();
         play(&mut app, turn, &text);
         guard += 1;
         assert!(guard < 100);
     }
-    assert_eq!(app.session.turns.len(), recording.turns.len());
+    assert_eq!(app.session.turns().len(), recording.turns().len());
     assert_eq!(app.session.tree, recording.tree);
     assert_eq!(
         app.session.verdict.as_ref().unwrap().decided_by.as_deref(),
@@ -689,7 +690,7 @@ fn the_judge_tags_a_turn_and_a_span_then_edits_deletes_and_undoes() {
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Enter);
     let span = app.session.annotations[1].clone();
-    let text = &app.session.turns[turn].text;
+    let text = &app.session.turns()[turn].text;
     let quote = span.quote.clone().unwrap();
     assert_eq!(
         &text[span.span.unwrap().start..span.span.unwrap().end],
@@ -872,6 +873,7 @@ fn a_replay_goes_to_any_turn_as_it_stood_and_reads_out_the_judge_s_timeline() {
                 kind: JudgeEventKind::Credence {
                     node: ROOT_ID.into(),
                     p_a: p,
+                    reason: None,
                 },
             };
             e.at = t0();
@@ -888,7 +890,7 @@ fn a_replay_goes_to_any_turn_as_it_stood_and_reads_out_the_judge_s_timeline() {
     key(&mut app, KeyCode::Char('#'));
     chars(&mut app, "4");
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.session.turns.len(), 4);
+    assert_eq!(app.session.turns().len(), 4);
     assert_eq!(
         app.session.credence(ROOT_ID),
         Some(0.3),
@@ -899,10 +901,10 @@ fn a_replay_goes_to_any_turn_as_it_stood_and_reads_out_the_judge_s_timeline() {
     let effects = key(&mut app, KeyCode::Char('n'));
     let turn = started_turn(&effects).unwrap();
     assert_eq!(turn, 4);
-    let text = live.session.turns[4].text.clone();
+    let text = live.session.turns()[4].text.clone();
     play(&mut app, 4, &text);
     let effects = key(&mut app, KeyCode::Char('n'));
-    let text = live.session.turns[5].text.clone();
+    let text = live.session.turns()[5].text.clone();
     play(&mut app, started_turn(&effects).unwrap(), &text);
     assert_eq!(app.session.credence(ROOT_ID), Some(0.8));
     assert!(
@@ -921,7 +923,7 @@ fn a_second_judge_rejudges_blind_and_the_first_judgement_is_untouched() {
     key(&mut live, KeyCode::Char('w'));
     key(&mut live, KeyCode::Enter);
     live.session
-        .record_verdict(Side::B, 0.7, "first".into(), t0());
+        .record_verdict(Side::B, 0.7, "first".into(), None, t0());
     let recording = live.session.clone();
 
     let mut app = App::rejudge(recording.clone(), true, Theme::plain(), t0());
@@ -935,7 +937,7 @@ fn a_second_judge_rejudges_blind_and_the_first_judgement_is_untouched() {
     // Step through, judging as the turns come: the earlier judge's work never shows.
     key(&mut app, KeyCode::Char(' '));
     while let Some(turn) = app.session.streaming_turn() {
-        let text = recording.turns[turn].text.clone();
+        let text = recording.turns()[turn].text.clone();
         play(&mut app, turn, &text);
         assert!(
             app.session
@@ -1037,9 +1039,13 @@ fn f_forks_the_debate_after_the_selected_turn() {
         path.starts_with("/nonexistent"),
         "into the sessions directory"
     );
-    assert_eq!(fork.turns.len(), 3);
+    assert_eq!(fork.turns().len(), 3);
     let origin = fork.forked_from.clone().unwrap();
     assert_eq!(origin.turns_kept, 3);
     assert_eq!(origin.file.as_deref(), Some("/sessions/original.json"));
-    assert_eq!(app.session.turns.len(), 8, "the debate itself is unchanged");
+    assert_eq!(
+        app.session.turns().len(),
+        8,
+        "the debate itself is unchanged"
+    );
 }

@@ -317,8 +317,8 @@ fn live_setup(resolved: &Resolved, question: String) -> DebateSetup {
         },
         protocol: Protocol {
             kind: RoundKind::Sequential,
-            rounds: resolved.rounds,
             word_limit: Some(resolved.word_limit),
+            ..Protocol::rounds(resolved.rounds)
         },
         debaters: resolved.debaters(),
     }
@@ -406,7 +406,7 @@ fn continue_session(
     let (mut session, path) = match fork_after {
         None => (loaded.session, file.to_path_buf()),
         Some(after) => {
-            let keep = after.unwrap_or(loaded.session.turns.len());
+            let keep = after.unwrap_or(loaded.session.turns().len());
             let fork = loaded
                 .session
                 .fork(keep, Some(file.display().to_string()), now);

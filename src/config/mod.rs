@@ -205,9 +205,11 @@ impl Resolved {
                     name: self.names[side as usize].clone(),
                     provider: c.wire.name().to_string(),
                     model: c.model.clone(),
-                    base_url: Some(c.base_url.clone()),
+                    kind: crate::domain::DebaterKind::Ai,
+                    base_url: Some(crate::text::redact::url(&c.base_url)),
                     system_prompt: Some(c.system_prompt.clone()),
                     params: c.params.clone(),
+                    chose_side: false,
                 }
             })
             .collect()

@@ -389,7 +389,7 @@ mod tests {
         let t0 = time::OffsetDateTime::UNIX_EPOCH;
         let mut s = Session::new(script.setup(), t0);
         while let Some((round, side)) = s.next_slot() {
-            let i = s.begin_turn(side, round, t0);
+            let i = s.begin_turn(side, round, "root", t0);
             s.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
             s.finish_turn(i, TurnOutcome::Complete, None, t0);
         }

@@ -43,14 +43,86 @@ impl RoundKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Who argues: two debaters against each other, or one consultant alone (the baseline of
+/// Michael et al. 2023 and Khan et al. 2024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Debate,
+    Consultancy,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Debate => "debate",
+            Format::Consultancy => "consultancy",
+        }
+    }
+}
+
+/// How debaters get their answers: assigned by agon, or chosen by the debater (the open roles
+/// of Kenton et al. 2024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Roles {
+    #[default]
+    Assigned,
+    Open,
+}
+
+impl Roles {
+    fn is_assigned(&self) -> bool {
+        *self == Roles::Assigned
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Protocol {
     #[serde(default)]
     pub kind: RoundKind,
+    #[serde(default, skip_serializing_if = "is_debate")]
+    pub format: Format,
+    #[serde(default, skip_serializing_if = "Roles::is_assigned")]
+    pub roles: Roles,
     pub rounds: u32,
-    /// The length a debater is asked to keep to, in words.
+    /// The length a debater is asked to keep to, in words; longer speeches are cut.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub word_limit: Option<u32>,
+    /// The same in characters (as on the NYU platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub char_limit: Option<u32>,
+    /// Characters of quoted source allowed per speech; quotes beyond it are marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_limit: Option<u32>,
+    /// The scoring rule's cost of each turn, in bits (NYU: 0.05), when the protocol sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_penalty: Option<f64>,
+    /// Whether the judge may read the hidden source before the verdict (normally not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub judge_sees_source: bool,
+}
+
+fn is_debate(f: &Format) -> bool {
+    *f == Format::Debate
+}
+
+impl Protocol {
+    /// A sequential debate of `rounds` rounds with no limits.
+    pub fn rounds(rounds: u32) -> Self {
+        Protocol {
+            kind: RoundKind::Sequential,
+            format: Format::Debate,
+            roles: Roles::Assigned,
+            rounds,
+            word_limit: None,
+            char_limit: None,
+            quote_limit: None,
+            turn_penalty: None,
+            judge_sees_source: false,
+        }
+    }
 }
 
 /// Sampling parameters sent with each request; `None` leaves the provider's default.
@@ -62,6 +134,22 @@ pub struct SamplingParams {
     pub max_tokens: Option<u32>,
 }
 
+/// Whether a debater is a model, a person, or the offline script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DebaterKind {
+    #[default]
+    Ai,
+    Human,
+    Scripted,
+}
+
+impl DebaterKind {
+    fn is_ai(&self) -> bool {
+        *self == DebaterKind::Ai
+    }
+}
+
 /// One debater: who argues a side and with which model. Never holds an API key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Debater {
@@ -71,12 +159,18 @@ pub struct Debater {
     /// `scripted`, `openai`, `anthropic`, `ollama`, `replay`...
     pub provider: String,
     pub model: String,
+    #[serde(default, skip_serializing_if = "DebaterKind::is_ai")]
+    pub kind: DebaterKind,
+    /// Stored without credentials (user info and query are removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
     #[serde(default)]
     pub params: SamplingParams,
+    /// Under open roles: the debater chose its side itself (recorded when it did).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chose_side: bool,
 }
 
 /// Everything needed to start a debate.

@@ -29,6 +29,10 @@ pub struct Verdict {
     /// before the last round.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ended: String,
+    /// Bits the scoring rule takes off per turn seen, as it stood when the verdict was given;
+    /// `None` in files from before it was recorded (the default penalty then applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_penalty: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -43,12 +47,63 @@ impl Verdict {
     }
 }
 
-/// Another judge's judgement of a recorded debate (a re-judge): their own events, verdict and
-/// annotations, kept beside the original judge's and never mixed with them.
+/// Who a judge is: a person at agon's keyboard, an LLM, or a judge of a debate recorded
+/// elsewhere who judged it after it ended (the NYU platform's offline judges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JudgeKind {
+    #[default]
+    Human,
+    Llm,
+    Offline,
+}
+
+impl JudgeKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            JudgeKind::Human => "human",
+            JudgeKind::Llm => "llm",
+            JudgeKind::Offline => "offline",
+        }
+    }
+
+    fn is_human(&self) -> bool {
+        *self == JudgeKind::Human
+    }
+}
+
+/// The session's own judge (judge 0): who they were and how they judged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgeInfo {
+    #[serde(default, skip_serializing_if = "JudgeKind::is_human")]
+    pub kind: JudgeKind,
+    /// A name, a pseudonym, or `provider:model` for an LLM judge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the debaters' identities were hidden from this judge until the verdict.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
+}
+
+impl JudgeInfo {
+    pub fn is_default(&self) -> bool {
+        *self == JudgeInfo::default()
+    }
+}
+
+/// Another judgement of the same debate (a re-judge, an LLM judge, an offline judge): their own
+/// events, verdict and annotations, kept beside the original judge's and never mixed with them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Judgement {
     /// 1, 2, ... in the order they were made (the original judgement is the session's own).
     pub id: u32,
+    #[serde(default, skip_serializing_if = "JudgeKind::is_human")]
+    pub kind: JudgeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<String>,
+    /// How the debate was shown: `stepped` (turn by turn), `timed`, `end` (all at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
     /// Whether the debaters' identities were hidden from this judge.
     #[serde(default)]
     pub blind: bool,
@@ -60,6 +115,9 @@ pub struct Judgement {
     pub verdict: Option<Verdict>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
+    /// What a debate recorded elsewhere said of this judgement that has no field here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<serde_json::Value>,
 }
 
 /// Something the judge did, in the order it happened.
@@ -80,6 +138,9 @@ pub enum JudgeEventKind {
     Credence {
         node: String,
         p_a: f64,
+        /// Why, when the judge gave a reason (LLM judges always do).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// The final verdict (also kept in the session's `verdict`).
     Verdict {
@@ -93,6 +154,9 @@ pub enum JudgeEventKind {
         /// Why the debate ended.
         #[serde(default, skip_serializing_if = "String::is_empty")]
         ended: String,
+        /// The scoring rule's cost per turn when the verdict was given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        turn_penalty: Option<f64>,
     },
     /// The judge speaks to one debater (`to`) or both (`to` null): a question or an instruction
     /// that goes into the next prompts and stands in the transcript.
@@ -186,6 +250,7 @@ mod tests {
             rationale: String::new(),
             decided_by: None,
             ended: String::new(),
+            turn_penalty: None,
             at: OffsetDateTime::UNIX_EPOCH,
         };
         assert!((v.p_a() - 0.2).abs() < 1e-9);
@@ -199,6 +264,7 @@ mod tests {
             kind: JudgeEventKind::Credence {
                 node: "root".into(),
                 p_a: 0.7,
+                reason: None,
             },
         };
         let v = serde_json::to_value(&e).unwrap();

@@ -5,6 +5,8 @@ pub mod annotation;
 pub mod claims;
 pub mod debate;
 pub mod judge;
+pub mod limits;
+pub mod quote;
 pub mod scoring;
 pub mod session;
 pub mod side;
@@ -14,10 +16,16 @@ pub mod turn;
 pub use analysis::{Analysis, NodeStatus};
 pub use annotation::{Annotation, DEFAULT_TAGS, Span};
 pub use claims::{Claim, Concession, ROOT_ID, Relation};
-pub use debate::{DebateSetup, Debater, Positions, Protocol, RoundKind, SamplingParams};
-pub use judge::{JudgeEvent, JudgeEventKind, Judgement, Verdict};
-pub use scoring::{Scores, score};
-pub use session::{ForkOrigin, SCHEMA_VERSION, Session, SessionStatus, TurnOutcome};
+pub use debate::{
+    DebateSetup, Debater, DebaterKind, Format, Positions, Protocol, Roles, RoundKind,
+    SamplingParams,
+};
+pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Verdict};
+pub use quote::{Quote, QuoteClass};
+pub use scoring::{JudgementRef, Scores, score};
+pub use session::{
+    Assignment, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, TurnOutcome,
+};
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
-pub use turn::{Turn, TurnStats, TurnStatus};
+pub use turn::{Attempt, Cut, Turn, TurnStats, TurnStatus};

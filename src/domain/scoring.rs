@@ -1,6 +1,10 @@
 //! Scoring a verdict against the ground truth, as research judges are scored.
 
+use super::annotation::Annotation;
+use super::judge::{JudgeEvent, JudgeEventKind, JudgeKind, Verdict};
+use super::session::Session;
 use super::side::Side;
+use super::turn::TurnStatus;
 
 /// The NYU debate platform's penalty per turn used, in bits.
 pub const DEFAULT_TURN_PENALTY: f64 = 0.05;
@@ -36,6 +40,117 @@ pub fn score(p_a: f64, truth: Side, turns: usize, penalty: f64) -> Scores {
         brier: (1.0 - p_correct).powi(2),
         turn_penalised: log_score - penalty * turns as f64,
         turns,
+    }
+}
+
+/// One judgement of a session, whoever made it: judge 0 (the session's own judge) or one of
+/// its later `judgements`. Scores, exports, the browser and `agon stats` all read judgements
+/// through this, so each is scored the same way everywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgementRef<'a> {
+    /// 0 for the session's own judge; then 1, 2, ...
+    pub id: u32,
+    pub kind: JudgeKind,
+    pub judge: Option<&'a str>,
+    pub blind: bool,
+    pub mode: Option<&'a str>,
+    pub events: &'a [JudgeEvent],
+    pub verdict: Option<&'a Verdict>,
+    pub annotations: &'a [Annotation],
+}
+
+impl Session {
+    /// Every judgement of the debate: judge 0 first, then the others in order.
+    pub fn all_judgements(&self) -> Vec<JudgementRef<'_>> {
+        let own = JudgementRef {
+            id: 0,
+            kind: self.judge.kind,
+            judge: self.judge.name.as_deref(),
+            blind: self.judge.blind,
+            mode: None,
+            events: &self.judge_events,
+            verdict: self.verdict.as_ref(),
+            annotations: &self.annotations,
+        };
+        std::iter::once(own)
+            .chain(self.judgements.iter().map(|j| JudgementRef {
+                id: j.id,
+                kind: j.kind,
+                judge: j.judge.as_deref(),
+                blind: j.blind,
+                mode: j.mode.as_deref(),
+                events: &j.judge_events,
+                verdict: j.verdict.as_ref(),
+                annotations: &j.annotations,
+            }))
+            .collect()
+    }
+
+    /// The session's own verdict scored against the ground truth; `None` until both exist.
+    pub fn scores(&self) -> Option<Scores> {
+        self.all_judgements().first()?.scores(self)
+    }
+
+    /// The penalty per turn a verdict given now would be scored with: the protocol's, else the
+    /// default.
+    pub fn turn_penalty(&self) -> f64 {
+        self.protocol.turn_penalty.unwrap_or(DEFAULT_TURN_PENALTY)
+    }
+}
+
+impl JudgementRef<'_> {
+    /// The verdict scored against the ground truth: with the penalty recorded in the verdict
+    /// and the turns the judge had seen when giving it. `None` without both.
+    pub fn scores(&self, session: &Session) -> Option<Scores> {
+        let verdict = self.verdict?;
+        let truth = session.ground_truth?;
+        let penalty = verdict
+            .turn_penalty
+            .unwrap_or_else(|| session.turn_penalty());
+        Some(score(
+            verdict.p_a(),
+            truth,
+            self.turns_seen(session),
+            penalty,
+        ))
+    }
+
+    /// Complete turns the judge had seen at their (last) verdict: the turns up to the one the
+    /// verdict followed; every complete turn if the judgement has no verdict event.
+    pub fn turns_seen(&self, session: &Session) -> usize {
+        let seen = self
+            .events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind, JudgeEventKind::Verdict { .. }))
+            .map(|e| e.after_turn);
+        session
+            .turns()
+            .iter()
+            .filter(|t| t.status == TurnStatus::Complete)
+            .filter(|t| match seen {
+                Some(Some(s)) => t.index <= s,
+                Some(None) => false,
+                None => true,
+            })
+            .count()
+    }
+
+    /// The judge's last credence on the question, P(A), if they gave one.
+    pub fn last_credence(&self) -> Option<f64> {
+        self.events.iter().rev().find_map(|e| match &e.kind {
+            JudgeEventKind::Credence { node, p_a, .. } if node == super::claims::ROOT_ID => {
+                Some(*p_a)
+            }
+            _ => None,
+        })
+    }
+
+    /// What the judge finally believed: the verdict as P(A), else their last credence.
+    pub fn final_p_a(&self) -> Option<f64> {
+        self.verdict
+            .map(Verdict::p_a)
+            .or_else(|| self.last_credence())
     }
 }
 

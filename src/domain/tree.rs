@@ -535,6 +535,14 @@ impl ClaimTree {
         turns.dedup();
         turns
     }
+
+    /// Renumbers the turns nodes came from (a schema migration that folds turns together).
+    pub fn renumber_turns(&mut self, new_index: &dyn Fn(usize) -> usize) {
+        for node in &mut self.nodes {
+            node.turn = node.turn.map(new_index);
+        }
+        self.touch();
+    }
 }
 
 #[cfg(test)]

@@ -92,7 +92,12 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
     save(&path, &session).await?;
     while let Some((round, side)) = session.next_slot() {
         let snapshot = Arc::new(session.clone());
-        let turn = session.begin_turn(side, round, OffsetDateTime::now_utc());
+        let turn = session.begin_turn(
+            side,
+            round,
+            crate::domain::ROOT_ID,
+            OffsetDateTime::now_utc(),
+        );
         let provider: &Arc<dyn Provider> = match side {
             crate::domain::Side::A => &batch.debaters.a,
             crate::domain::Side::B => &batch.debaters.b,
@@ -137,10 +142,12 @@ async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
         let outcome = outcome.unwrap_or_else(|| {
             TurnOutcome::Failed("the stream ended before the turn was complete".into())
         });
-        session.turns[turn].stats.retries = retries;
+        for _ in 0..retries {
+            session.note_retry(turn);
+        }
         session.finish_turn(turn, outcome.clone(), stats, OffsetDateTime::now_utc());
         save(&path, &session).await?;
-        let t = &session.turns[turn];
+        let t = &session.turns()[turn];
         if let TurnOutcome::Failed(reason) = outcome {
             return Err(anyhow!(
                 "turn {} ({side}, round {round}) failed: {}. The partial session is in {}",

@@ -166,7 +166,7 @@ fn header(out: &mut String, s: &Session) {
         "<p class=\"meta\">{}",
         line(&protocol_line(&s.protocol))
     );
-    let _ = write!(out, " · {} turns", s.turns.len());
+    let _ = write!(out, " · {} turns", s.turns().len());
     if let Some(reason) = &s.ended_early {
         let _ = write!(out, " · ended early by the judge: {}", line(reason));
     }
@@ -375,7 +375,7 @@ fn annotations(out: &mut String, s: &Session) {
         let mut on = Vec::new();
         if let Some(t) = a.turn {
             let who = s
-                .turns
+                .turns()
                 .get(t)
                 .map(|turn| format!(" ({})", turn.side))
                 .unwrap_or_default();

@@ -178,7 +178,7 @@ fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
             .filter_map(judge_entry),
     );
     if let Some(last) = after_turn {
-        for turn in s.turns.iter().take(last + 1) {
+        for turn in s.turns().iter().take(last + 1) {
             if !turn.status.is_finished() {
                 continue;
             }
@@ -201,7 +201,7 @@ fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
     let credence_trajectory = events
         .iter()
         .filter_map(|e| match &e.kind {
-            JudgeEventKind::Credence { node, p_a } if node == ROOT_ID => Some(Credence {
+            JudgeEventKind::Credence { node, p_a, .. } if node == ROOT_ID => Some(Credence {
                 after_turn: e.after_turn,
                 p_a: round6(*p_a),
             }),

@@ -82,7 +82,7 @@ fn header(out: &mut String, s: &Session) {
         crate::domain::SessionStatus::Running => "running",
         crate::domain::SessionStatus::Finished => "finished",
     };
-    let _ = writeln!(out, "- {} turns, {status}", s.turns.len(),);
+    let _ = writeln!(out, "- {} turns, {status}", s.turns().len(),);
     if let Some(reason) = &s.ended_early {
         let _ = writeln!(out, "- ended early by the judge: {}", inline(reason));
     }
@@ -272,7 +272,7 @@ fn annotations(out: &mut String, s: &Session) {
         let mut on = Vec::new();
         if let Some(t) = a.turn {
             let who = s
-                .turns
+                .turns()
                 .get(t)
                 .map(|turn| format!(" ({})", turn.side))
                 .unwrap_or_default();

@@ -52,19 +52,7 @@ pub fn export(session: &Session, format: Format) -> String {
 
 pub use crate::storage::write_atomic;
 
-/// A base URL without what must not be shown: `user:pass@` user information, the `?query` and
-/// the `#fragment` (keys sometimes travel in either).
-pub fn redact_url(url: &str) -> String {
-    let url = url.split(['?', '#']).next().unwrap_or_default();
-    let (scheme, rest) = match url.find("://") {
-        Some(i) => url.split_at(i + 3),
-        None => ("", url),
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    format!("{scheme}{host}{path}")
-}
+pub use crate::text::redact::url as redact_url;
 
 /// Session text made inert: no escape sequences, no control characters but newlines.
 fn clean(text: &str) -> String {
@@ -168,7 +156,7 @@ fn turn_facts(turn: &Turn) -> Vec<String> {
 /// drill in the order its first turn was played. Only scopes with turns are listed.
 fn scopes(session: &Session) -> Vec<&str> {
     let mut out = vec![ROOT_ID];
-    for t in &session.turns {
+    for t in session.turns() {
         if !out.contains(&t.scope.as_str()) {
             out.push(t.scope.as_str());
         }
@@ -207,7 +195,7 @@ fn messages_after(session: &Session, after: Option<usize>) -> Vec<Message<'_>> {
 fn stray_messages(session: &Session) -> Vec<Message<'_>> {
     session
         .messages()
-        .filter(|(a, _, _)| a.is_some_and(|i| i >= session.turns.len()))
+        .filter(|(a, _, _)| a.is_some_and(|i| i >= session.turns().len()))
         .map(|(_, to, text)| Message { to, text })
         .collect()
 }
@@ -226,7 +214,9 @@ fn root_credences(session: &Session) -> Vec<(Option<usize>, f64)> {
         .judge_events
         .iter()
         .filter_map(|e| match &e.kind {
-            JudgeEventKind::Credence { node, p_a } if node == ROOT_ID => Some((e.after_turn, *p_a)),
+            JudgeEventKind::Credence { node, p_a, .. } if node == ROOT_ID => {
+                Some((e.after_turn, *p_a))
+            }
             _ => None,
         })
         .collect()
@@ -235,7 +225,7 @@ fn root_credences(session: &Session) -> Vec<(Option<usize>, f64)> {
 /// Turns that count for the turn penalty of the score: the complete ones.
 fn turns_used(session: &Session) -> usize {
     session
-        .turns
+        .turns()
         .iter()
         .filter(|t| t.status == TurnStatus::Complete)
         .count()
@@ -283,7 +273,7 @@ mod tests {
     #[test]
     fn turn_facts_list_status_words_tokens_and_time() {
         let s = test_sessions::judged();
-        let facts = turn_facts(&s.turns[0]);
+        let facts = turn_facts(&s.turns()[0]);
         assert_eq!(facts[0], "complete");
         assert!(facts[1].ends_with(" words"));
         assert!(

@@ -19,6 +19,8 @@ pub(crate) fn setup(text_a: &str) -> DebateSetup {
         base_url: Some("https://user:sk-secret@host.example/v1?key=sk-secret".into()),
         system_prompt: Some("You argue.".into()),
         params: SamplingParams::default(),
+        kind: crate::domain::DebaterKind::Ai,
+        chose_side: false,
     };
     DebateSetup {
         question: "Should the city adopt congestion pricing?".into(),
@@ -28,8 +30,8 @@ pub(crate) fn setup(text_a: &str) -> DebateSetup {
         },
         protocol: Protocol {
             kind: RoundKind::Sequential,
-            rounds: 2,
             word_limit: Some(150),
+            ..Protocol::rounds(2)
         },
         debaters: vec![debater(Side::A, "Pro"), debater(Side::B, "Con")],
     }
@@ -44,8 +46,7 @@ pub(crate) fn play(
     text: &str,
     seconds: i64,
 ) -> usize {
-    let i = s.begin_turn(side, round, at(seconds));
-    s.turns[i].scope = scope.to_string();
+    let i = s.begin_turn(side, round, scope, at(seconds));
     s.push_text(i, text);
     let stats = TurnStats {
         input_tokens: Some(120),
@@ -191,6 +192,7 @@ pub(crate) fn judged() -> Session {
             rationale: "B1 decides it.".into(),
             decided_by: Some("B1".into()),
             ended: "every round played".into(),
+            turn_penalty: Some(0.05),
         },
         35,
     );
@@ -242,6 +244,7 @@ pub(crate) fn hostile() -> Session {
             rationale: "</div><script>alert(6)</script>".into(),
             decided_by: None,
             ended: String::new(),
+            turn_penalty: None,
         },
         8,
     );

@@ -27,7 +27,7 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
     let mut m = String::new();
     let simultaneous = session.protocol.kind == RoundKind::Simultaneous;
     let visible: Vec<_> = session
-        .turns
+        .turns()
         .iter()
         .filter(|t| t.status.is_finished() && !t.text.trim().is_empty())
         // In simultaneous rounds neither side sees the other's speech of the same round.
@@ -76,7 +76,7 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
     // What the judge asked this debater since its last complete turn began: a message sent
     // while that turn streamed, or before a turn that failed, still needs an answer.
     let last_own_start = session
-        .turns
+        .turns()
         .iter()
         .rev()
         .find(|t| t.side == side && t.status == crate::domain::TurnStatus::Complete)
@@ -185,7 +185,7 @@ mod tests {
         let mut s = Session::new(script.setup(), t);
         for _ in 0..turns {
             let (round, side) = s.next_slot().unwrap();
-            let i = s.begin_turn(side, round, t);
+            let i = s.begin_turn(side, round, "root", t);
             s.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
             s.finish_turn(i, TurnOutcome::Complete, None, t);
         }

@@ -21,7 +21,7 @@ impl RecordedProvider {
 
 impl Provider for RecordedProvider {
     fn stream_turn(&self, request: TurnRequest) -> TurnStream {
-        match self.recording.turns.get(request.turn) {
+        match self.recording.turns().get(request.turn) {
             Some(turn) => paced_stream(turn.text.clone(), self.words_per_sec, turn.stats.clone()),
             None => {
                 let err =

@@ -36,6 +36,8 @@ fn migrate(doc: &mut serde_json::Value, from: u32) -> Result<(), String> {
         match version {
             // 1 -> 2 only added fields, all optional with defaults, and new judge event kinds.
             1 => {}
+            // 2 -> 3 folds retried turns together, on the typed session (see `load`).
+            2 => {}
             v => return Err(format!("no migration from schema version {v}")),
         }
         version += 1;
@@ -72,11 +74,15 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         migrate(&mut doc, version).map_err(invalid)?;
     }
     // Straight from the bytes when nothing was migrated, so errors keep their line and column.
-    let session: Session = match migrated_from {
+    let mut session: Session = match migrated_from {
         None => serde_json::from_slice(&bytes),
         Some(_) => serde_json::from_value(doc),
     }
     .map_err(|e| invalid(describe_json_error(&e)))?;
+    if migrated_from.is_some_and(|v| v < 3) {
+        session.fold_failed_attempts();
+    }
+    session.reindex();
     let read_only_reason = (version > SCHEMA_VERSION).then(|| {
         format!(
             "written by a newer agon (schema {version}; this build knows {SCHEMA_VERSION}): opened read-only"
@@ -226,9 +232,46 @@ mod tests {
             assert_eq!(loaded.migrated_from, Some(version));
             assert_eq!(loaded.session.schema_version, SCHEMA_VERSION);
             assert!(loaded.read_only_reason.is_none());
-            assert!(!loaded.session.turns.is_empty());
+            assert!(!loaded.session.turns().is_empty());
             assert!(loaded.session.verdict.is_some());
         }
+    }
+
+    #[test]
+    fn schema_2_retries_fold_into_the_turn_they_tried_to_be() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let v2 = load(&Path::new(root).join("tests/fixtures/sessions/schema-v2.json"))
+            .unwrap()
+            .session;
+        let example = load(&Path::new(root).join("sessions/example-congestion-pricing.json"))
+            .unwrap()
+            .session;
+        assert_eq!(
+            v2.turns().len(),
+            example.turns().len(),
+            "the failed try is not a turn"
+        );
+        let retried = &v2.turns()[1];
+        assert_eq!(retried.attempts.len(), 1);
+        assert_eq!(
+            retried.attempts[0].status,
+            crate::domain::TurnStatus::Failed
+        );
+        assert!(
+            example.turns()[1]
+                .text
+                .starts_with(&retried.attempts[0].text)
+        );
+        assert_eq!(retried.text, example.turns()[1].text);
+        for (a, b) in v2.tree.nodes().iter().zip(example.tree.nodes()) {
+            assert_eq!(a.turn, b.turn, "node {}", a.id);
+        }
+        // The credence given after the failure counts as given after the turn before it.
+        assert_eq!(v2.judge_events[0].after_turn, Some(0));
+        let after: Vec<_> = v2.judge_events[1..].iter().map(|e| e.after_turn).collect();
+        let expected: Vec<_> = example.judge_events.iter().map(|e| e.after_turn).collect();
+        assert_eq!(after, expected);
+        assert_eq!(v2.next_slot(), example.next_slot());
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, session: &Session, cursor: usize
         .map(|a| {
             let target = match (a.turn, &a.node) {
                 (Some(t), _) => {
-                    let turn = &session.turns[t];
+                    let turn = &session.turns()[t];
                     let scope = if turn.scope == crate::domain::ROOT_ID {
                         String::new()
                     } else {
@@ -112,7 +112,7 @@ pub fn draw_span_preview(
     if area.height == 0 {
         return;
     }
-    let Some(turn) = session.turns.get(v.turn) else {
+    let Some(turn) = session.turns().get(v.turn) else {
         return;
     };
     let span = v.span();

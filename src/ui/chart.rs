@@ -16,7 +16,7 @@ pub fn trajectory(session: &Session) -> Vec<(f64, f64)> {
         .judge_events
         .iter()
         .filter_map(|e| match &e.kind {
-            JudgeEventKind::Credence { node, p_a } if node == ROOT_ID => {
+            JudgeEventKind::Credence { node, p_a, .. } if node == ROOT_ID => {
                 Some((e.after_turn.map_or(0.0, |t| (t + 1) as f64), *p_a))
             }
             _ => None,
@@ -26,7 +26,7 @@ pub fn trajectory(session: &Session) -> Vec<(f64, f64)> {
 
 pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
     let points = trajectory(session);
-    let turns = session.turns.len().max(1) as f64;
+    let turns = session.turns().len().max(1) as f64;
     // A step line: each value holds until the next change, and to the latest turn.
     let mut steps: Vec<(f64, f64)> = Vec::new();
     for (i, &(x, y)) in points.iter().enumerate() {
@@ -41,8 +41,8 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &T
         steps.push((turns, last));
     }
     // One dot per turn boundary, thinned to the chart's width so a long debate costs no more.
-    let stride = (session.turns.len() / usize::from(area.width.max(1))).max(1);
-    let boundaries: Vec<(f64, f64)> = (0..=session.turns.len())
+    let stride = (session.turns().len() / usize::from(area.width.max(1))).max(1);
+    let boundaries: Vec<(f64, f64)> = (0..=session.turns().len())
         .step_by(stride)
         .map(|t| (t as f64, 0.5))
         .collect();
@@ -87,7 +87,7 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &T
                 .style(theme.muted)
                 .labels(vec![
                     Span::raw("turn 0"),
-                    Span::raw(format!("{}", session.turns.len())),
+                    Span::raw(format!("{}", session.turns().len())),
                 ]),
         )
         .y_axis(
@@ -113,7 +113,7 @@ mod tests {
         s.record_credence(ROOT_ID, 0.5, t);
         for _ in 0..2 {
             let (round, side) = s.next_slot().unwrap();
-            let i = s.begin_turn(side, round, t);
+            let i = s.begin_turn(side, round, "root", t);
             s.finish_turn(i, TurnOutcome::Complete, None, t);
         }
         s.record_credence(ROOT_ID, 0.7, t);

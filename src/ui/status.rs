@@ -29,10 +29,10 @@ pub struct Totals {
 impl Tally {
     /// Words, output tokens and cost so far, streaming turn included.
     pub fn totals(&mut self, session: &Session) -> Totals {
-        if self.counted > session.turns.len() {
+        if self.counted > session.turns().len() {
             *self = Tally::default();
         }
-        while let Some(t) = session.turns.get(self.counted) {
+        while let Some(t) = session.turns().get(self.counted) {
             if !t.status.is_finished() {
                 break;
             }
@@ -41,7 +41,7 @@ impl Tally {
             self.cost += t.stats.cost_usd.unwrap_or(0.0);
             self.counted += 1;
         }
-        let live = &session.turns[self.counted..];
+        let live = &session.turns()[self.counted..];
         Totals {
             words: self.words + live.iter().map(|t| t.word_count()).sum::<usize>(),
             tokens: self.tokens
@@ -66,7 +66,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
     let mut left: Vec<Span> = Vec::new();
 
     let state = if let Some(turn) = s.streaming_turn() {
-        let t = &s.turns[turn];
+        let t = &s.turns()[turn];
         let sp = SPINNER[app.spinner % SPINNER.len()];
         let pause = if app.paused { " (pausing)" } else { "" };
         format!(" {sp} {} speaking{pause} ", t.side)
@@ -87,7 +87,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
 
     let scope = app.current_scope();
     let round = s
-        .turns
+        .turns()
         .iter()
         .rev()
         .find(|t| t.scope == scope)
@@ -99,7 +99,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
         format!("│ drill {scope} round {round}/{rounds} ")
     };
     left.push(Span::styled(label, bar));
-    let mut progress = format!("│ {} turns · {words} words", s.turns.len());
+    let mut progress = format!("│ {} turns · {words} words", s.turns().len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));
     }

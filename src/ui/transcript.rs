@@ -126,17 +126,17 @@ impl TranscriptView {
             self.width = width;
             self.reset();
         }
-        if self.scanned > session.turns.len() {
+        if self.scanned > session.turns().len() {
             self.indices.clear();
             self.scanned = 0;
             self.reset();
         }
-        for t in &session.turns[self.scanned..] {
+        for t in &session.turns()[self.scanned..] {
             if t.scope == self.scope {
                 self.indices.push(t.index);
             }
         }
-        self.scanned = session.turns.len();
+        self.scanned = session.turns().len();
         let messages: Vec<(Option<usize>, Option<Side>, &str)> = session.messages().collect();
         if messages.len() != self.messages_seen {
             // A new message changes the body of the turn it follows: re-wrap from there.
@@ -158,7 +158,7 @@ impl TranscriptView {
         while let Some(turn) = self
             .indices
             .get(self.bodies.len())
-            .map(|&i| &session.turns[i])
+            .map(|&i| &session.turns()[i])
         {
             if !turn.status.is_finished() {
                 break;
@@ -259,7 +259,7 @@ impl TranscriptView {
         let cached = self.bodies.len();
         let live: Vec<Vec<Line<'static>>> = self.indices[cached..]
             .iter()
-            .map(|&i| body_lines(&session.turns[i], &[], usize::from(text_width), theme))
+            .map(|&i| body_lines(&session.turns()[i], &[], usize::from(text_width), theme))
             .collect();
         self.total =
             *self.offsets.last().unwrap_or(&0) + live.iter().map(|b| turn_height(b)).sum::<usize>();
@@ -299,7 +299,7 @@ impl TranscriptView {
         let mut first_header = line_in_turn == 0;
         let mut y = area.y;
         while y < area.bottom() {
-            let Some(t) = self.indices.get(turn).map(|&i| &session.turns[i]) else {
+            let Some(t) = self.indices.get(turn).map(|&i| &session.turns()[i]) else {
                 break;
             };
             if !first_header && line_in_turn == 0 {

@@ -157,14 +157,14 @@ impl TreeView {
     }
 
     fn count_drill_turns(&mut self, session: &Session) {
-        if self.drill_turns_counted == session.turns.len() {
+        if self.drill_turns_counted == session.turns().len() {
             return;
         }
         self.drill_turns.clear();
-        for t in session.turns.iter().filter(|t| t.scope != ROOT_ID) {
+        for t in session.turns().iter().filter(|t| t.scope != ROOT_ID) {
             *self.drill_turns.entry(t.scope.clone()).or_default() += 1;
         }
-        self.drill_turns_counted = session.turns.len();
+        self.drill_turns_counted = session.turns().len();
     }
 
     pub fn render(

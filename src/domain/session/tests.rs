@@ -11,6 +11,8 @@ pub(crate) fn setup(rounds: u32) -> DebateSetup {
         base_url: None,
         system_prompt: None,
         params: SamplingParams::default(),
+        kind: crate::domain::DebaterKind::Ai,
+        chose_side: false,
     };
     DebateSetup {
         question: "Should the city adopt congestion pricing?".into(),
@@ -20,8 +22,8 @@ pub(crate) fn setup(rounds: u32) -> DebateSetup {
         },
         protocol: Protocol {
             kind: RoundKind::Sequential,
-            rounds,
             word_limit: Some(150),
+            ..Protocol::rounds(rounds)
         },
         debaters: vec![debater(Side::A), debater(Side::B)],
     }
@@ -33,7 +35,7 @@ fn t0() -> OffsetDateTime {
 
 fn play(s: &mut Session, text: &str) -> usize {
     let (round, side) = s.next_slot().unwrap();
-    let i = s.begin_turn(side, round, t0());
+    let i = s.begin_turn(side, round, "root", t0());
     s.push_text(i, text);
     s.finish_turn(i, TurnOutcome::Complete, None, t0());
     i
@@ -64,7 +66,7 @@ fn complete_turn_feeds_the_tree_and_failed_turn_is_replayed() {
     assert_eq!(s.turns[0].claims.len(), 1);
     assert_eq!(s.turns[0].stats.provider, "scripted");
 
-    let i = s.begin_turn(Side::B, 1, t0());
+    let i = s.begin_turn(Side::B, 1, "root", t0());
     s.push_text(i, "Partial ```claims\nB1 attacks A1: x");
     s.finish_turn(
         i,
@@ -106,7 +108,7 @@ fn credences_and_verdict_are_events() {
     assert_eq!(s.credence(ROOT_ID), Some(1.0));
     assert_eq!(s.judge_events[0].after_turn, None);
     assert_eq!(s.judge_events[1].after_turn, Some(0));
-    s.record_verdict(Side::B, 0.3, "Equity wins.".into(), t0());
+    s.record_verdict(Side::B, 0.3, "Equity wins.".into(), None, t0());
     let v = s.verdict.as_ref().unwrap();
     assert_eq!((v.winner, v.confidence), (Side::B, 0.5));
     assert_eq!(s.judge_events.len(), 3);
@@ -116,7 +118,7 @@ fn credences_and_verdict_are_events() {
 fn json_has_the_documented_field_names() {
     let mut s = Session::new(setup(1), t0());
     play(&mut s, "t\n```claims\nA1 supports root: c\n```");
-    s.record_verdict(Side::A, 0.8, "r".into(), t0());
+    s.record_verdict(Side::A, 0.8, "r".into(), None, t0());
     let v = serde_json::to_value(&s).unwrap();
     assert_eq!(v["schema_version"], SCHEMA_VERSION);
     assert_eq!(v["turns"][0]["side"], "A");
@@ -299,7 +301,7 @@ fn undo_takes_back_the_last_action_and_rebuilds_the_rest() {
         },
     );
     judge_ok(&mut s, JudgeEventKind::AddRound);
-    s.record_verdict(Side::A, 0.7, "r".into(), t0());
+    s.record_verdict(Side::A, 0.7, "r".into(), None, t0());
     let with_all = s.clone();
 
     let undone = s.undo(t0()).unwrap();
@@ -329,7 +331,7 @@ fn a_fork_keeps_the_turns_before_it_and_records_its_origin() {
     play(&mut s, "t\n```claims\nB1 attacks A1: two\n```");
     s.record_credence(ROOT_ID, 0.4, t0());
     play(&mut s, "t");
-    s.record_verdict(Side::B, 0.7, "r".into(), t0());
+    s.record_verdict(Side::B, 0.7, "r".into(), None, t0());
     let later = t0() + time::Duration::hours(1);
     let f = s.fork(1, Some("/s/x.json".into()), later);
     assert_ne!(f.id, s.id);
@@ -359,13 +361,17 @@ fn a_fork_keeps_the_turns_before_it_and_records_its_origin() {
 fn another_judgement_is_kept_apart_from_the_original() {
     let mut s = Session::new(setup(1), t0());
     play(&mut s, "t\n```claims\nA1 supports root: one\n```");
-    s.record_verdict(Side::A, 0.9, "orig".into(), t0());
+    s.record_verdict(Side::A, 0.9, "orig".into(), None, t0());
     let mut second = s.as_of(0);
-    second.turns = s.turns.clone();
+    second.set_turns(s.turns().to_vec());
     second.rebuild();
-    second.record_verdict(Side::B, 0.6, "second".into(), t0());
+    second.record_verdict(Side::B, 0.6, "second".into(), None, t0());
     let j = Judgement {
         id: 1,
+        kind: crate::domain::JudgeKind::Human,
+        judge: None,
+        mode: None,
+        extra: None,
         blind: true,
         started_at: t0(),
         judge_events: second.judge_events.clone(),

@@ -1,9 +1,7 @@
 //! The bundled scripted demo debate (`demo/congestion-pricing.toml`), used when no provider is
 //! configured so agon runs with no key and no network.
 
-use crate::domain::{
-    DebateSetup, Debater, Positions, Protocol, ROOT_ID, RoundKind, SamplingParams, Side,
-};
+use crate::domain::{DebateSetup, Debater, Positions, Protocol, ROOT_ID, SamplingParams, Side};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -98,18 +96,16 @@ impl DemoScript {
                 .map_or_else(|| format!("Debater {side}"), |d| d.name.clone()),
             provider: super::PROVIDER_NAME.to_string(),
             model: self.model_name(),
+            kind: crate::domain::DebaterKind::Scripted,
             base_url: None,
             system_prompt: None,
             params: SamplingParams::default(),
+            chose_side: false,
         };
         DebateSetup {
             question: self.question.clone(),
             positions: self.positions.clone(),
-            protocol: Protocol {
-                kind: RoundKind::Sequential,
-                rounds: self.rounds(),
-                word_limit: None,
-            },
+            protocol: Protocol::rounds(self.rounds()),
             debaters: vec![debater(Side::A), debater(Side::B)],
         }
     }
@@ -141,7 +137,7 @@ mod tests {
         let script = DemoScript::bundled().unwrap();
         let mut session = Session::new(script.setup(), time::OffsetDateTime::UNIX_EPOCH);
         while let Some((round, side)) = session.next_slot() {
-            let i = session.begin_turn(side, round, time::OffsetDateTime::UNIX_EPOCH);
+            let i = session.begin_turn(side, round, "root", time::OffsetDateTime::UNIX_EPOCH);
             session.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
             session.finish_turn(
                 i,
@@ -150,9 +146,9 @@ mod tests {
                 time::OffsetDateTime::UNIX_EPOCH,
             );
             assert!(
-                session.turns[i].warnings.is_empty(),
+                session.turns()[i].warnings.is_empty(),
                 "turn {i}: {:?}",
-                session.turns[i].warnings
+                session.turns()[i].warnings
             );
         }
         assert!(session.tree.len() >= 9, "at least 8 claims plus the root");

@@ -1,0 +1,125 @@
+//! Which turns the protocol calls for next, kept as a running index so that asking costs the
+//! same at the first turn and the ten-thousandth.
+
+use crate::domain::side::Side;
+use crate::domain::turn::Turn;
+use std::collections::HashMap;
+
+/// Per scope (the main debate, each drill): which sides have played which rounds.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Slots {
+    /// How many turns have been indexed; the index is current when this equals the turn count.
+    indexed: usize,
+    scopes: HashMap<String, Progress>,
+    /// Turns whose words are still arriving.
+    streaming: Vec<usize>,
+}
+
+/// The index is derived data: two sessions with the same turns are equal whatever it holds.
+impl PartialEq for Slots {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Progress {
+    /// `played[r - 1]`: the sides that have played round `r` (bit 0 for A, bit 1 for B).
+    played: Vec<u8>,
+    /// Rounds played by every speaker, counted from the first.
+    complete: u32,
+}
+
+fn bit(side: Side) -> u8 {
+    match side {
+        Side::A => 1,
+        Side::B => 2,
+    }
+}
+
+impl Slots {
+    /// An index of `turns` built from scratch.
+    pub(super) fn build(turns: &[Turn], speakers: &[Side]) -> Slots {
+        let mut slots = Slots::default();
+        for t in turns {
+            slots.push(t);
+            if t.counts_as_played() {
+                slots.played(t, speakers);
+            }
+        }
+        slots
+    }
+
+    pub(super) fn is_current(&self, turns: &[Turn]) -> bool {
+        self.indexed == turns.len()
+    }
+
+    /// A turn was added to the end.
+    pub(super) fn push(&mut self, turn: &Turn) {
+        self.indexed += 1;
+        if !turn.status.is_finished() {
+            self.streaming.push(turn.index);
+        }
+    }
+
+    /// A turn stopped streaming.
+    pub(super) fn finished(&mut self, turn: usize) {
+        self.streaming.retain(|&t| t != turn);
+    }
+
+    /// A failed turn streams again.
+    pub(super) fn reopened(&mut self, turn: usize) {
+        if !self.streaming.contains(&turn) {
+            self.streaming.push(turn);
+        }
+    }
+
+    /// A turn now counts as played (complete, or skipped).
+    pub(super) fn played(&mut self, turn: &Turn, speakers: &[Side]) {
+        let p = self.scopes.entry(turn.scope.clone()).or_default();
+        let Some(r) = usize::try_from(turn.round)
+            .ok()
+            .and_then(|r| r.checked_sub(1))
+        else {
+            return;
+        };
+        if p.played.len() <= r {
+            p.played.resize(r + 1, 0);
+        }
+        p.played[r] |= bit(turn.side);
+        let all: u8 = speakers.iter().map(|&s| bit(s)).fold(0, |a, b| a | b);
+        while p
+            .played
+            .get(p.complete as usize)
+            .is_some_and(|&m| m & all == all)
+        {
+            p.complete += 1;
+        }
+    }
+
+    pub(super) fn streaming(&self) -> &[usize] {
+        &self.streaming
+    }
+
+    /// The slots of `scope` the protocol calls for now, in speaking order: the sides of the
+    /// first round not fully played that have not played it, given `rounds` rounds.
+    pub(super) fn pending(&self, scope: &str, rounds: u32, speakers: &[Side]) -> (u32, Vec<Side>) {
+        let (complete, mask) = match self.scopes.get(scope) {
+            Some(p) => (
+                p.complete,
+                p.played.get(p.complete as usize).copied().unwrap_or(0),
+            ),
+            None => (0, 0),
+        };
+        let round = complete.saturating_add(1);
+        if round > rounds {
+            return (round, Vec::new());
+        }
+        let missing = speakers
+            .iter()
+            .copied()
+            .filter(|&s| mask & bit(s) == 0)
+            .collect();
+        (round, missing)
+    }
+}
