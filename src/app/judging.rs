@@ -1,25 +1,15 @@
-//! Judging instruments: annotations and spans, the annotations pane, undo, forks,
-//! scores and what the verdict records.
+//! Judging instruments: annotations and spans, the annotations pane, undo, forks, and what
+//! the verdict records of how the debate ended.
 
-use super::*;
+use super::bindings::Action;
+use super::dialogs::{AnnotationTarget, Dialog, TagDialog};
+use super::{App, Effect, Focus, Level, Visual};
+use crate::domain::{JudgeEventKind, ROOT_ID};
+use crate::engine::{Mode, SaveJob};
+use std::path::PathBuf;
+use time::OffsetDateTime;
 
 impl App {
-    /// Whether judge actions are allowed; says why not when they are not.
-    pub(super) fn can_judge(&mut self) -> bool {
-        match (&self.read_only, self.is_live()) {
-            (Some(reason), _) => {
-                let reason = reason.clone();
-                self.notify(
-                    Level::Warning,
-                    format!("Read-only ({reason}): nothing is recorded."),
-                );
-                false
-            }
-            (None, false) => self.is_rejudge(),
-            (None, true) => true,
-        }
-    }
-
     /// `t`: annotate the selected turn, or the selected node when the tree has the focus.
     pub(super) fn open_tag_dialog(&mut self) {
         if !self.can_judge() {
@@ -34,7 +24,7 @@ impl App {
                 node: Some(id),
             }
         } else {
-            let Some(turn) = self.transcript.selected_turn() else {
+            let Some(turn) = self.selected_turn() else {
                 return self.notify(Level::Info, "No turn to annotate yet.".into());
             };
             AnnotationTarget {
@@ -44,7 +34,7 @@ impl App {
                 label: format!("turn {} (▶)", turn + 1),
             }
         };
-        self.overlay = Some(Overlay::Tags(TagDialog::new(target, &self.tags)));
+        self.dialog = Some(Dialog::Tags(TagDialog::new(target, &self.settings.tags)));
     }
 
     /// `V`: start choosing sentences of the selected turn.
@@ -52,10 +42,12 @@ impl App {
         if !self.can_judge() {
             return;
         }
-        let Some(turn) = self.transcript.selected_turn() else {
+        let Some(turn) = self.selected_turn() else {
             return self.notify(Level::Info, "No turn to annotate yet.".into());
         };
-        let t = &self.session.turns()[turn];
+        let Some(t) = self.session().turn(turn) else {
+            return;
+        };
         if !t.status.is_finished() {
             return self.notify(
                 Level::Info,
@@ -64,7 +56,8 @@ impl App {
         }
         // Sentences of the prose only: the claims block is annotated through the tree.
         let end = crate::domain::claims::find_block(&t.text).map_or(t.text.len(), |b| b.start);
-        let sentences = crate::domain::annotation::sentences(&t.text[..end]);
+        let sentences =
+            crate::domain::annotation::sentences(t.text.get(..end).unwrap_or_default());
         if sentences.is_empty() {
             return self.notify(Level::Info, "That turn has no text to choose from.".into());
         }
@@ -76,35 +69,6 @@ impl App {
         });
     }
 
-    pub(super) fn on_visual_key(&mut self, key: &KeyEvent) {
-        let Some(v) = &mut self.visual else { return };
-        let last = v.sentences.len() - 1;
-        match key.code {
-            KeyCode::Esc => self.visual = None,
-            KeyCode::Char('j' | 'l') | KeyCode::Down | KeyCode::Right => {
-                v.cursor = (v.cursor + 1).min(last)
-            }
-            KeyCode::Char('k' | 'h') | KeyCode::Up | KeyCode::Left => {
-                v.cursor = v.cursor.saturating_sub(1)
-            }
-            // Space starts the selection afresh at the cursor.
-            KeyCode::Char(' ') => v.anchor = v.cursor,
-            KeyCode::Char('t') | KeyCode::Enter => {
-                let span = v.span();
-                let turn = v.turn;
-                self.visual = None;
-                let target = AnnotationTarget {
-                    turn: Some(turn),
-                    span: Some(span),
-                    node: None,
-                    label: format!("a span of turn {}", turn + 1),
-                };
-                self.overlay = Some(Overlay::Tags(TagDialog::new(target, &self.tags)));
-            }
-            _ => {}
-        }
-    }
-
     /// Keys of the annotations pane; returns whether the key was used.
     pub(super) fn on_annotation_pane(
         &mut self,
@@ -112,9 +76,9 @@ impl App {
         now: OffsetDateTime,
         effects: &mut Vec<Effect>,
     ) -> bool {
-        let count = self.session.annotations.len();
+        let count = self.session().annotations.len();
         let current = self
-            .session
+            .session()
             .annotations
             .get(self.annotation_cursor)
             .cloned();
@@ -128,7 +92,10 @@ impl App {
             Action::Drill => {
                 let Some(a) = current else { return true };
                 if let Some(turn) = a.turn {
-                    let scope = self.session.turns()[turn].scope.clone();
+                    let scope = self
+                        .session()
+                        .turn(turn)
+                        .map_or_else(|| ROOT_ID.to_string(), |t| t.scope.clone());
                     if scope != self.current_scope() {
                         return {
                             self.notify(
@@ -140,12 +107,12 @@ impl App {
                             true
                         };
                     }
-                    self.transcript.show_turn(turn);
+                    self.with_transcript(|t, h| t.show_turn(turn, h));
                     self.focus = Focus::Transcript;
                 } else if let Some(pos) = a
                     .node
                     .as_deref()
-                    .and_then(|n| self.session.tree.position(n))
+                    .and_then(|n| self.session().tree.position(n))
                 {
                     self.show_annotations = false;
                     self.tree.select(pos);
@@ -162,8 +129,12 @@ impl App {
                     node: a.node.clone(),
                     label: format!("annotation {}", a.id),
                 };
-                self.overlay = Some(Overlay::Tags(TagDialog::edit(
-                    target, &self.tags, a.id, &a.tags, &a.note,
+                self.dialog = Some(Dialog::Tags(TagDialog::edit(
+                    target,
+                    &self.settings.tags,
+                    a.id,
+                    &a.tags,
+                    &a.note,
                 )));
             }
             Action::MarkCrux | Action::Delete => {
@@ -173,7 +144,7 @@ impl App {
                 {
                     self.annotation_cursor = self
                         .annotation_cursor
-                        .min(self.session.annotations.len().saturating_sub(1));
+                        .min(self.session().annotations.len().saturating_sub(1));
                     self.notify(
                         Level::Info,
                         format!("Annotation {} deleted (u undoes).", a.id),
@@ -187,21 +158,16 @@ impl App {
 
     pub(super) fn jump_annotated(&mut self, forward: bool) {
         let scope = self.current_scope().to_string();
-        let mut turns: Vec<usize> = self
-            .session
+        let session = self.session();
+        let mut turns: Vec<usize> = session
             .annotations
             .iter()
             .filter_map(|a| a.turn)
-            .filter(|&t| {
-                self.session
-                    .turns()
-                    .get(t)
-                    .is_some_and(|t| t.scope == scope)
-            })
+            .filter(|&t| session.turn(t).is_some_and(|t| t.scope == scope))
             .collect();
         turns.sort_unstable();
         turns.dedup();
-        let here = self.transcript.selected_turn();
+        let here = self.selected_turn();
         let target = if forward {
             turns.into_iter().find(|&t| here.is_none_or(|h| t > h))
         } else {
@@ -211,7 +177,7 @@ impl App {
                 .find(|&t| here.is_none_or(|h| t < h))
         };
         match target {
-            Some(t) => self.transcript.show_turn(t),
+            Some(t) => self.with_transcript(|tr, h| tr.show_turn(t, h)),
             None => self.notify(Level::Info, "No more annotated turns that way.".into()),
         }
     }
@@ -220,21 +186,16 @@ impl App {
         if !self.can_judge() {
             return;
         }
-        let Some(undone) = self.session.undo(now) else {
+        let Some((undone, outputs)) = self.engine.undo(now) else {
             return self.notify(Level::Info, "Nothing to undo.".into());
         };
-        // A drill that was undone cannot stay open.
-        while self.current_scope() != ROOT_ID
-            && self.session.drill_rounds(self.current_scope()).is_none()
-        {
-            self.scope.pop();
-        }
+        self.absorb(outputs, effects);
         let scope = self.current_scope().to_string();
         self.transcript.set_scope(&scope);
         self.annotation_cursor = self
             .annotation_cursor
-            .min(self.session.annotations.len().saturating_sub(1));
-        let what = serde_json::to_value(&undone.kind)
+            .min(self.session().annotations.len().saturating_sub(1));
+        let what = serde_json::to_value(&undone)
             .ok()
             .and_then(|v| {
                 v.get("kind")
@@ -243,40 +204,39 @@ impl App {
             })
             .unwrap_or_else(|| "action".into());
         self.notify(Level::Info, format!("Undone: {what}."));
-        self.save_effect(effects);
     }
 
     /// Writes a new session that branches off after the selected turn; `agon resume` continues it.
     pub(super) fn fork(&mut self, now: OffsetDateTime, effects: &mut Vec<Effect>) {
-        let Some(turn) = self.transcript.selected_turn() else {
+        let Some(turn) = self.selected_turn() else {
             return self.notify(Level::Info, "No turn to fork after yet.".into());
         };
-        let dir = self.sessions_dir.clone().or_else(|| {
-            self.session_path
-                .as_ref()
-                .and_then(|p| p.parent().map(PathBuf::from))
-        });
+        let path = self.engine.saving().path().map(PathBuf::from);
+        let dir = self
+            .settings
+            .sessions_dir
+            .clone()
+            .or_else(|| path.as_ref().and_then(|p| p.parent().map(PathBuf::from)));
         let Some(dir) = dir else {
             return self.notify(
                 Level::Warning,
                 "No sessions directory to write the fork to.".into(),
             );
         };
-        let origin = self.session_path.as_ref().map(|p| p.display().to_string());
-        let source = match &self.mode {
-            Mode::Replay { recording, .. } => recording.as_ref(),
-            Mode::Live => &self.session,
+        let origin = path.as_ref().map(|p| p.display().to_string());
+        let source = match self.engine.mode() {
+            Mode::Replay { recording } | Mode::Rejudge { recording, .. } => recording.as_ref(),
+            Mode::Live => self.session(),
         };
         let fork = source.fork(turn + 1, origin, now);
         let name = fork
             .file_name()
             .replace(".json", &format!("_fork{}.json", turn + 1));
         let path = dir.join(name);
-        self.save.in_flight += 1;
-        effects.push(Effect::Save {
+        effects.push(Effect::SaveFile(SaveJob {
             path: path.clone(),
             session: Box::new(fork),
-        });
+        }));
         self.notify(
             Level::Info,
             format!(
@@ -287,71 +247,17 @@ impl App {
         );
     }
 
-    /// Once the verdict is in: the ground truth and scores, if the session has a ground truth.
-    pub(super) fn after_verdict(&mut self) -> Option<Overlay> {
-        self.session.ground_truth.map(|_| Overlay::Result)
-    }
-
-    /// The verdict scored against the ground truth; `None` until both exist.
-    pub fn scores(&self) -> Option<crate::domain::Scores> {
-        let (v, truth) = (self.session.verdict.as_ref()?, self.session.ground_truth?);
-        // The turns the judge had seen when they gave the verdict (the last verdict event).
-        let seen = self
-            .session
-            .judge_events
-            .iter()
-            .rev()
-            .find(|e| matches!(e.kind, JudgeEventKind::Verdict { .. }))
-            .and_then(|e| e.after_turn);
-        let turns = self
-            .session
-            .turns()
-            .iter()
-            .filter(|t| t.status == TurnStatus::Complete && seen.is_some_and(|s| t.index <= s))
-            .count();
-        Some(crate::domain::score(
-            v.p_a(),
-            truth,
-            turns,
-            self.turn_penalty,
-        ))
-    }
-
     /// Why the debate ended, for the verdict.
     pub(super) fn why_ended(&self) -> String {
-        match &self.session.ended_early {
+        let s = self.session();
+        match &s.ended_early {
             Some(reason) if reason.is_empty() => "the judge ended the debate early".into(),
             Some(reason) => format!("the judge ended the debate early: {reason}"),
-            None if self.session.next_slot().is_none() => "every round was played".into(),
+            None if s.next_slot().is_none() => "every round was played".into(),
             None => {
-                let played = self
-                    .session
-                    .turns_in(ROOT_ID)
-                    .filter(|t| t.counts_as_played())
-                    .count();
-                format!(
-                    "verdict after {played} of {} turns",
-                    self.session.protocol.rounds * 2
-                )
-            }
-        }
-    }
-
-    /// Records a judge action, reporting a refused edit instead of failing.
-    pub(super) fn judge(
-        &mut self,
-        kind: JudgeEventKind,
-        now: OffsetDateTime,
-        effects: &mut Vec<Effect>,
-    ) -> bool {
-        match self.session.judge(kind, now) {
-            Ok(()) => {
-                self.save_effect(effects);
-                true
-            }
-            Err(e) => {
-                self.notify(Level::Warning, format!("Not done: {e}."));
-                false
+                let played = s.turns_in(ROOT_ID).filter(|t| t.counts_as_played()).count();
+                let planned = s.protocol.rounds as usize * s.speakers().len();
+                format!("verdict after {played} of {planned} turns")
             }
         }
     }

@@ -2,7 +2,7 @@
 //! replacing the keys of any action. The help overlay and the hint line read this, so they
 //! always show the keys that work.
 
-use super::keys::{Action, BINDINGS, Group};
+use super::bindings::{Action, BINDINGS, Group};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 

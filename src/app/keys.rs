@@ -1,455 +1,244 @@
-//! Key bindings: one table that both the key handling and the help overlay read, so `?` always
-//! lists exactly what the keys do.
+//! Keys on the main screen: what each action of the keymap does.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::bindings::Action;
+use super::dialogs::{
+    ConfirmQuit, CredenceDialog, Dialog, EndDialog, HelpDialog, MessageDialog, PromptDialog,
+    PromptPurpose, QuitWhy, VerdictDialog, VerdictPurpose,
+};
+use super::{App, Effect, Focus, Level};
+use crate::engine::{Command, QuitReason};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use time::OffsetDateTime;
 
-/// What the judge can ask for from the main screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    ForceQuit,
-    Help,
-    TogglePause,
-    Step,
-    Credence,
-    Verdict,
-    FocusNext,
-    ScrollDown,
-    ScrollUp,
-    PageDown,
-    PageUp,
-    Top,
-    Bottom,
-    NextTurn,
-    PrevTurn,
-    Expand,
-    Collapse,
-    Toggle,
-    Cancel,
-    Retry,
-    Skip,
-    Drill,
-    Up,
-    MarkCrux,
-    JudgeNode,
-    DecideByCrux,
-    AddQuestion,
-    EditNode,
-    Merge,
-    Move,
-    Tag,
-    Visual,
-    Message,
-    EndDebate,
-    AddRound,
-    Undo,
-    ToggleAnnotations,
-    NextAnnotated,
-    PrevAnnotated,
-    Delete,
-    GoTo,
-    Fork,
-}
-
-/// Where a binding applies, for the help overlay's grouping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    Debate,
-    Judge,
-    Navigate,
-    Tree,
-    App,
-}
-
-impl Group {
-    pub fn title(self) -> &'static str {
-        match self {
-            Group::Debate => "Debate",
-            Group::Judge => "Judge",
-            Group::Navigate => "Transcript",
-            Group::Tree => "Claim tree",
-            Group::App => "App",
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if let Some(dialog) = self.dialog.take() {
+            return self.on_dialog_key(dialog, &key, now, effects);
+        }
+        if self.visual.is_some() {
+            return self.on_visual_key(&key);
+        }
+        let Some(action) = self.settings.keymap.action_for(&key) else {
+            return;
+        };
+        if self.show_annotations
+            && self.focus == Focus::Tree
+            && self.on_annotation_pane(action, now, effects)
+        {
+            return;
+        }
+        match action {
+            Action::Tag => self.open_tag_dialog(),
+            Action::Visual => self.start_visual(),
+            Action::ToggleAnnotations => {
+                self.show_annotations = !self.show_annotations;
+                self.focus = Focus::Tree;
+            }
+            Action::NextAnnotated => self.jump_annotated(true),
+            Action::PrevAnnotated => self.jump_annotated(false),
+            Action::Delete => self.notify(
+                Level::Info,
+                "Del deletes an annotation in the annotations pane (A).".into(),
+            ),
+            Action::Undo => self.undo(now, effects),
+            Action::Fork => self.fork(now, effects),
+            Action::GoTo => {
+                if self.engine.is_live() {
+                    self.notify(
+                        Level::Info,
+                        "# goes to a turn in a replay (agon replay FILE).".into(),
+                    );
+                } else {
+                    self.dialog = Some(Dialog::Prompt(PromptDialog::new(
+                        PromptPurpose::GoToTurn,
+                        "",
+                    )));
+                }
+            }
+            Action::Message | Action::EndDebate | Action::AddRound if !self.can_judge() => {}
+            Action::Message | Action::EndDebate | Action::AddRound if !self.engine.is_live() => {
+                self.notify(
+                    Level::Info,
+                    "Not while re-judging: the debate is recorded; judge what was said.".into(),
+                )
+            }
+            Action::Message => {
+                if self.session().last_finished_turn().is_none() {
+                    self.notify(
+                        Level::Info,
+                        "The judge speaks between turns: wait for the first turn.".into(),
+                    );
+                } else {
+                    self.dialog = Some(Dialog::Message(MessageDialog::default()));
+                }
+            }
+            Action::EndDebate => {
+                let s = self.session();
+                if s.ended_early.is_some() || s.next_slot().is_none() {
+                    self.notify(
+                        Level::Info,
+                        "The debate is already over; v records the verdict.".into(),
+                    );
+                } else {
+                    self.dialog = Some(Dialog::End(EndDialog::default()));
+                }
+            }
+            Action::AddRound => self.command(Command::AddRound, now, effects),
+            Action::Quit => {
+                if !self.session().streaming_turns().is_empty() && self.engine.is_live() {
+                    self.dialog = Some(Dialog::ConfirmQuit(ConfirmQuit {
+                        why: QuitWhy::Streaming,
+                    }));
+                } else if let Some(e) = self.engine.saving().error() {
+                    self.dialog = Some(Dialog::ConfirmQuit(ConfirmQuit {
+                        why: QuitWhy::Unsaved(e.to_string()),
+                    }));
+                } else {
+                    self.quit(QuitReason::Judge, now, effects);
+                }
+            }
+            Action::ForceQuit => {
+                self.quit_unsaved = self.engine.saving().is_failing();
+                self.quit(QuitReason::Judge, now, effects);
+            }
+            Action::Help => self.dialog = Some(Dialog::Help(HelpDialog::default())),
+            Action::Cancel => {
+                if !self.session().streaming_turns().is_empty() && self.engine.is_live() {
+                    self.command(Command::Stop, now, effects);
+                } else {
+                    self.pending_edit = None;
+                    self.notice = None;
+                }
+            }
+            Action::Retry => self.command(Command::Retry, now, effects),
+            Action::Skip => self.command(Command::Skip, now, effects),
+            Action::TogglePause => self.command(Command::TogglePause, now, effects),
+            Action::Step => self.command(Command::Step, now, effects),
+            Action::Credence => {
+                if self.can_judge() {
+                    let mut d = CredenceDialog::new(self.credence_now());
+                    d.prior = self.session().last_finished_turn().is_none();
+                    self.dialog = Some(Dialog::Credence(d));
+                }
+            }
+            Action::Verdict => {
+                if self.can_judge() {
+                    // Start from the verdict already given (a crux may have decided it), else
+                    // from the judge's credence.
+                    let p_a = self
+                        .session()
+                        .verdict
+                        .as_ref()
+                        .map(|v| v.p_a())
+                        .or_else(|| self.credence_now());
+                    self.dialog = Some(Dialog::Verdict(VerdictDialog::new(
+                        VerdictPurpose::Debate,
+                        p_a,
+                    )));
+                }
+            }
+            Action::Drill
+            | Action::Up
+            | Action::MarkCrux
+            | Action::JudgeNode
+            | Action::DecideByCrux
+            | Action::AddQuestion
+            | Action::EditNode
+            | Action::Merge
+            | Action::Move => self.on_node_action(action, now, effects),
+            Action::FocusNext => {
+                self.focus = match self.focus {
+                    Focus::Transcript => Focus::Tree,
+                    Focus::Tree => Focus::Transcript,
+                }
+            }
+            Action::WideTree => {
+                self.wide_side = !self.wide_side;
+                let size = self.size;
+                self.resize(size);
+            }
+            _ => self.on_navigation(action),
         }
     }
-}
 
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    pub keys: &'static [(KeyCode, KeyModifiers)],
-    pub label: &'static str,
-    pub action: Action,
-    pub help: &'static str,
-    pub group: Group,
-}
-
-const NONE: KeyModifiers = KeyModifiers::NONE;
-const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
-const CTRL: KeyModifiers = KeyModifiers::CONTROL;
-
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[(KeyCode::Char(' '), NONE)],
-        label: "Space",
-        action: Action::TogglePause,
-        help: "pause / resume the debate (takes effect between turns)",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('n'), NONE)],
-        label: "n",
-        action: Action::Step,
-        help: "play one more turn while paused",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('r'), NONE)],
-        label: "r",
-        action: Action::Retry,
-        help: "retry a failed or stopped turn",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('s'), NONE)],
-        label: "s",
-        action: Action::Skip,
-        help: "skip a failed or stopped turn and move on",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('c'), NONE)],
-        label: "c",
-        action: Action::Credence,
-        help: "set your credence that side A is right",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('v'), NONE)],
-        label: "v",
-        action: Action::Verdict,
-        help: "record the verdict: winner, confidence, rationale",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('i'), NONE)],
-        label: "i",
-        action: Action::Message,
-        help: "ask a question or give an instruction to one debater or both",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('t'), NONE)],
-        label: "t",
-        action: Action::Tag,
-        help: "tag / note the selected turn (▶), or the selected node in the tree",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('V'), SHIFT)],
-        label: "V",
-        action: Action::Visual,
-        help: "choose sentences of the selected turn to tag (j/k extend, t tags)",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('A'), SHIFT)],
-        label: "A",
-        action: Action::ToggleAnnotations,
-        help: "show the annotations pane (Enter jumps, e edits, x deletes) / the tree",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('}'), NONE), (KeyCode::Char('}'), SHIFT)],
-        label: "}",
-        action: Action::NextAnnotated,
-        help: "jump to the next annotated turn",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('{'), NONE), (KeyCode::Char('{'), SHIFT)],
-        label: "{",
-        action: Action::PrevAnnotated,
-        help: "jump to the previous annotated turn",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('u'), NONE)],
-        label: "u",
-        action: Action::Undo,
-        help: "undo your last judge action",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('#'), NONE), (KeyCode::Char('#'), SHIFT)],
-        label: "#",
-        action: Action::GoTo,
-        help: "replay: go to any turn, with the tree and judgements as they stood then",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('F'), SHIFT)],
-        label: "F",
-        action: Action::Fork,
-        help: "fork the debate after the ▶ turn into a new session (agon resume continues it)",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('E'), SHIFT)],
-        label: "E",
-        action: Action::EndDebate,
-        help: "end the debate now",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('+'), NONE), (KeyCode::Char('+'), SHIFT)],
-        label: "+",
-        action: Action::AddRound,
-        help: "add a round to the debate",
-        group: Group::Debate,
-    },
-    Binding {
-        keys: &[(KeyCode::Delete, NONE)],
-        label: "Del",
-        action: Action::Delete,
-        help: "delete the selected annotation (annotations pane)",
-        group: Group::Judge,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
-        label: "j ↓",
-        action: Action::ScrollDown,
-        help: "scroll down / next node",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
-        label: "k ↑",
-        action: Action::ScrollUp,
-        help: "scroll up / previous node",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[
-            (KeyCode::PageDown, NONE),
-            (KeyCode::Char('f'), CTRL),
-            (KeyCode::Char('d'), CTRL),
-        ],
-        label: "PgDn ^f",
-        action: Action::PageDown,
-        help: "page down",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[
-            (KeyCode::PageUp, NONE),
-            (KeyCode::Char('b'), CTRL),
-            (KeyCode::Char('u'), CTRL),
-        ],
-        label: "PgUp ^b",
-        action: Action::PageUp,
-        help: "page up",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
-        label: "g Home",
-        action: Action::Top,
-        help: "go to the top",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[
-            (KeyCode::Char('G'), SHIFT),
-            (KeyCode::Char('G'), NONE),
-            (KeyCode::End, NONE),
-        ],
-        label: "G End",
-        action: Action::Bottom,
-        help: "go to the end and follow new text",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char(']'), NONE), (KeyCode::Char('J'), SHIFT)],
-        label: "] J",
-        action: Action::NextTurn,
-        help: "jump to the next turn",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('['), NONE), (KeyCode::Char('K'), SHIFT)],
-        label: "[ K",
-        action: Action::PrevTurn,
-        help: "jump to the previous turn",
-        group: Group::Navigate,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
-        label: "l →",
-        action: Action::Expand,
-        help: "expand the selected node",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
-        label: "h ←",
-        action: Action::Collapse,
-        help: "collapse the node, or go to its parent",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('o'), NONE)],
-        label: "o",
-        action: Action::Toggle,
-        help: "expand / collapse the selected node",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Enter, NONE), (KeyCode::Char('d'), NONE)],
-        label: "Enter d",
-        action: Action::Drill,
-        help: "drill in: a focused sub-debate on the selected node",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Backspace, NONE), (KeyCode::Char('-'), NONE)],
-        label: "Bksp -",
-        action: Action::Up,
-        help: "go back up from a drill",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('x'), NONE)],
-        label: "x",
-        action: Action::MarkCrux,
-        help: "mark / unmark the node as a crux",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('w'), NONE)],
-        label: "w",
-        action: Action::JudgeNode,
-        help: "judge the node: who wins it, how sure, why",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('D'), SHIFT)],
-        label: "D",
-        action: Action::DecideByCrux,
-        help: "this crux decides it: settle the debate by this node",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('a'), NONE)],
-        label: "a",
-        action: Action::AddQuestion,
-        help: "add a sub-question of your own under the node",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('e'), NONE)],
-        label: "e",
-        action: Action::EditNode,
-        help: "edit the node's text",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('m'), NONE)],
-        label: "m",
-        action: Action::Merge,
-        help: "merge duplicates: m on the duplicate, then m on the node to keep",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('M'), SHIFT)],
-        label: "M",
-        action: Action::Move,
-        help: "move a node: M on it, then M on its new parent",
-        group: Group::Tree,
-    },
-    Binding {
-        keys: &[(KeyCode::Tab, NONE), (KeyCode::BackTab, SHIFT)],
-        label: "Tab",
-        action: Action::FocusNext,
-        help: "move focus between transcript and tree",
-        group: Group::App,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
-        label: "?",
-        action: Action::Help,
-        help: "show / hide this help",
-        group: Group::App,
-    },
-    Binding {
-        keys: &[(KeyCode::Esc, NONE)],
-        label: "Esc",
-        action: Action::Cancel,
-        help: "stop the streaming turn (keeps its text); close a dialog",
-        group: Group::App,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('q'), NONE)],
-        label: "q",
-        action: Action::Quit,
-        help: "quit (asks first while a turn is streaming)",
-        group: Group::App,
-    },
-    Binding {
-        keys: &[(KeyCode::Char('c'), CTRL)],
-        label: "Ctrl-c",
-        action: Action::ForceQuit,
-        help: "quit now, saving what has streamed",
-        group: Group::App,
-    },
-];
-
-/// The action bound to a key by the default table (the app uses its [`super::keymap::Keymap`]).
-pub fn action_for(key: &KeyEvent) -> Option<Action> {
-    super::keymap::Keymap::default().action_for(key)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_map_to_actions() {
-        let k = |c, m| KeyEvent::new(c, m);
-        assert_eq!(action_for(&k(KeyCode::Char('q'), NONE)), Some(Action::Quit));
-        assert_eq!(
-            action_for(&k(KeyCode::Char('c'), CTRL)),
-            Some(Action::ForceQuit)
-        );
-        assert_eq!(
-            action_for(&k(KeyCode::Char('c'), NONE)),
-            Some(Action::Credence)
-        );
-        assert_eq!(
-            action_for(&k(KeyCode::Char('G'), SHIFT)),
-            Some(Action::Bottom)
-        );
-        assert_eq!(
-            action_for(&k(KeyCode::Char('G'), NONE)),
-            Some(Action::Bottom)
-        );
-        assert_eq!(
-            action_for(&k(KeyCode::Char('?'), SHIFT)),
-            Some(Action::Help)
-        );
-        assert_eq!(action_for(&k(KeyCode::Char('z'), NONE)), None);
-        assert_eq!(action_for(&k(KeyCode::Enter, NONE)), Some(Action::Drill));
-        assert_eq!(
-            action_for(&k(KeyCode::Char('D'), SHIFT)),
-            Some(Action::DecideByCrux)
-        );
+    fn on_navigation(&mut self, action: Action) {
+        let before = self.tree.selected();
+        self.navigate(action);
+        let selected = self.tree.selected();
+        if selected != before
+            && let Some(turn) = self
+                .session()
+                .tree
+                .nodes()
+                .get(selected)
+                .and_then(|n| n.turn)
+        {
+            self.with_transcript(|t, h| t.reveal_turn(turn, h));
+        }
     }
 
-    #[test]
-    fn no_key_is_bound_twice() {
-        let mut seen = std::collections::HashSet::new();
-        for b in BINDINGS {
-            for &(code, m) in b.keys {
-                assert!(seen.insert((code, m)), "{code:?} {m:?} bound twice");
+    fn navigate(&mut self, action: Action) {
+        match (self.focus, action) {
+            (Focus::Transcript, Action::ScrollDown) => self.with_transcript(|t, h| t.scroll_by(1, h)),
+            (Focus::Transcript, Action::ScrollUp) => self.with_transcript(|t, h| t.scroll_by(-1, h)),
+            (Focus::Transcript, Action::PageDown) => self.with_transcript(|t, h| t.page(1, h)),
+            (Focus::Transcript, Action::PageUp) => self.with_transcript(|t, h| t.page(-1, h)),
+            (Focus::Transcript, Action::Top) => self.with_transcript(|t, h| t.to_top(h)),
+            (Focus::Transcript, Action::Bottom) => self.transcript.to_bottom(),
+            (_, Action::NextTurn) => self.with_transcript(|t, h| t.jump_turn(true, h)),
+            (_, Action::PrevTurn) => self.with_transcript(|t, h| t.jump_turn(false, h)),
+            (Focus::Tree, a) => {
+                let tree = &self.engine.session().tree;
+                match a {
+                    Action::ScrollDown => self.tree.move_by(tree, 1),
+                    Action::ScrollUp => self.tree.move_by(tree, -1),
+                    Action::PageDown => self.tree.move_by(tree, 10),
+                    Action::PageUp => self.tree.move_by(tree, -10),
+                    Action::Top => self.tree.select(0),
+                    Action::Bottom => self.tree.select_last(tree),
+                    Action::Expand => self.tree.expand(tree),
+                    Action::Collapse => self.tree.collapse(tree),
+                    Action::Toggle => self.tree.toggle(tree),
+                    _ => {}
+                }
             }
+            (Focus::Transcript, Action::Expand | Action::Collapse | Action::Toggle) => {
+                self.focus = Focus::Tree;
+            }
+            _ => {}
+        }
+    }
+
+    /// Choosing sentences of a turn to annotate.
+    pub(super) fn on_visual_key(&mut self, key: &KeyEvent) {
+        let Some(v) = &mut self.visual else { return };
+        let last = v.sentences.len().saturating_sub(1);
+        match key.code {
+            KeyCode::Esc => self.visual = None,
+            KeyCode::Char('j' | 'l') | KeyCode::Down | KeyCode::Right => {
+                v.cursor = (v.cursor + 1).min(last)
+            }
+            KeyCode::Char('k' | 'h') | KeyCode::Up | KeyCode::Left => {
+                v.cursor = v.cursor.saturating_sub(1)
+            }
+            // Space starts the selection afresh at the cursor.
+            KeyCode::Char(' ') => v.anchor = v.cursor,
+            KeyCode::Char('t') | KeyCode::Enter => {
+                let span = v.span();
+                let turn = v.turn;
+                self.visual = None;
+                let target = super::dialogs::AnnotationTarget {
+                    turn: Some(turn),
+                    span: Some(span),
+                    node: None,
+                    label: format!("a span of turn {}", turn + 1),
+                };
+                self.dialog = Some(Dialog::Tags(super::dialogs::TagDialog::new(
+                    target,
+                    &self.settings.tags,
+                )));
+            }
+            _ => {}
         }
     }
 }

@@ -1,13 +1,18 @@
 //! Acting on the claim tree: drilling in and out, node rulings, crux marks and the judge's
 //! edits.
 
-use super::*;
+use super::bindings::Action;
+use super::dialogs::{Dialog, PromptDialog, PromptPurpose, VerdictDialog, VerdictPurpose};
+use super::{App, Effect, Focus, Level, PendingEdit};
+use crate::domain::{JudgeEventKind, ROOT_ID};
+use crate::engine::Command;
+use time::OffsetDateTime;
 
 impl App {
     pub(super) fn selected_node(&self) -> (usize, String) {
         let pos = self.tree.selected();
         let id = self
-            .session
+            .session()
             .tree
             .nodes()
             .get(pos)
@@ -22,9 +27,9 @@ impl App {
         effects: &mut Vec<Effect>,
     ) {
         if action == Action::Up {
-            return self.go_up(now, effects);
+            return self.command(Command::Up, now, effects);
         }
-        if let Some(reason) = &self.read_only {
+        if let Some(reason) = self.settings.read_only.clone() {
             return self.notify(
                 Level::Warning,
                 format!("Read-only ({reason}): the tree cannot change."),
@@ -44,8 +49,14 @@ impl App {
                 if pos == 0 {
                     return self.notify(Level::Info, "The question itself is not a crux.".into());
                 }
-                let analysis = self.analysis();
-                let (now_crux, proposed) = (analysis.crux[pos], analysis.proposed_crux[pos]);
+                let Some(analysis) = self.analysis() else {
+                    return;
+                };
+                let (Some(&now_crux), Some(&proposed)) =
+                    (analysis.crux.get(pos), analysis.proposed_crux.get(pos))
+                else {
+                    return;
+                };
                 let want = !now_crux;
                 // Agreeing with agon's proposal clears the mark, so later proposals still apply.
                 let mark = (want != proposed).then_some(want);
@@ -66,10 +77,12 @@ impl App {
                 }
             }
             Action::JudgeNode => {
-                let p_a = self.node_p_a(pos);
-                self.overlay = Some(Overlay::Verdict(VerdictDialog::with_purpose(
+                // Open neutral: agon's own reading of the node must not anchor the judge. An
+                // earlier ruling is where the judge left it.
+                let p_a = self.node_ruling_p_a(pos);
+                self.dialog = Some(Dialog::Verdict(VerdictDialog::new(
                     VerdictPurpose::Node(id),
-                    Some(p_a),
+                    p_a,
                 )));
             }
             Action::DecideByCrux => {
@@ -80,22 +93,28 @@ impl App {
                             .into(),
                     );
                 }
-                let p_a = self.node_p_a(pos);
-                self.overlay = Some(Overlay::Verdict(VerdictDialog::with_purpose(
+                let p_a = self.node_ruling_p_a(pos);
+                self.dialog = Some(Dialog::Verdict(VerdictDialog::new(
                     VerdictPurpose::DecideBy(id),
-                    Some(p_a),
+                    p_a,
                 )));
             }
             Action::AddQuestion => {
-                self.overlay = Some(Overlay::Text(TextDialog::new(
-                    TextPurpose::AddQuestion { parent: id },
+                self.dialog = Some(Dialog::Prompt(PromptDialog::new(
+                    PromptPurpose::AddQuestion { parent: id },
                     "",
                 )));
             }
             Action::EditNode => {
-                let text = self.session.tree.nodes()[pos].text.clone();
-                self.overlay = Some(Overlay::Text(TextDialog::new(
-                    TextPurpose::EditNode { node: id },
+                let text = self
+                    .session()
+                    .tree
+                    .nodes()
+                    .get(pos)
+                    .map(|n| n.text.clone())
+                    .unwrap_or_default();
+                self.dialog = Some(Dialog::Prompt(PromptDialog::new(
+                    PromptPurpose::EditNode { node: id },
                     &text,
                 )));
             }
@@ -143,25 +162,19 @@ impl App {
         }
     }
 
-    /// P(A) on a node, for starting a ruling dialog: the suggestion there, as P(A is right).
-    pub(super) fn node_p_a(&mut self, pos: usize) -> f64 {
-        let side = self.session.tree.nodes()[pos].side;
-        let p = self.analysis().p_stands[pos];
-        match side {
-            Some(Side::B) => 1.0 - p,
-            _ => p,
-        }
+    /// The judge's earlier ruling on a node as P(A), if there is one.
+    fn node_ruling_p_a(&self, pos: usize) -> Option<f64> {
+        let node = self.session().tree.nodes().get(pos)?;
+        let j = node.judgement.as_ref()?;
+        Some(match j.winner {
+            crate::domain::Side::A => j.confidence,
+            crate::domain::Side::B => 1.0 - j.confidence,
+        })
     }
 
     /// Starts (or returns to) a focused sub-debate on a node.
-    pub(super) fn drill(
-        &mut self,
-        pos: usize,
-        id: String,
-        now: OffsetDateTime,
-        effects: &mut Vec<Effect>,
-    ) {
-        if !self.is_live() {
+    fn drill(&mut self, pos: usize, id: String, now: OffsetDateTime, effects: &mut Vec<Effect>) {
+        if !self.engine.is_live() {
             return self.notify(
                 Level::Info,
                 "The recording's drills play as the replay reaches them.".into(),
@@ -173,80 +186,16 @@ impl App {
                 "That is the main debate; Backspace goes back up to it.".into(),
             );
         }
-        if self.session.streaming_turn().is_some() {
-            return self.notify(
-                Level::Info,
-                "Wait for the turn to finish (or Esc to stop it), then drill in.".into(),
-            );
-        }
-        if self.current_scope() == id {
-            return self.notify(Level::Info, format!("You are in the drill on {id}."));
-        }
-        if let Some(allowed) = &self.drillable
+        if let Some(allowed) = &self.settings.drillable
             && !allowed.contains(&id)
         {
-            let mut list: Vec<&String> = allowed.iter().collect();
-            list.sort();
-            let list: Vec<&str> = list.into_iter().map(String::as_str).collect();
+            let mut list: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            list.sort_unstable();
             return self.notify(
                 Level::Info,
-                format!(
-                    "The demo has scripted drills on {} only.",
-                    list.join(" and ")
-                ),
+                format!("The demo has scripted drills on {} only.", list.join(" and ")),
             );
         }
-        if self.session.drill_rounds(&id).is_none() {
-            let kind = JudgeEventKind::Drill {
-                node: id.clone(),
-                rounds: self.drill_rounds,
-            };
-            if !self.judge(kind, now, effects) {
-                return;
-            }
-        }
-        self.scope.push(id.clone());
-        self.transcript.set_scope(&id);
-        self.focus = Focus::Transcript;
-        self.paused = false;
-        self.steps = 0;
-        self.notify(
-            Level::Info,
-            format!("Drilled into {id}. Backspace goes back up; w judges the node."),
-        );
-        effects.extend(self.maybe_start_next(now));
-    }
-
-    pub(super) fn go_up(&mut self, now: OffsetDateTime, effects: &mut Vec<Effect>) {
-        if self.scope.len() <= 1 {
-            return self.notify(Level::Info, "You are in the main debate.".into());
-        }
-        if self.session.streaming_turn().is_some() {
-            return self.notify(
-                Level::Info,
-                "Wait for the turn to finish (or Esc to stop it), then go up.".into(),
-            );
-        }
-        let left = self.scope.pop().unwrap_or_default();
-        let scope = self.current_scope().to_string();
-        self.transcript.set_scope(&scope);
-        if let Some(pos) = self.session.tree.position(&left) {
-            self.tree.select(pos);
-            self.focus = Focus::Tree;
-        }
-        self.paused = true;
-        self.steps = 0;
-        self.notify(
-            Level::Info,
-            format!(
-                "Back in {}. Space resumes it.",
-                if scope == ROOT_ID {
-                    "the main debate".to_string()
-                } else {
-                    format!("the drill on {scope}")
-                }
-            ),
-        );
-        let _ = (now, effects);
+        self.command(Command::Drill { node: id }, now, effects);
     }
 }

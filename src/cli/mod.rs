@@ -5,11 +5,12 @@ pub mod runtime;
 pub mod sessions;
 pub mod terminal;
 
-use crate::app::{App, Mode};
-use crate::cli::terminal::TerminalGuard;
+use crate::app::{App, Settings};
 use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
-use crate::domain::{DebateSetup, Positions, Protocol, RoundKind, Session};
-use crate::engine::headless::{self, Batch};
+use crate::domain::{DebateSetup, JudgeInfo, Positions, Protocol, RoundKind, Session};
+use crate::engine::driver::Debaters;
+use crate::engine::headless::{self, Batch, Job};
+use crate::engine::{Engine, EngineConfig, Mode};
 use crate::providers::Provider;
 use crate::providers::llm::{LlmProvider, Wire};
 use crate::providers::recorded::RecordedProvider;
@@ -19,10 +20,10 @@ use crate::storage;
 use crate::theme::Theme;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use runtime::Debaters;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use terminal::TerminalGuard;
 use time::OffsetDateTime;
 
 /// Words per second of the scripted demo: quick enough to watch, slow enough to read along.
@@ -106,21 +107,24 @@ fn parse_side(s: &str) -> Result<crate::domain::Side, String> {
     }
 }
 
-/// Applies the config's [judging] settings and the flags to a new app.
-fn judging(app: &mut App, args: &DebateArgs) -> Result<()> {
+/// How the judge works, from the config's [judging] and [keys] and the flags.
+fn settings(args: &DebateArgs, theme: Theme) -> Result<Settings> {
     let (file, path) = ConfigFile::load(args.config.as_deref())?;
     let context = || match &path {
         Some(p) => format!("in config file {}", p.display()),
         None => "in the judging settings".to_string(),
     };
-    app.tags = file.judging.tags().with_context(context)?;
-    app.keymap = file.keymap().with_context(context)?;
-    app.turn_penalty = file.judging.turn_penalty().with_context(context)?;
-    app.blind = args.blind || file.judging.blind.unwrap_or(false);
-    if args.ground_truth.is_some() {
-        app.session.ground_truth = args.ground_truth;
-    }
-    Ok(())
+    let keymap = crate::app::keymap::Keymap::with_overrides(&file.key_overrides())
+        .map_err(anyhow::Error::msg)
+        .with_context(context)?;
+    Ok(Settings {
+        keymap,
+        tags: file.judging.tags().with_context(context)?,
+        turn_penalty: file.judging.turn_penalty().with_context(context)?,
+        blind: args.blind || file.judging.blind.unwrap_or(false),
+        theme,
+        ..Settings::default()
+    })
 }
 
 impl DebateArgs {
@@ -308,6 +312,16 @@ fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
     })
 }
 
+/// How the engine runs debates with these debaters.
+fn engine_config(resolved: &Resolved) -> EngineConfig {
+    EngineConfig {
+        retry: resolved.retry.clone(),
+        drill_rounds: resolved.drill_rounds,
+        turn_deadline: resolved.turn_deadline,
+        ..EngineConfig::default()
+    }
+}
+
 fn live_setup(resolved: &Resolved, question: String) -> DebateSetup {
     DebateSetup {
         question,
@@ -344,19 +358,39 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+/// The lines the start dialog shows about who will argue.
+fn debaters_note(session: &Session, blind: bool, demo: bool) -> Vec<String> {
+    if demo {
+        return vec![
+            "No debaters are configured, so the scripted demo debate plays (no key, no network)."
+                .into(),
+            "To debate with real models: agon --provider ollama --model-a llama3.2 --model-b qwen2.5"
+                .into(),
+            "or copy config.example.toml to ~/.config/agon/config.toml.".into(),
+        ];
+    }
+    crate::app::dialogs::start::debater_lines(session, blind)
+}
+
 fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> Result<ExitCode> {
     let script = Arc::new(DemoScript::bundled()?);
-    let session = Session::new(script.setup(), OffsetDateTime::now_utc());
-    let mut app = App::new(session, Mode::Live, theme);
-    app.sessions_dir = Some(sessions_dir(dir)?);
-    app.source_label = "scripted demo".into();
-    judging(&mut app, args)?;
-    app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
-    app.drill_rounds = script.drill_rounds();
+    let mut session = Session::new(script.setup(), OffsetDateTime::now_utc());
+    session.ground_truth = args.ground_truth;
+    let path = sessions_dir(dir)?.join(session.file_name());
+    let mut settings = settings(args, theme)?;
+    settings.source_label = "scripted demo".into();
+    settings.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
+    settings.sessions_dir = path.parent().map(Path::to_path_buf);
+    session.judge.blind = settings.blind;
+    let cfg = EngineConfig {
+        drill_rounds: script.drill_rounds(),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::new(session, Mode::Live, cfg, Some(path));
+    let app = App::new(engine, settings);
     let provider = Arc::new(ScriptedProvider::new(script, pace));
     let app = run_tui(app, Debaters::both(provider))?;
-    report_exit(&app);
-    Ok(ExitCode::SUCCESS)
+    Ok(report_exit(&app))
 }
 
 fn run_live(
@@ -366,21 +400,32 @@ fn run_live(
     theme: Theme,
 ) -> Result<ExitCode> {
     let question = args.question.clone().unwrap_or_default();
-    let session = Session::new(live_setup(&resolved, question), OffsetDateTime::now_utc());
-    let mut app = App::new(session, Mode::Live, theme);
-    app.sessions_dir = Some(sessions_dir(dir)?);
-    app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
-    app.drill_rounds = resolved.drill_rounds;
-    judging(&mut app, args)?;
+    let mut session = Session::new(live_setup(&resolved, question), OffsetDateTime::now_utc());
+    session.ground_truth = args.ground_truth;
+    let mut settings = settings(args, theme)?;
+    session.judge.blind = settings.blind;
+    settings.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
+    settings.debaters_note = debaters_note(&session, settings.blind, false);
+    let dir = sessions_dir(dir)?;
+    settings.sessions_dir = Some(dir.clone());
+    let path = dir.join(session.file_name());
+    let engine = Engine::new(session, Mode::Live, engine_config(&resolved), Some(path));
     let rt = tokio_runtime()?;
     // The HTTP clients belong to the runtime they run on.
     let debaters = {
         let _guard = rt.enter();
         llm_debaters(&resolved)?
     };
-    let app = run_tui_on(&rt, app, debaters)?;
-    report_exit(&app);
-    Ok(ExitCode::SUCCESS)
+    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    Ok(report_exit(&app))
+}
+
+/// Loads a session file, or prints why not (exit 2).
+fn load_or_report(file: &Path) -> std::result::Result<storage::Loaded, ExitCode> {
+    storage::load(file).map_err(|e| {
+        eprintln!("agon: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// `resume` (in place) and `fork` (into a new file): a saved debate continues live.
@@ -392,12 +437,9 @@ fn continue_session(
     pace: f64,
     theme: Theme,
 ) -> Result<ExitCode> {
-    let loaded = match storage::load(file) {
+    let loaded = match load_or_report(file) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("agon: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be continued: {reason}", file.display());
@@ -418,7 +460,7 @@ fn continue_session(
         }
     };
     // A turn saved while it was still streaming was cut off: close it so it is played again.
-    if let Some(turn) = session.streaming_turn() {
+    for turn in session.streaming_turns() {
         session.finish_turn(
             turn,
             crate::domain::TurnOutcome::Stopped("agon stopped while this turn streamed".into()),
@@ -432,35 +474,41 @@ fn continue_session(
             file.display()
         );
     }
+    if args.ground_truth.is_some() {
+        session.ground_truth = args.ground_truth;
+    }
     let scripted = session
         .debaters
         .iter()
         .all(|d| d.provider == ScriptedProvider::NAME);
-    let flags_choose = args.overrides().both.provider.is_some()
-        || args.overrides().a.provider.is_some()
-        || args.overrides().b.provider.is_some();
-    let mut app = App::new(session, Mode::Live, theme);
-    app.session_path = Some(path);
-    judging(&mut app, args)?;
+    let o = args.overrides();
+    let flags_choose = o.both.provider.is_some() || o.a.provider.is_some() || o.b.provider.is_some();
+    let mut settings = settings(args, theme)?;
+    settings.sessions_dir = path.parent().map(Path::to_path_buf);
     let rt = tokio_runtime()?;
-    let debaters = if scripted && !flags_choose {
+    let (debaters, cfg) = if scripted && !flags_choose {
         let script = Arc::new(DemoScript::bundled()?);
-        app.source_label = "scripted demo".into();
-        app.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
-        app.drill_rounds = script.drill_rounds();
-        Debaters::both(Arc::new(ScriptedProvider::new(script, pace)))
+        settings.source_label = "scripted demo".into();
+        settings.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
+        let cfg = EngineConfig {
+            drill_rounds: script.drill_rounds(),
+            ..EngineConfig::default()
+        };
+        (
+            Debaters::both(Arc::new(ScriptedProvider::new(script, pace))),
+            cfg,
+        )
     } else {
-        let resolved = resolve_recorded(args, &app.session)?;
-        app.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
-        app.drill_rounds = resolved.drill_rounds;
+        let resolved = resolve_recorded(args, &session)?;
+        settings.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
         // The session keeps the debaters it now continues with.
-        app.session.debaters = resolved.debaters();
+        session.debaters = resolved.debaters();
         let _guard = rt.enter();
-        llm_debaters(&resolved)?
+        (llm_debaters(&resolved)?, engine_config(&resolved))
     };
-    let app = run_tui_on(&rt, app, debaters)?;
-    report_exit(&app);
-    Ok(ExitCode::SUCCESS)
+    let engine = Engine::new(session, Mode::Live, cfg, Some(path));
+    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    Ok(report_exit(&app))
 }
 
 /// The debaters to continue a session with: the recorded ones, unless flags say otherwise.
@@ -502,7 +550,7 @@ fn run_headless(
     concurrency: usize,
 ) -> Result<ExitCode> {
     let rt = tokio_runtime()?;
-    let (setup, debaters) = match resolve(args)? {
+    let (setup, debaters, config) = match resolve(args)? {
         Some(resolved) => {
             let question = args
                 .question
@@ -510,7 +558,11 @@ fn run_headless(
                 .filter(|q| !q.trim().is_empty())
                 .context("a headless run needs --question \"...\"")?;
             let _guard = rt.enter();
-            (live_setup(&resolved, question), llm_debaters(&resolved)?)
+            (
+                live_setup(&resolved, question),
+                llm_debaters(&resolved)?,
+                engine_config(&resolved),
+            )
         }
         None => {
             if args.question.is_some() {
@@ -521,10 +573,10 @@ fn run_headless(
             let script = Arc::new(DemoScript::bundled()?);
             let mut setup = script.setup();
             if let Some(r) = args.rounds {
-                setup.protocol.rounds = r.min(setup.protocol.rounds);
+                setup.protocol.rounds = r.clamp(1, setup.protocol.rounds);
             }
             let provider: Arc<dyn Provider> = Arc::new(ScriptedProvider::new(script, 0.0));
-            (setup, Debaters::both(provider))
+            (setup, Debaters::both(provider), EngineConfig::default())
         }
     };
     if let Some(out) = &out
@@ -533,14 +585,30 @@ fn run_headless(
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
+    let dir = sessions_dir(dir)?;
+    let mut jobs = Vec::with_capacity(repeat);
+    for i in 0..repeat {
+        let mut session = Session::new(setup.clone(), OffsetDateTime::now_utc());
+        session.ground_truth = args.ground_truth;
+        let base = out
+            .clone()
+            .unwrap_or_else(|| dir.join(session.file_name()));
+        let path = if repeat > 1 {
+            headless::with_suffix(&base, &format!("-{}", i + 1))
+        } else {
+            base
+        };
+        jobs.push(Job {
+            session,
+            path,
+            label: format!("[debate {}]", i + 1),
+        });
+    }
     let batch = Batch {
-        setup,
+        jobs,
         debaters,
-        sessions_dir: sessions_dir(dir)?,
-        out,
-        repeat,
+        config,
         concurrency,
-        ground_truth: args.ground_truth,
     };
     let failed = rt.block_on(headless::run(batch));
     Ok(if failed == 0 {
@@ -557,12 +625,9 @@ fn run_replay(
     judgement: Option<u32>,
     theme: Theme,
 ) -> Result<ExitCode> {
-    let loaded = match storage::load(file) {
+    let loaded = match load_or_report(file) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("agon: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let recording = match judgement {
         None => loaded.session,
@@ -578,8 +643,8 @@ fn run_replay(
             }
         },
     };
-    let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, file, pace, theme);
-    app.sessions_dir = sessions_dir(dir).ok();
+    let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, pace, theme);
+    app.settings.sessions_dir = sessions_dir(dir).ok();
     run_tui(app, debaters)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -588,45 +653,98 @@ fn run_replay(
 fn replay_app(
     recording: Session,
     read_only: Option<String>,
-    file: &Path,
     pace: f64,
     theme: Theme,
 ) -> (App, Debaters) {
     let provider = Arc::new(RecordedProvider::new(Arc::new(recording.clone()), pace));
-    let mut app = App::replay(recording, theme);
-    if let Some(reason) = read_only {
-        app.read_only = Some(reason);
-    }
-    app.session_path = Some(file.to_path_buf());
+    let notice = replay_notice(&recording);
+    let engine = Engine::replay(recording, EngineConfig::default());
+    let settings = Settings {
+        read_only: Some(read_only.unwrap_or_else(|| "replay".into())),
+        source_label: "replay".into(),
+        theme,
+        ..Settings::default()
+    };
+    let mut app = App::new(engine, settings);
+    app.notice = Some(crate::app::Notice {
+        level: crate::app::Level::Info,
+        text: notice,
+    });
     (app, Debaters::both(provider))
 }
 
+/// How a replay opens: the keys, and how the judges of the recording agree or differ.
+fn replay_notice(recording: &Session) -> String {
+    let mut text = "Replay: n steps one turn, Space plays the rest.".to_string();
+    if recording.judgements.is_empty() {
+        return text;
+    }
+    let verdict = |v: Option<&crate::domain::Verdict>| {
+        v.map_or("no verdict".to_string(), |v| {
+            format!("{} {:.0}%", v.winner, v.confidence * 100.0)
+        })
+    };
+    let parts: Vec<String> = recording
+        .all_judgements()
+        .iter()
+        .map(|j| {
+            let blind = if j.blind { ", blind" } else { "" };
+            let kind = match j.kind {
+                crate::domain::JudgeKind::Human => String::new(),
+                k => format!(", {}", k.label()),
+            };
+            format!("judge {}{kind}{blind}: {}", j.id, verdict(j.verdict))
+        })
+        .collect();
+    text.push_str(&format!(
+        " Verdicts: {}. (--judgement N replays judge N's work.)",
+        parts.join(" · ")
+    ));
+    text
+}
+
 fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
-    let loaded = match storage::load(file) {
+    let loaded = match load_or_report(file) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("agon: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be re-judged: {reason}", file.display());
     }
-    let provider = Arc::new(RecordedProvider::new(
-        Arc::new(loaded.session.clone()),
-        pace,
-    ));
-    let mut app = App::rejudge(loaded.session, args.blind, theme, OffsetDateTime::now_utc());
-    app.session_path = Some(file.to_path_buf());
-    // Tags, blind judging and the turn penalty from the config; the ground truth is the file's.
-    let truth = app.session.ground_truth;
-    judging(&mut app, args)?;
-    app.session.ground_truth = truth.or(args.ground_truth);
+    let mut recording = loaded.session;
+    // The ground truth is the file's; the flag gives one to a file that has none.
+    if recording.ground_truth.is_none() {
+        recording.ground_truth = args.ground_truth;
+    }
+    let provider = Arc::new(RecordedProvider::new(Arc::new(recording.clone()), pace));
+    let mut settings = settings(args, theme)?;
+    let index = recording.judgements.len();
+    settings.source_label = format!("re-judging: judgement {}", index + 1);
+    let judge = JudgeInfo {
+        blind: settings.blind,
+        ..JudgeInfo::default()
+    };
+    let engine = Engine::rejudge(
+        recording,
+        judge,
+        EngineConfig::default(),
+        Some(file.to_path_buf()),
+        OffsetDateTime::now_utc(),
+    );
+    let mut app = App::new(engine, settings);
+    app.notice = Some(crate::app::Notice {
+        level: crate::app::Level::Info,
+        text: "Re-judging: earlier judgements are hidden. n steps one turn, Space plays; judge as you go.".into(),
+    });
     let app = run_tui(app, Debaters::both(provider))?;
-    if app.save.saved_once {
+    if app.engine.saving().saved_once() {
         println!("Judgement saved to {}", file.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if app.ended_unsaved() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Replays a session on a terminal that is already the TUI's: the sessions browser opens
@@ -638,8 +756,8 @@ pub fn replay_on(
     theme: Theme,
 ) -> Result<()> {
     let loaded = storage::load(file)?;
-    let (app, debaters) = replay_app(loaded.session, loaded.read_only_reason, file, pace, theme);
-    let editor: runtime::EditorFn = Box::new(crate::cli::terminal::edit_in_editor);
+    let (app, debaters) = replay_app(loaded.session, loaded.read_only_reason, pace, theme);
+    let editor: runtime::EditorFn = Box::new(terminal::edit_in_editor);
     tokio_runtime()?.block_on(runtime::run(app, debaters, terminal, Some(editor)))?;
     Ok(())
 }
@@ -651,7 +769,7 @@ fn run_tui(app: App, debaters: Debaters) -> Result<App> {
 
 fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
     let mut guard = TerminalGuard::enter()?;
-    let editor: runtime::EditorFn = Box::new(crate::cli::terminal::edit_in_editor);
+    let editor: runtime::EditorFn = Box::new(terminal::edit_in_editor);
     let result = rt.block_on(runtime::run(
         app,
         debaters,
@@ -662,14 +780,23 @@ fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Res
     result
 }
 
-fn report_exit(app: &App) {
-    if let Some(e) = &app.save.error {
+/// Says where the session went, and exits non-zero when it could not be saved.
+fn report_exit(app: &App) -> ExitCode {
+    let saving = app.engine.saving();
+    if let Some(e) = saving.error() {
         eprintln!("agon: the last save failed: {e}");
     }
-    match &app.session_path {
-        Some(path) if app.save.saved_once => println!("Session saved to {}", path.display()),
+    match saving.path() {
+        Some(path) if saving.saved_once() && !saving.is_failing() => {
+            println!("Session saved to {}", path.display());
+        }
         Some(path) => eprintln!("agon: the session was not saved to {}", path.display()),
         None => {}
+    }
+    if app.ended_unsaved() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -678,12 +805,9 @@ pub type ExportFormat = crate::export::Format;
 
 /// `agon export`: the session in another format, to stdout or atomically to `--out`.
 fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
-    let loaded = match storage::load(file) {
+    let loaded = match load_or_report(file) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("agon: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(code) => return Ok(code),
     };
     let text = crate::export::export(&loaded.session, format);
     match out {

@@ -40,10 +40,9 @@ pub enum KeyList {
 }
 
 impl ConfigFile {
-    /// The key bindings in force: the defaults with `[keys]` applied.
-    pub fn keymap(&self) -> Result<crate::app::keymap::Keymap> {
-        let overrides = self
-            .keys
+    /// The `[keys]` table: action name -> the keys the judge wants for it.
+    pub fn key_overrides(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        self.keys
             .iter()
             .map(|(action, keys)| {
                 let keys = match keys {
@@ -52,8 +51,7 @@ impl ConfigFile {
                 };
                 (action.clone(), keys)
             })
-            .collect();
-        crate::app::keymap::Keymap::with_overrides(&overrides).map_err(anyhow::Error::msg)
+            .collect()
     }
 }
 
@@ -155,10 +153,27 @@ pub struct ProtocolSettings {
 #[serde(deny_unknown_fields)]
 pub struct NetworkSettings {
     pub connect_timeout_secs: Option<f64>,
+    /// From sending a request to the answer's first word.
+    pub first_token_timeout_secs: Option<f64>,
+    /// Longest silence between chunks once the answer streams.
     pub read_timeout_secs: Option<f64>,
+    /// The longest one turn may take, retries and waits included.
+    pub turn_deadline_secs: Option<f64>,
     pub max_retries: Option<u32>,
     pub retry_base_ms: Option<u64>,
     pub retry_max_ms: Option<u64>,
+}
+
+/// The longest any timeout or wait may be set to: a day.
+const MAX_SECS: f64 = 86_400.0;
+
+/// A number of seconds from the config, checked: positive and at most a day.
+fn seconds(v: Option<f64>, default: f64, what: &str) -> Result<Duration> {
+    let v = v.unwrap_or(default);
+    if !(v.is_finite() && v > 0.0 && v <= MAX_SECS) {
+        bail!("[network] {what} must be a number of seconds above 0 and at most {MAX_SECS} (a day); it is {v}");
+    }
+    Duration::try_from_secs_f64(v).with_context(|| format!("[network] {what} = {v} is not a duration"))
 }
 
 pub const DEFAULT_ROUNDS: u32 = 3;
@@ -184,6 +199,10 @@ pub struct Resolved {
     pub word_limit: u32,
     pub position_a: String,
     pub position_b: String,
+    /// Retries of a request that failed before its first token.
+    pub retry: RetryPolicy,
+    /// The longest one turn may take, retries included.
+    pub turn_deadline: Duration,
 }
 
 impl Resolved {
@@ -288,19 +307,25 @@ impl ConfigFile {
             _ => {}
         }
         let net = &self.network;
-        let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
+        let connect = seconds(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
+        let first_token = seconds(net.first_token_timeout_secs, 60.0, "first_token_timeout_secs")?;
+        let read = seconds(net.read_timeout_secs, 60.0, "read_timeout_secs")?;
+        let turn_deadline = seconds(net.turn_deadline_secs, 300.0, "turn_deadline_secs")?;
+        let max_retries = net.max_retries.unwrap_or(4);
+        if max_retries > 20 {
+            bail!("[network] max_retries must be at most 20; it is {max_retries}");
+        }
+        let millis = |v: Option<u64>, default: u64, what: &str| -> Result<Duration> {
             let v = v.unwrap_or(default);
-            if !(v.is_finite() && v > 0.0) {
-                bail!("[network] {what} must be a positive number of seconds");
+            if v as f64 > MAX_SECS * 1000.0 {
+                bail!("[network] {what} must be at most a day in milliseconds; it is {v}");
             }
-            Ok(Duration::from_secs_f64(v))
+            Ok(Duration::from_millis(v))
         };
-        let connect = secs(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
-        let read = secs(net.read_timeout_secs, 90.0, "read_timeout_secs")?;
         let retry = RetryPolicy {
-            max_retries: net.max_retries.unwrap_or(4),
-            base_delay: Duration::from_millis(net.retry_base_ms.unwrap_or(500)),
-            max_delay: Duration::from_millis(net.retry_max_ms.unwrap_or(30_000)),
+            max_retries,
+            base_delay: millis(net.retry_base_ms, 500, "retry_base_ms")?,
+            max_delay: millis(net.retry_max_ms, 30_000, "retry_max_ms")?,
         };
         let build = |side: Side, s: &DebaterSettings| -> Result<LlmConfig> {
             let wire = s.provider.context("no provider")?;
@@ -345,8 +370,8 @@ impl ConfigFile {
                     max_tokens: s.max_tokens,
                 },
                 connect_timeout: connect,
+                first_token_timeout: first_token,
                 read_timeout: read,
-                retry: retry.clone(),
             })
         };
         let ca = build(Side::A, &a)?;
@@ -365,7 +390,7 @@ impl ConfigFile {
             drill_rounds: self
                 .protocol
                 .drill_rounds
-                .unwrap_or(crate::app::DEFAULT_DRILL_ROUNDS)
+                .unwrap_or(crate::engine::DEFAULT_DRILL_ROUNDS)
                 .max(1),
             word_limit: self.protocol.word_limit.unwrap_or(DEFAULT_WORD_LIMIT),
             position_a: self
@@ -378,6 +403,8 @@ impl ConfigFile {
                 .position_b
                 .clone()
                 .unwrap_or_else(|| "No".into()),
+            retry,
+            turn_deadline,
         }))
     }
 }
@@ -505,22 +532,25 @@ mod tests {
     }
 
     #[test]
-    fn keys_can_be_rebound_in_the_config() {
-        use crate::app::keys::Action;
-        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    fn the_keys_table_takes_one_key_or_a_list() {
         let cfg =
             ConfigFile::parse("[keys]\nverdict = \"ctrl-v\"\nhelp = [\"?\", \"f1\"]").unwrap();
-        let map = cfg.keymap().unwrap();
-        let press = |c| map.action_for(&KeyEvent::new(c, KeyModifiers::NONE));
-        assert_eq!(press(KeyCode::F(1)), Some(Action::Help));
-        assert_eq!(press(KeyCode::Char('v')), None);
-        let bad = ConfigFile::parse("[keys]\nverdict = \"q\"").unwrap();
-        assert!(
-            bad.keymap()
-                .unwrap_err()
-                .to_string()
-                .contains("bound to both")
-        );
+        let keys = cfg.key_overrides();
+        assert_eq!(keys["verdict"], vec!["ctrl-v".to_string()]);
+        assert_eq!(keys["help"], vec!["?".to_string(), "f1".to_string()]);
+    }
+
+    #[test]
+    fn huge_timeouts_are_refused_with_the_key_named() {
+        let cfg = ConfigFile::parse(
+            "[debaters.default]\nprovider = \"openai\"\nmodel = \"m\"\n[network]\nread_timeout_secs = 1e20",
+        )
+        .unwrap();
+        let e = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("read_timeout_secs"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod debate;
 pub mod judge;
 pub mod limits;
 pub mod quote;
+pub mod random;
 pub mod scoring;
 pub mod session;
 pub mod side;

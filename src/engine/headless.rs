@@ -1,71 +1,172 @@
 //! `agon run --headless`: whole debates without a screen, for generating debates in batch.
-//! Progress goes to stderr; each session's path goes to stdout when it is written.
+//! A thin loop around the same [`Engine`] the TUI drives. Progress goes to stderr; each
+//! session's path goes to stdout when it is written.
 
-use crate::cli::runtime::Debaters;
-use crate::domain::{DebateSetup, Session, TurnOutcome};
-use crate::providers::{Provider, StreamEvent, TurnRequest};
-use crate::storage;
-use anyhow::{Context, Result, anyhow};
+use super::driver::{Debaters, Driver};
+use super::{Engine, EngineConfig, Event, Input, Mode, Output};
+use crate::domain::Session;
+use anyhow::{Result, anyhow, bail};
 use futures_util::StreamExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use time::OffsetDateTime;
+use tokio::sync::mpsc::unbounded_channel;
+
+/// How long to wait for the last saves of a debate.
+const FINAL_SAVE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One debate to run: a session set up and ready to play, and where to save it.
+pub struct Job {
+    pub session: Session,
+    pub path: PathBuf,
+    /// How the log names it, e.g. `[debate 3]`.
+    pub label: String,
+}
 
 /// What to run.
 pub struct Batch {
-    pub setup: DebateSetup,
+    pub jobs: Vec<Job>,
     pub debaters: Debaters,
-    pub sessions_dir: PathBuf,
-    /// A file for the session (with `repeat` > 1, numbered: `name-1.json`, `name-2.json`...).
-    pub out: Option<PathBuf>,
-    pub repeat: usize,
+    pub config: EngineConfig,
     pub concurrency: usize,
-    /// The side that is right, when known (saved for later scoring; never sent to a debater).
-    pub ground_truth: Option<crate::domain::Side>,
 }
 
 /// Runs every debate of the batch; returns how many failed.
 pub async fn run(batch: Batch) -> usize {
-    let batch = Arc::new(batch);
-    let jobs = (0..batch.repeat).map(|i| {
-        let batch = batch.clone();
-        async move { (i, run_one(&batch, i).await) }
+    let Batch {
+        jobs,
+        debaters,
+        config,
+        concurrency,
+    } = batch;
+    let runs = jobs.into_iter().map(|job| {
+        let (debaters, config) = (debaters.clone(), config.clone());
+        async move {
+            let label = job.label.clone();
+            (label, run_one(job, debaters, config).await)
+        }
     });
-    let mut results = futures_util::stream::iter(jobs).buffer_unordered(batch.concurrency.max(1));
+    let mut results = futures_util::stream::iter(runs).buffer_unordered(concurrency.max(1));
     let mut failed = 0;
-    while let Some((i, result)) = results.next().await {
+    while let Some((label, result)) = results.next().await {
         match result {
             Ok(path) => println!("{}", path.display()),
             Err(e) => {
                 failed += 1;
-                eprintln!("agon: debate {} could not finish: {e:#}", i + 1);
+                eprintln!("agon: {label} could not finish: {}", one_line(&format!("{e:#}")));
             }
         }
     }
     failed
 }
 
-fn session_path(batch: &Batch, session: &Session, i: usize) -> PathBuf {
-    let base = batch
-        .out
-        .clone()
-        .unwrap_or_else(|| batch.sessions_dir.join(session.file_name()));
-    let numbered = if batch.repeat > 1 {
-        with_suffix(&base, &format!("-{}", i + 1))
-    } else {
-        base
-    };
-    // Never overwrite an earlier session.
-    let mut path = numbered.clone();
-    let mut n = 2;
-    while path.exists() {
-        path = with_suffix(&numbered, &format!("_{n}"));
-        n += 1;
-    }
-    path
+/// A provider's text on one line, made inert: it is going to a terminal.
+fn one_line(text: &str) -> String {
+    crate::text::sanitize::inert(text).replace('\n', " ")
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+/// Plays one debate to its end (or its first turn that fails for good).
+pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Result<PathBuf> {
+    let Job {
+        session,
+        path,
+        label,
+    } = job;
+    eprintln!("{label} {}", path.display());
+    let (tx, mut rx) = unbounded_channel::<Input>();
+    let sink = Arc::new(move |input: Input| {
+        let _ = tx.send(input);
+    });
+    let mut engine = Engine::new(session, Mode::Live, config, Some(path.clone()));
+    let mut driver = Driver::new(debaters, sink);
+    let mut outputs = engine.start(OffsetDateTime::now_utc());
+    let mut failure = None;
+    loop {
+        driver.run(&outputs, engine.session());
+        for output in &outputs {
+            if let Output::Event(event) = output {
+                if let Some(line) = describe(&engine, event) {
+                    eprintln!("{label} {line}");
+                }
+                if let Event::TurnFailed { turn, error, .. } = event {
+                    failure = Some((*turn, error.clone()));
+                }
+            }
+        }
+        if failure.is_some() || engine.is_finished() {
+            break;
+        }
+        let Some(input) = rx.recv().await else {
+            bail!("the debate's inputs stopped");
+        };
+        outputs = engine.handle(input, OffsetDateTime::now_utc());
+    }
+    if !driver.shutdown(FINAL_SAVE_TIMEOUT).await {
+        bail!("the last save of {} did not finish in time", path.display());
+    }
+    while let Ok(input) = rx.try_recv() {
+        if matches!(input, Input::Saved { .. }) {
+            engine.handle(input, OffsetDateTime::now_utc());
+        }
+    }
+    if let Some(e) = engine.saving().error() {
+        bail!("cannot write the session file: {}", one_line(e));
+    }
+    if let Some((turn, error)) = failure {
+        let t = engine.session().turn(turn);
+        return Err(anyhow!(
+            "turn {} ({}, round {}) failed: {}. The partial session is in {}",
+            turn + 1,
+            t.map_or('?', |t| t.side.letter()),
+            t.map_or(0, |t| t.round),
+            one_line(error.trim_end_matches('.')),
+            path.display()
+        ));
+    }
+    Ok(path)
+}
+
+/// A log line for an event, if it deserves one.
+fn describe(engine: &Engine, event: &Event) -> Option<String> {
+    let session = engine.session();
+    match event {
+        Event::Retrying {
+            turn,
+            retry,
+            wait,
+            reason,
+        } => Some(format!(
+            "turn {}: {}; retry {retry} in {}",
+            turn + 1,
+            one_line(reason.trim_end_matches('.')),
+            crate::providers::describe_wait(*wait)
+        )),
+        Event::TurnComplete { turn } => {
+            let t = session.turn(*turn)?;
+            let warnings = if t.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(", {} claim warnings", t.warnings.len())
+            };
+            Some(format!(
+                "turn {} ({}, round {}): {} words, {} tokens, {:.1}s{warnings}",
+                turn + 1,
+                t.side,
+                t.round,
+                t.word_count(),
+                t.stats
+                    .output_tokens
+                    .map_or_else(|| "?".to_string(), |n| n.to_string()),
+                t.stats.total_ms.unwrap_or(0) as f64 / 1000.0,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `path` with `suffix` before its extension: `debate.json` + `-2` is `debate-2.json`.
+pub fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
     let stem = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
@@ -75,106 +176,10 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!("{stem}{suffix}{ext}"))
 }
 
-async fn save(path: &Path, session: &Session) -> Result<()> {
-    let (path, snapshot) = (path.to_path_buf(), session.clone());
-    tokio::task::spawn_blocking(move || storage::save_atomic(&path, &snapshot))
-        .await
-        .map_err(|e| anyhow!("save task failed: {e}"))?
-        .context("cannot write the session file")
-}
-
-async fn run_one(batch: &Batch, i: usize) -> Result<PathBuf> {
-    let mut session = Session::new(batch.setup.clone(), OffsetDateTime::now_utc());
-    session.ground_truth = batch.ground_truth;
-    let path = session_path(batch, &session, i);
-    let tag = format!("[debate {}]", i + 1);
-    eprintln!("{tag} {}", path.display());
-    save(&path, &session).await?;
-    while let Some((round, side)) = session.next_slot() {
-        let snapshot = Arc::new(session.clone());
-        let turn = session.begin_turn(
-            side,
-            round,
-            crate::domain::ROOT_ID,
-            OffsetDateTime::now_utc(),
-        );
-        let provider: &Arc<dyn Provider> = match side {
-            crate::domain::Side::A => &batch.debaters.a,
-            crate::domain::Side::B => &batch.debaters.b,
-        };
-        let mut stream = provider.stream_turn(TurnRequest {
-            turn,
-            side,
-            round,
-            scope: crate::domain::ROOT_ID.to_string(),
-            session: snapshot,
-        });
-        let mut outcome = None;
-        let mut stats = None;
-        let mut retries = 0;
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(StreamEvent::Delta(text)) => session.push_text(turn, &text),
-                Ok(StreamEvent::Retrying {
-                    attempt,
-                    wait,
-                    reason,
-                }) => {
-                    retries = attempt;
-                    eprintln!(
-                        "{tag} turn {} ({side}): {}; retry {attempt} in {}",
-                        turn + 1,
-                        reason.trim_end_matches('.'),
-                        crate::providers::describe_wait(wait)
-                    );
-                }
-                Ok(StreamEvent::Done(s)) => {
-                    stats = Some(s);
-                    outcome = Some(TurnOutcome::Complete);
-                    break;
-                }
-                Err(e) => {
-                    outcome = Some(TurnOutcome::Failed(e.message));
-                    break;
-                }
-            }
-        }
-        let outcome = outcome.unwrap_or_else(|| {
-            TurnOutcome::Failed("the stream ended before the turn was complete".into())
-        });
-        for _ in 0..retries {
-            session.note_retry(turn);
-        }
-        session.finish_turn(turn, outcome.clone(), stats, OffsetDateTime::now_utc());
-        save(&path, &session).await?;
-        let t = &session.turns()[turn];
-        if let TurnOutcome::Failed(reason) = outcome {
-            return Err(anyhow!(
-                "turn {} ({side}, round {round}) failed: {}. The partial session is in {}",
-                turn + 1,
-                reason.trim_end_matches('.'),
-                path.display()
-            ));
-        }
-        eprintln!(
-            "{tag} turn {} ({side}, round {round}): {} words, {} tokens, {:.1}s{}",
-            turn + 1,
-            t.word_count(),
-            t.stats.output_tokens.map_or("?".into(), |n| n.to_string()),
-            t.stats.total_ms.unwrap_or(0) as f64 / 1000.0,
-            if t.warnings.is_empty() {
-                String::new()
-            } else {
-                format!(", {} claim warnings", t.warnings.len())
-            }
-        );
-    }
-    Ok(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn numbered_paths_keep_the_extension() {

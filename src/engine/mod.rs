@@ -1,3 +1,978 @@
 //! The debate engine: the protocol, without a screen.
+//!
+//! [`Engine`] owns the session and decides everything about the debate's course: which debater
+//! speaks next, drills, retries with backoff and their bound, skip, stop, resume, the judge's
+//! actions that change the debate (end early, add a round, messages into prompts), and when
+//! the session is saved. It is plain, synchronous Rust: inputs in ([`Input`], [`Command`],
+//! judge events), [`Output`]s out. The async edge that runs the outputs (provider streams,
+//! timers, the saver) is [`driver`]; the TUI's `App` and `agon run --headless` both drive the
+//! same engine, so every protocol exists once.
 
+pub mod driver;
 pub mod headless;
+mod replay;
+mod saving;
+
+use crate::domain::{
+    ClaimTree, EditError, JudgeEventKind, ROOT_ID, RoundKind, Session, SessionStatus, Side,
+    TurnOutcome, TurnStatus,
+};
+use crate::domain::random::SplitMix64;
+use crate::providers::retry::RetryPolicy;
+use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
+pub use saving::{SaveJob, SaveState};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Rounds of a drill when the config says nothing.
+pub const DEFAULT_DRILL_ROUNDS: u32 = 2;
+
+/// How the engine runs a debate.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Retries of a request that failed before its first token.
+    pub retry: RetryPolicy,
+    /// Rounds of a drill into a node.
+    pub drill_rounds: u32,
+    /// A streaming turn's text reaches the file at most this long after it arrived.
+    pub checkpoint_every: Duration,
+    /// The longest a turn may take from its first request, retries and waits included; past
+    /// it, no further retry is made.
+    pub turn_deadline: Duration,
+    /// Start paused (a replay waits for `n`).
+    pub start_paused: bool,
+    /// Seeds the jitter of retry waits, so a run can be reproduced.
+    pub seed: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            retry: RetryPolicy::default(),
+            drill_rounds: DEFAULT_DRILL_ROUNDS,
+            checkpoint_every: Duration::from_millis(1500),
+            turn_deadline: Duration::from_secs(600),
+            start_paused: false,
+            seed: 0x5eed_a907,
+        }
+    }
+}
+
+/// Where the turns come from.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Debaters produce new turns.
+    Live,
+    /// The turns of a recording are played back, with its judge's actions as they happened.
+    Replay { recording: Arc<Session> },
+    /// The turns of a recording are played back for another judge, whose work is saved as
+    /// judgement `index` of the recording; the earlier judges' work stays hidden.
+    Rejudge {
+        recording: Arc<Session>,
+        index: usize,
+        started: OffsetDateTime,
+    },
+}
+
+/// Something that happened outside the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// An item of request `attempt` for turn `turn`.
+    Stream {
+        turn: usize,
+        attempt: u32,
+        event: StreamEvent,
+    },
+    /// Request `attempt` for turn `turn` failed, or its stream ended without `Done`.
+    Failed {
+        turn: usize,
+        attempt: u32,
+        error: ProviderError,
+    },
+    /// The wait before retrying turn `turn` with request `attempt` is over.
+    RetryDue { turn: usize, attempt: u32 },
+    /// Time passes: checkpoints of a streaming turn.
+    Tick,
+    /// A save finished.
+    Saved {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+}
+
+/// What the judge (or a batch run) asks of the debate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Pause between turns, or resume.
+    TogglePause,
+    /// Play one more turn while paused (one round, when rounds are simultaneous).
+    Step,
+    /// Stop the streaming turn(s), keeping what was said.
+    Stop,
+    /// Stream a failed or stopped turn again.
+    Retry,
+    /// Move on from a failed or stopped turn.
+    Skip,
+    /// End the main debate before its last round.
+    EndEarly { reason: String },
+    /// Add a round to the main debate.
+    AddRound,
+    /// A question or instruction for one debater or both, into their next prompts.
+    Message { to: Option<Side>, text: String },
+    /// A focused sub-debate on a node (started, or returned to).
+    Drill { node: String },
+    /// Back out of the innermost drill.
+    Up,
+    /// In a replay: show the debate as it stood after `n` turns.
+    Seek(usize),
+    /// Stop everything and save: the debate ends here for now.
+    Quit(QuitReason),
+}
+
+/// Why a debate stopped with a turn still streaming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuitReason {
+    /// The judge quit.
+    Judge,
+    /// The process was told to stop (SIGTERM, SIGHUP, SIGINT).
+    Signal(&'static str),
+}
+
+impl QuitReason {
+    fn stop_reason(self) -> String {
+        match self {
+            QuitReason::Judge => "the judge quit while the turn was streaming".into(),
+            QuitReason::Signal(name) => {
+                format!("agon was stopped ({name}) while the turn was streaming")
+            }
+        }
+    }
+}
+
+/// Work for the async edge, or news for whoever shows the debate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send request `spec.attempt` for a turn; its items come back as [`Input::Stream`].
+    Start(TurnSpec),
+    /// Abandon a request.
+    Cancel { turn: usize, attempt: u32 },
+    /// Send [`Input::RetryDue`] after `after`.
+    Wake {
+        turn: usize,
+        attempt: u32,
+        after: Duration,
+    },
+    /// Write a session file.
+    Save(SaveJob),
+    Event(Event),
+}
+
+/// What happened, for the screen's notices and a batch run's log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    TurnStarted {
+        turn: usize,
+    },
+    /// A request failed before its first token; retry `retry` follows after `wait`.
+    Retrying {
+        turn: usize,
+        retry: u32,
+        wait: Duration,
+        reason: String,
+    },
+    TurnComplete {
+        turn: usize,
+    },
+    /// A turn failed for good (after the retries it was allowed).
+    TurnFailed {
+        turn: usize,
+        error: String,
+        attempts: u32,
+    },
+    TurnStopped {
+        turn: usize,
+    },
+    TurnSkipped {
+        turn: usize,
+    },
+    /// The main debate has nothing left to play.
+    DebateOver,
+    /// The drill on `node` has nothing left to play.
+    DrillOver {
+        node: String,
+    },
+    Paused,
+    Resumed,
+    Drilled {
+        node: String,
+    },
+    /// Back in `scope` from a drill.
+    Up {
+        scope: String,
+    },
+    EndedEarly,
+    RoundAdded {
+        rounds: u32,
+    },
+    MessageSent {
+        to: Option<Side>,
+    },
+    /// In a replay, the recorded judge's actions after a turn (`None`: before the first).
+    Timeline {
+        after_turn: Option<usize>,
+        actions: Vec<JudgeEventKind>,
+    },
+    /// A replay went to turn `turn` of `of`.
+    Seeked {
+        turn: usize,
+        of: usize,
+    },
+    /// A command that could not be done now.
+    Refused(Refusal),
+}
+
+/// Why a command was not carried out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NotLive,
+    NothingToRetry,
+    NothingToSkip,
+    NothingToStop,
+    NotPaused,
+    NoTurnsLeft,
+    AlreadyOver,
+    EndedEarly,
+    FirstTurnFirst,
+    WhileStreaming,
+    AlreadyInDrill(String),
+    RootIsTheDebate,
+    InMainDebate,
+    ForwardOnly,
+    Edit(EditError),
+}
+
+/// A request under way for a turn.
+#[derive(Debug, Clone, PartialEq)]
+struct Live {
+    turn: usize,
+    attempt: u32,
+    requested_at: OffsetDateTime,
+    first_token_at: Option<OffsetDateTime>,
+}
+
+/// A retry waiting for its time.
+#[derive(Debug, Clone, PartialEq)]
+struct Wait {
+    turn: usize,
+    attempt: u32,
+    retry: u32,
+    until: OffsetDateTime,
+    reason: String,
+}
+
+/// What a turn is doing right now, for the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Activity {
+    /// The request is out; no word yet.
+    WaitingForFirstToken { turn: usize, since: OffsetDateTime },
+    /// Words are arriving.
+    Streaming {
+        turn: usize,
+        first_token_at: OffsetDateTime,
+    },
+    /// Retry `retry` is due at `at`.
+    RetryDue {
+        turn: usize,
+        retry: u32,
+        at: OffsetDateTime,
+        reason: String,
+    },
+}
+
+pub struct Engine {
+    session: Session,
+    mode: Mode,
+    cfg: EngineConfig,
+    saving: SaveState,
+    /// The debates the judge is in: `root`, then each drill, innermost last.
+    scope: Vec<String>,
+    paused: bool,
+    /// Turns still to play while paused.
+    steps: u32,
+    live: Vec<Live>,
+    waits: Vec<Wait>,
+    /// Numbers requests.
+    next_attempt: u32,
+    quitting: bool,
+    /// Whether "nothing left to play" was said for the current scope.
+    over_said: bool,
+    rng: SplitMix64,
+    out: Vec<Output>,
+}
+
+impl Engine {
+    /// An engine for `session`, saving to `save_to` (none: never saved).
+    pub fn new(session: Session, mode: Mode, cfg: EngineConfig, save_to: Option<PathBuf>) -> Self {
+        let paused = cfg.start_paused;
+        let seed = cfg.seed;
+        Engine {
+            saving: SaveState::new(save_to),
+            session,
+            mode,
+            cfg,
+            scope: vec![ROOT_ID.to_string()],
+            paused,
+            steps: 0,
+            live: Vec::new(),
+            waits: Vec::new(),
+            next_attempt: 1,
+            quitting: false,
+            over_said: false,
+            rng: SplitMix64::new(seed),
+            out: Vec::new(),
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.cfg
+    }
+
+    pub fn saving(&self) -> &SaveState {
+        &self.saving
+    }
+
+    pub fn is_live(&self) -> bool {
+        matches!(self.mode, Mode::Live)
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn is_quitting(&self) -> bool {
+        self.quitting
+    }
+
+    /// The debate the judge is in: `root` or the node of the innermost drill.
+    pub fn scope(&self) -> &str {
+        self.scope.last().map_or(ROOT_ID, String::as_str)
+    }
+
+    /// `root`, then each drill the judge is in.
+    pub fn scope_path(&self) -> &[String] {
+        &self.scope
+    }
+
+    /// The recording a replay or re-judgement plays back.
+    pub fn recording(&self) -> Option<&Arc<Session>> {
+        match &self.mode {
+            Mode::Live => None,
+            Mode::Replay { recording } | Mode::Rejudge { recording, .. } => Some(recording),
+        }
+    }
+
+    /// What each turn under way is doing.
+    pub fn activity(&self) -> Vec<Activity> {
+        let mut out: Vec<Activity> = self
+            .live
+            .iter()
+            .map(|l| match l.first_token_at {
+                Some(first) => Activity::Streaming {
+                    turn: l.turn,
+                    first_token_at: first,
+                },
+                None => Activity::WaitingForFirstToken {
+                    turn: l.turn,
+                    since: l.requested_at,
+                },
+            })
+            .collect();
+        out.extend(self.waits.iter().map(|w| Activity::RetryDue {
+            turn: w.turn,
+            retry: w.retry,
+            at: w.until,
+            reason: w.reason.clone(),
+        }));
+        out
+    }
+
+    /// Whether a turn's text is kept from the judge for now: in a simultaneous round, neither
+    /// speech shows until both are done.
+    pub fn is_hidden(&self, turn: usize) -> bool {
+        let Some(t) = self.session.turn(turn) else {
+            return false;
+        };
+        if self.session.protocol.kind != RoundKind::Simultaneous || t.scope != ROOT_ID {
+            return false;
+        }
+        self.session.streaming_turns().into_iter().any(|s| {
+            self.session
+                .turn(s)
+                .is_some_and(|o| o.round == t.round && o.scope == t.scope)
+        })
+    }
+
+    /// True when nothing is under way and nothing is left to play in the current scope.
+    pub fn is_finished(&self) -> bool {
+        self.live.is_empty() && self.waits.is_empty() && self.next_slots().is_empty()
+    }
+
+    /// The outputs produced since the last call.
+    pub fn take_outputs(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.out)
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.out.push(Output::Event(event));
+    }
+
+    fn refuse(&mut self, why: Refusal) {
+        self.emit(Event::Refused(why));
+    }
+
+    /// Begins the debate: the first save, the recorded judge's actions before any turn (in a
+    /// replay), and the first turn unless paused.
+    pub fn start(&mut self, now: OffsetDateTime) -> Vec<Output> {
+        self.replay_timeline(None);
+        self.save(false);
+        self.advance(now);
+        self.take_outputs()
+    }
+
+    /// Something happened outside: a streamed item, a failure, a timer, a finished save.
+    pub fn handle(&mut self, input: Input, now: OffsetDateTime) -> Vec<Output> {
+        match input {
+            Input::Stream {
+                turn,
+                attempt,
+                event,
+            } => self.on_stream(turn, attempt, event, now),
+            Input::Failed {
+                turn,
+                attempt,
+                error,
+            } => self.on_failed(turn, attempt, error, now),
+            Input::RetryDue { turn, attempt } => self.on_retry_due(turn, attempt, now),
+            Input::Tick => self.checkpoint(now),
+            Input::Saved { path, result } => self.saving.finished(&path, result),
+        }
+        self.take_outputs()
+    }
+
+    /// The judge (or a batch run) asks for something.
+    pub fn command(&mut self, command: Command, now: OffsetDateTime) -> Vec<Output> {
+        match command {
+            Command::TogglePause => {
+                self.paused = !self.paused;
+                self.steps = 0;
+                self.emit(if self.paused {
+                    Event::Paused
+                } else {
+                    Event::Resumed
+                });
+                self.advance(now);
+            }
+            Command::Step => self.step(now),
+            Command::Stop => self.stop(now),
+            Command::Retry => self.retry(now),
+            Command::Skip => self.skip(now),
+            Command::EndEarly { reason } => self.end_early(reason, now),
+            Command::AddRound => self.add_round(now),
+            Command::Message { to, text } => self.message(to, text, now),
+            Command::Drill { node } => self.drill(node, now),
+            Command::Up => self.up(),
+            Command::Seek(n) => self.seek(n),
+            Command::Quit(reason) => self.quit(reason, now),
+        }
+        self.take_outputs()
+    }
+
+    /// Records a judge's action (credence, verdict, annotation, ruling, tree edit) and saves.
+    pub fn judge(
+        &mut self,
+        kind: JudgeEventKind,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Output>, EditError> {
+        self.session.judge(kind, now)?;
+        self.save(false);
+        Ok(self.take_outputs())
+    }
+
+    /// Takes back the judge's last action. `None` if there was none.
+    pub fn undo(&mut self, now: OffsetDateTime) -> Option<(JudgeEventKind, Vec<Output>)> {
+        let undone = self.session.undo(now)?;
+        // A drill that was undone cannot stay open.
+        while self.scope.len() > 1 && self.session.drill_rounds(self.scope()).is_none() {
+            self.scope.pop();
+        }
+        self.save(true);
+        Some((undone.kind, self.take_outputs()))
+    }
+
+    /// Sets the question before the debate starts (the judge typed it in the start dialog).
+    pub fn set_question(&mut self, question: String, now: OffsetDateTime) {
+        self.session.tree = ClaimTree::new(&question);
+        self.session.question = question;
+        self.session.updated_at = now;
+    }
+
+    /// Sets the answers and the protocol before the debate starts.
+    pub fn set_setup(
+        &mut self,
+        positions: crate::domain::Positions,
+        rounds: u32,
+        kind: RoundKind,
+        format: crate::domain::Format,
+    ) {
+        if !self.session.turns().is_empty() {
+            return;
+        }
+        self.session.positions = positions;
+        self.session.protocol.rounds = rounds.max(1);
+        self.session.protocol.kind = kind;
+        self.session.protocol.format = format;
+        if format == crate::domain::Format::Consultancy {
+            self.session.debaters.truncate(1);
+        }
+        self.session.reindex();
+    }
+
+    fn step(&mut self, now: OffsetDateTime) {
+        if !self.paused {
+            return self.refuse(Refusal::NotPaused);
+        }
+        if self.next_slots().is_empty() && self.live.is_empty() {
+            return self.refuse(Refusal::NoTurnsLeft);
+        }
+        self.steps = self.steps.saturating_add(1);
+        self.advance(now);
+    }
+
+    /// The slots to play next: from the protocol when live, from the recording in a replay.
+    fn next_slots(&self) -> Vec<(u32, Side, String)> {
+        match &self.mode {
+            Mode::Live => {
+                let scope = self.scope().to_string();
+                self.session
+                    .pending_slots(&scope)
+                    .into_iter()
+                    .map(|(round, side)| (round, side, scope.clone()))
+                    .collect()
+            }
+            Mode::Replay { recording } | Mode::Rejudge { recording, .. } => recording
+                .turn(self.session.turns().len())
+                .map(|t| vec![(t.round, t.side, t.scope.clone())])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Starts the next turn(s) if the debate may go on.
+    fn advance(&mut self, now: OffsetDateTime) {
+        if self.quitting || !self.live.is_empty() || !self.waits.is_empty() {
+            return;
+        }
+        if self.session.unresolved_turn().is_some() && self.is_live() {
+            // A failed or stopped turn waits for the judge: retry it or skip it.
+            return;
+        }
+        if self.paused && self.steps == 0 {
+            return;
+        }
+        let slots = self.next_slots();
+        if slots.is_empty() {
+            if !self.over_said && self.is_live() {
+                self.over_said = true;
+                let event = if self.scope() == ROOT_ID {
+                    Event::DebateOver
+                } else {
+                    Event::DrillOver {
+                        node: self.scope().to_string(),
+                    }
+                };
+                self.emit(event);
+            }
+            return;
+        }
+        self.over_said = false;
+        if self.paused {
+            self.steps = self.steps.saturating_sub(1);
+        }
+        for (round, side, scope) in slots {
+            self.follow_scope(&scope);
+            let turn = self.session.begin_turn(side, round, &scope, now);
+            self.emit(Event::TurnStarted { turn });
+            self.request(turn, now);
+        }
+    }
+
+    /// Sends a new request for `turn`.
+    fn request(&mut self, turn: usize, now: OffsetDateTime) {
+        let Some(t) = self.session.turn(turn) else {
+            return;
+        };
+        let spec = TurnSpec {
+            turn,
+            attempt: self.next_attempt,
+            side: t.side,
+            round: t.round,
+            scope: t.scope.clone(),
+        };
+        self.next_attempt = self.next_attempt.wrapping_add(1);
+        self.live.push(Live {
+            turn,
+            attempt: spec.attempt,
+            requested_at: now,
+            first_token_at: None,
+        });
+        self.out.push(Output::Start(spec));
+    }
+
+    fn live_index(&self, turn: usize, attempt: u32) -> Option<usize> {
+        self.live
+            .iter()
+            .position(|l| l.turn == turn && l.attempt == attempt)
+    }
+
+    fn on_stream(&mut self, turn: usize, attempt: u32, event: StreamEvent, now: OffsetDateTime) {
+        // A late item of a request that was stopped or replaced is dropped.
+        let Some(i) = self.live_index(turn, attempt) else {
+            return;
+        };
+        match event {
+            StreamEvent::Delta(text) => {
+                if let Some(l) = self.live.get_mut(i) {
+                    l.first_token_at.get_or_insert(now);
+                }
+                self.session.push_text(turn, &text);
+                self.saving.text_arrived(now);
+                self.checkpoint(now);
+            }
+            StreamEvent::Done(stats) => {
+                self.live.remove(i);
+                let outcome = self.recorded_outcome(turn);
+                let complete = outcome == TurnOutcome::Complete;
+                self.session.finish_turn(turn, outcome, Some(stats), now);
+                self.emit(if complete {
+                    Event::TurnComplete { turn }
+                } else {
+                    Event::TurnStopped { turn }
+                });
+                self.replay_timeline(Some(turn));
+                self.save(false);
+                self.advance(now);
+            }
+        }
+    }
+
+    /// How a turn ends: complete when live; as it ended in the recording in a replay.
+    fn recorded_outcome(&self, turn: usize) -> TurnOutcome {
+        let Some(recording) = self.recording() else {
+            return TurnOutcome::Complete;
+        };
+        match recording.turn(turn) {
+            Some(t) if t.status == TurnStatus::Failed => {
+                TurnOutcome::Failed(t.error.clone().unwrap_or_default())
+            }
+            Some(t) if t.status == TurnStatus::Stopped => {
+                TurnOutcome::Stopped(t.error.clone().unwrap_or_default())
+            }
+            Some(t) if t.status == TurnStatus::Streaming => {
+                TurnOutcome::Stopped("the recording ends in the middle of this turn".into())
+            }
+            _ => TurnOutcome::Complete,
+        }
+    }
+
+    fn on_failed(&mut self, turn: usize, attempt: u32, error: ProviderError, now: OffsetDateTime) {
+        let Some(i) = self.live_index(turn, attempt) else {
+            return;
+        };
+        let live = self.live.remove(i);
+        let spoke = live.first_token_at.is_some()
+            || self.session.turn(turn).is_some_and(|t| !t.text.is_empty());
+        let retries = self.session.turn(turn).map_or(0, |t| t.stats.retries);
+        let started = self.session.turn(turn).map_or(now, |t| t.started_at);
+        let within_deadline = now - started
+            < time::Duration::try_from(self.cfg.turn_deadline).unwrap_or(time::Duration::MAX);
+        if let Retry::Yes { server_wait } = error.retry
+            && !spoke
+            && retries < self.cfg.retry.max_retries
+            && within_deadline
+        {
+            let retry = retries.saturating_add(1);
+            let wait = self.cfg.retry.wait(retry, server_wait, self.rng.unit());
+            self.session.note_retry(turn);
+            let attempt = self.next_attempt;
+            self.next_attempt = self.next_attempt.wrapping_add(1);
+            let until = now + time::Duration::try_from(wait).unwrap_or(time::Duration::ZERO);
+            self.waits.push(Wait {
+                turn,
+                attempt,
+                retry,
+                until,
+                reason: error.message.clone(),
+            });
+            self.emit(Event::Retrying {
+                turn,
+                retry,
+                wait,
+                reason: error.message,
+            });
+            self.out.push(Output::Wake {
+                turn,
+                attempt,
+                after: wait,
+            });
+            return;
+        }
+        let attempts = retries.saturating_add(1);
+        let message = match error.retry {
+            Retry::Yes { .. } if !spoke && attempts > 1 => {
+                format!("{} (gave up after {attempts} attempts)", error.message)
+            }
+            _ => error.message,
+        };
+        self.session
+            .finish_turn(turn, TurnOutcome::Failed(message.clone()), None, now);
+        self.paused = true;
+        self.steps = 0;
+        self.emit(Event::TurnFailed {
+            turn,
+            error: message,
+            attempts,
+        });
+        self.save(false);
+    }
+
+    fn on_retry_due(&mut self, turn: usize, attempt: u32, now: OffsetDateTime) {
+        let Some(i) = self
+            .waits
+            .iter()
+            .position(|w| w.turn == turn && w.attempt == attempt)
+        else {
+            return;
+        };
+        self.waits.remove(i);
+        if self.quitting {
+            return;
+        }
+        let spec = match self.session.turn(turn) {
+            Some(t) if t.status == TurnStatus::Streaming => TurnSpec {
+                turn,
+                attempt,
+                side: t.side,
+                round: t.round,
+                scope: t.scope.clone(),
+            },
+            _ => return,
+        };
+        self.live.push(Live {
+            turn,
+            attempt,
+            requested_at: now,
+            first_token_at: None,
+        });
+        self.out.push(Output::Start(spec));
+    }
+
+    /// Ends every request and wait for the streaming turns, closing them as stopped.
+    fn stop_all(&mut self, reason: &str, now: OffsetDateTime) -> Vec<usize> {
+        let mut stopped: Vec<usize> = Vec::new();
+        for l in std::mem::take(&mut self.live) {
+            self.out.push(Output::Cancel {
+                turn: l.turn,
+                attempt: l.attempt,
+            });
+            stopped.push(l.turn);
+        }
+        for w in std::mem::take(&mut self.waits) {
+            stopped.push(w.turn);
+        }
+        stopped.sort_unstable();
+        stopped.dedup();
+        for &turn in &stopped {
+            if self.is_live() {
+                self.session
+                    .finish_turn(turn, TurnOutcome::Stopped(reason.to_string()), None, now);
+            }
+        }
+        stopped
+    }
+
+    fn stop(&mut self, now: OffsetDateTime) {
+        if !self.is_live() {
+            return self.refuse(Refusal::NotLive);
+        }
+        let stopped = self.stop_all("stopped by the judge", now);
+        if stopped.is_empty() {
+            return self.refuse(Refusal::NothingToStop);
+        }
+        self.paused = true;
+        self.steps = 0;
+        for turn in stopped {
+            self.emit(Event::TurnStopped { turn });
+        }
+        self.save(false);
+    }
+
+    fn retry(&mut self, now: OffsetDateTime) {
+        let target = self.session.unresolved_turn();
+        match target {
+            Some(turn) if self.is_live() && self.live.is_empty() && self.waits.is_empty() => {
+                self.session.retry_turn(turn, now);
+                self.emit(Event::TurnStarted { turn });
+                self.request(turn, now);
+                self.save(false);
+            }
+            _ => self.refuse(Refusal::NothingToRetry),
+        }
+    }
+
+    fn skip(&mut self, now: OffsetDateTime) {
+        match self.session.unresolved_turn() {
+            Some(turn) if self.is_live() && self.session.skip_turn(turn, now) => {
+                self.emit(Event::TurnSkipped { turn });
+                self.save(false);
+            }
+            _ => self.refuse(Refusal::NothingToSkip),
+        }
+    }
+
+    fn end_early(&mut self, reason: String, now: OffsetDateTime) {
+        if !self.is_live() {
+            return self.refuse(Refusal::NotLive);
+        }
+        if self.session.ended_early.is_some() || self.session.status == SessionStatus::Finished
+        {
+            return self.refuse(Refusal::AlreadyOver);
+        }
+        if let Err(e) = self.session.judge(JudgeEventKind::EndDebate { reason }, now) {
+            return self.refuse(Refusal::Edit(e));
+        }
+        let stopped = self.stop_all("the judge ended the debate", now);
+        for turn in stopped {
+            self.emit(Event::TurnStopped { turn });
+        }
+        self.over_said = true;
+        self.emit(Event::EndedEarly);
+        self.save(false);
+    }
+
+    fn add_round(&mut self, now: OffsetDateTime) {
+        if !self.is_live() {
+            return self.refuse(Refusal::NotLive);
+        }
+        if self.session.ended_early.is_some() {
+            return self.refuse(Refusal::EndedEarly);
+        }
+        if let Err(e) = self.session.judge(JudgeEventKind::AddRound, now) {
+            return self.refuse(Refusal::Edit(e));
+        }
+        self.over_said = false;
+        self.emit(Event::RoundAdded {
+            rounds: self.session.protocol.rounds,
+        });
+        self.save(false);
+        self.advance(now);
+    }
+
+    fn message(&mut self, to: Option<Side>, text: String, now: OffsetDateTime) {
+        if !self.is_live() {
+            return self.refuse(Refusal::NotLive);
+        }
+        if self.session.last_finished_turn().is_none() {
+            return self.refuse(Refusal::FirstTurnFirst);
+        }
+        match self.session.judge(JudgeEventKind::Message { to, text }, now) {
+            Ok(()) => {
+                self.emit(Event::MessageSent { to });
+                self.save(false);
+            }
+            Err(e) => self.refuse(Refusal::Edit(e)),
+        }
+    }
+
+    fn drill(&mut self, node: String, now: OffsetDateTime) {
+        if !self.is_live() {
+            return self.refuse(Refusal::NotLive);
+        }
+        if node == ROOT_ID {
+            return self.refuse(Refusal::RootIsTheDebate);
+        }
+        if !self.live.is_empty() || !self.waits.is_empty() {
+            return self.refuse(Refusal::WhileStreaming);
+        }
+        if self.scope() == node {
+            return self.refuse(Refusal::AlreadyInDrill(node));
+        }
+        if self.session.drill_rounds(&node).is_none() {
+            let kind = JudgeEventKind::Drill {
+                node: node.clone(),
+                rounds: self.cfg.drill_rounds.max(1),
+            };
+            if let Err(e) = self.session.judge(kind, now) {
+                return self.refuse(Refusal::Edit(e));
+            }
+            self.save(false);
+        }
+        self.scope.push(node.clone());
+        self.over_said = false;
+        self.paused = false;
+        self.steps = 0;
+        self.emit(Event::Drilled { node });
+        self.advance(now);
+    }
+
+    fn up(&mut self) {
+        if self.scope.len() <= 1 {
+            return self.refuse(Refusal::InMainDebate);
+        }
+        if !self.live.is_empty() || !self.waits.is_empty() {
+            return self.refuse(Refusal::WhileStreaming);
+        }
+        self.scope.pop();
+        self.over_said = false;
+        self.paused = true;
+        self.steps = 0;
+        self.emit(Event::Up {
+            scope: self.scope().to_string(),
+        });
+    }
+
+    /// In a replay, the scope follows the recording into and out of drills.
+    fn follow_scope(&mut self, scope: &str) {
+        if self.is_live() || self.scope() == scope {
+            return;
+        }
+        self.scope = if scope == ROOT_ID {
+            vec![ROOT_ID.to_string()]
+        } else {
+            vec![ROOT_ID.to_string(), scope.to_string()]
+        };
+    }
+
+    fn quit(&mut self, reason: QuitReason, now: OffsetDateTime) {
+        if self.quitting {
+            return;
+        }
+        self.quitting = true;
+        let stopped = self.stop_all(&reason.stop_reason(), now);
+        for turn in stopped {
+            self.emit(Event::TurnStopped { turn });
+        }
+        self.save(true);
+    }
+}
+
+#[cfg(test)]
+mod tests;

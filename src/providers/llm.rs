@@ -1,11 +1,12 @@
 //! Real debaters: OpenAI-compatible Chat Completions, Anthropic Messages and Ollama's native chat,
-//! all streamed. Retries happen only before the first word; after it, a fault fails the turn and
-//! the partial text is kept.
+//! all streamed. One call is one request: it says whether a failure is worth retrying (and after
+//! how long the server asked), and the engine decides whether to retry: only before the first
+//! word; after it, a fault fails the turn and the partial text is kept.
 
 use super::decode::{self, DecodeError, Decoded};
 use super::prompt;
-use super::retry::{self, RetryPolicy};
-use super::{Provider, ProviderError, StreamEvent, TurnRequest, TurnStream};
+use super::retry;
+use super::{Provider, ProviderError, StreamEvent, TurnRequest, TurnStream, millis};
 use crate::domain::{SamplingParams, TurnStats};
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -107,9 +108,10 @@ pub struct LlmConfig {
     pub system_prompt: String,
     pub params: SamplingParams,
     pub connect_timeout: Duration,
-    /// Longest silence allowed while waiting for the response or its next chunk.
+    /// Longest wait from sending the request to the first word of the answer.
+    pub first_token_timeout: Duration,
+    /// Longest silence allowed between chunks once the answer streams.
     pub read_timeout: Duration,
-    pub retry: RetryPolicy,
     pub price: Option<Price>,
 }
 
@@ -201,15 +203,19 @@ pub fn build_body(cfg: &LlmConfig, system: &str, user: &str) -> serde_json::Valu
 }
 
 impl Provider for LlmProvider {
-    fn stream_turn(&self, request: TurnRequest) -> TurnStream {
-        let system = prompt::system_prompt(&self.cfg.system_prompt, &request.session, request.side);
-        let user = prompt::turn_message(
-            &request.session,
-            request.side,
-            request.round,
-            &request.scope,
-        );
-        let body = self.request_body(&system, &user);
+    fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream {
+        let (session, spec) = (request.session, request.spec);
+        let system = prompt::system_prompt(&self.cfg.system_prompt, session, spec.side);
+        let user = prompt::turn_message(session, spec.side, spec.round, &spec.scope);
+        self.stream_prompt(&system, &user)
+    }
+}
+
+impl LlmProvider {
+    /// Streams the answer to one system prompt and one user message (a turn, or a judge's
+    /// question about the debate).
+    pub fn stream_prompt(&self, system: &str, user: &str) -> TurnStream {
+        let body = self.request_body(system, user);
         let (tx, rx) = mpsc::channel(256);
         let job = Job {
             cfg: self.cfg.clone(),
@@ -249,25 +255,21 @@ struct Job {
     tx: mpsc::Sender<Result<StreamEvent, ProviderError>>,
 }
 
-/// How the response failed before streaming began.
-enum Attempt {
-    Retry {
-        reason: String,
-        server_wait: Option<Duration>,
-    },
-    Fatal(String),
+/// What the job does with decoded items: forward text, keep usage, note the end.
+struct Progress {
+    started: Instant,
+    stats: TurnStats,
+    usage: (Option<u64>, Option<u64>),
+    /// Whether any text has been sent on (after that, nothing is retried).
+    spoke: bool,
+    ended: bool,
 }
 
 impl Job {
     async fn run(self) {
-        let result = self.turn().await;
-        if let Err(e) = result {
+        if let Err(e) = self.request().await {
             let _ = self.tx.send(Err(e)).await;
         }
-    }
-
-    fn who(&self) -> String {
-        format!("{} model {}", self.cfg.wire.name(), self.cfg.model)
     }
 
     fn key_hint(&self) -> String {
@@ -278,7 +280,19 @@ impl Job {
         }
     }
 
-    async fn send(&self) -> Result<reqwest::Response, Attempt> {
+    /// The endpoint as it may be shown: no credentials in user info or query.
+    fn shown_url(&self) -> String {
+        crate::text::redact::url(&self.cfg.wire.endpoint(&self.cfg.base_url))
+    }
+
+    /// Removes every credential of the base URL from a message that might quote it.
+    fn scrub(&self, message: String) -> String {
+        let secrets = crate::text::redact::url_secrets(&self.cfg.base_url);
+        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        crate::text::redact::secrets(&message, &refs)
+    }
+
+    async fn send(&self) -> Result<reqwest::Response, ProviderError> {
         let url = self.cfg.wire.endpoint(&self.cfg.base_url);
         let mut req = self
             .client
@@ -294,10 +308,26 @@ impl Job {
         if self.cfg.wire == Wire::Anthropic {
             req = req.header("anthropic-version", "2023-06-01");
         }
-        let resp = req.send().await.map_err(|e| Attempt::Retry {
-            reason: format!("cannot reach {url}: {}", describe_reqwest(&e)),
-            server_wait: None,
-        })?;
+        let shown = self.shown_url();
+        let resp = match tokio::time::timeout(self.cfg.first_token_timeout, req.send()).await {
+            Ok(Ok(resp)) => resp,
+            Ok(Err(e)) => {
+                let why = self.scrub(describe_reqwest(&e));
+                return Err(ProviderError::retryable(
+                    format!("cannot reach {shown}: {why}"),
+                    None,
+                ));
+            }
+            Err(_) => {
+                return Err(ProviderError::retryable(
+                    format!(
+                        "no answer from {shown} within {}",
+                        super::describe_wait(self.cfg.first_token_timeout)
+                    ),
+                    None,
+                ));
+            }
+        };
         let status = resp.status().as_u16();
         if resp.status().is_success() {
             return Ok(resp);
@@ -318,188 +348,258 @@ impl Job {
             Some("false") => false,
             _ => retry::is_retryable(status),
         };
-        let body = resp.text().await.unwrap_or_default();
-        let detail = server_message(&body);
-        let who = self.who();
+        let body = read_capped(resp, ERROR_BODY_LIMIT).await;
+        let detail = self.scrub(server_message(&body));
         if should_retry {
-            return Err(Attempt::Retry {
-                reason: format!("{who}: HTTP {status}{detail}"),
+            return Err(ProviderError::retryable(
+                format!("HTTP {status}{detail}"),
                 server_wait,
-            });
+            ));
         }
         let hint = self.key_hint();
-        Err(Attempt::Fatal(match status {
+        Err(ProviderError::new(match status {
             401 | 403 => format!(
-                "{who} refused the credentials (HTTP {status}){detail}. Check the API key: {hint}."
+                "the server refused the credentials (HTTP {status}){detail}. Check the API key: {hint}."
             ),
             404 => format!(
-                "{who} was not found at {url} (HTTP 404){detail}. Check the model name and base URL; {hint}."
+                "not found at {shown} (HTTP 404){detail}. Check the model name and base URL; {hint}."
             ),
-            400 => format!("{who} rejected the request (HTTP 400){detail}; {hint}."),
-            _ => format!("{who} failed with HTTP {status}{detail}; {hint}."),
+            400 => format!("the server rejected the request (HTTP 400){detail}; {hint}."),
+            _ => format!("HTTP {status}{detail}; {hint}."),
         }))
     }
 
-    async fn turn(&self) -> Result<(), ProviderError> {
+    /// One request: send, then stream until the end marker.
+    async fn request(&self) -> Result<(), ProviderError> {
         let started = Instant::now();
-        let mut retries = 0u32;
-        let resp = loop {
-            match self.send().await {
-                Ok(resp) => break resp,
-                Err(Attempt::Fatal(msg)) => return Err(ProviderError::new(msg)),
-                Err(Attempt::Retry {
-                    reason,
-                    server_wait,
-                }) => {
-                    if retries >= self.cfg.retry.max_retries {
-                        let tries = retries + 1;
-                        return Err(ProviderError::new(format!(
-                            "{reason} (gave up after {tries} attempts)"
-                        )));
-                    }
-                    retries += 1;
-                    let wait = self
-                        .cfg
-                        .retry
-                        .wait(retries, server_wait, retry::jitter_unit());
-                    tracing::warn!(%reason, retries, ?wait, "retrying");
-                    let event = StreamEvent::Retrying {
-                        attempt: retries,
-                        wait,
-                        reason,
-                    };
-                    if self.tx.send(Ok(event)).await.is_err() {
-                        return Ok(());
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-            }
+        let resp = self.send().await?;
+        let mut p = Progress {
+            started,
+            stats: TurnStats {
+                provider: self.cfg.wire.name().to_string(),
+                model: self.cfg.model.clone(),
+                ..TurnStats::default()
+            },
+            usage: (None, None),
+            spoke: false,
+            ended: false,
         };
-
-        let mut stats = TurnStats {
-            provider: self.cfg.wire.name().to_string(),
-            model: self.cfg.model.clone(),
-            retries,
-            ..TurnStats::default()
+        let result = match self.cfg.wire {
+            Wire::Openai | Wire::Anthropic => self.read_sse(resp, &mut p).await,
+            Wire::Ollama => self.read_ndjson(resp, &mut p).await,
         };
-        let mut usage = (None, None);
-        let mut decoded = Vec::new();
-        let mut ended = false;
-        let mut emit =
-            async |decoded: &mut Vec<Decoded>, stats: &mut TurnStats| -> Result<bool, ()> {
-                for d in decoded.drain(..) {
-                    match d {
-                        Decoded::Text(t) => {
-                            stats
-                                .time_to_first_token_ms
-                                .get_or_insert(started.elapsed().as_millis() as u64);
-                            self.tx
-                                .send(Ok(StreamEvent::Delta(t)))
-                                .await
-                                .map_err(|_| ())?;
-                        }
-                        Decoded::Usage { input, output } => {
-                            usage.0 = input.or(usage.0);
-                            usage.1 = output.or(usage.1);
-                        }
-                        Decoded::End => return Ok(true),
-                    }
-                }
-                Ok(false)
-            };
-
-        match self.cfg.wire {
-            Wire::Openai | Wire::Anthropic => {
-                use eventsource_stream::Eventsource;
-                let decode_fn = if self.cfg.wire == Wire::Openai {
-                    decode::openai
-                } else {
-                    decode::anthropic
-                };
-                let mut events = resp.bytes_stream().eventsource();
-                while let Some(ev) = events.next().await {
-                    let ev = ev.map_err(|e| match e {
-                        eventsource_stream::EventStreamError::Transport(e) => {
-                            self.stream_error(&describe_reqwest(&e))
-                        }
-                        other => self.stream_error(&other.to_string()),
-                    })?;
-                    if ev.data.is_empty() {
-                        continue;
-                    }
-                    // Anthropic names errors in the event line; its JSON says so too.
-                    decode_fn(&ev.data, &mut decoded).map_err(|e| self.decode_error(e))?;
-                    match emit(&mut decoded, &mut stats).await {
-                        Ok(true) => {
-                            ended = true;
-                            break;
-                        }
-                        Ok(false) => {}
-                        Err(()) => return Ok(()),
-                    }
-                }
-            }
-            Wire::Ollama => {
-                let mut bytes = resp.bytes_stream();
-                let mut pending: Vec<u8> = Vec::new();
-                'outer: loop {
-                    let chunk = match bytes.next().await {
-                        Some(Ok(c)) => c,
-                        Some(Err(e)) => return Err(self.stream_error(&describe_reqwest(&e))),
-                        None => break,
-                    };
-                    pending.extend_from_slice(&chunk);
-                    while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
-                        let line: Vec<u8> = pending.drain(..=nl).collect();
-                        let line = String::from_utf8_lossy(&line);
-                        decode::ollama(&line, &mut decoded).map_err(|e| self.decode_error(e))?;
-                        match emit(&mut decoded, &mut stats).await {
-                            Ok(true) => {
-                                ended = true;
-                                break 'outer;
-                            }
-                            Ok(false) => {}
-                            Err(()) => return Ok(()),
-                        }
-                    }
-                }
-                if !ended && !pending.is_empty() {
-                    let line = String::from_utf8_lossy(&pending).into_owned();
-                    decode::ollama(&line, &mut decoded).map_err(|e| self.decode_error(e))?;
-                    match emit(&mut decoded, &mut stats).await {
-                        Ok(true) => ended = true,
-                        Ok(false) => {}
-                        Err(()) => return Ok(()),
-                    }
-                }
-            }
+        match result {
+            Ok(true) => {}
+            // The receiver went away: the turn was cancelled.
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(e),
         }
-        if !ended {
+        if !p.ended {
             let marker = match self.cfg.wire {
                 Wire::Openai => "[DONE]",
                 Wire::Anthropic => "message_stop",
                 Wire::Ollama => "done: true",
             };
-            return Err(ProviderError::new(format!(
-                "{}: the stream ended before its end marker ({marker}); the turn was cut off",
-                self.who()
-            )));
+            let message =
+                format!("the stream ended before its end marker ({marker}); the turn was cut off");
+            return Err(if p.spoke {
+                ProviderError::new(message)
+            } else {
+                ProviderError::retryable(message, None)
+            });
         }
-        stats.total_ms = Some(started.elapsed().as_millis() as u64);
-        stats.input_tokens = usage.0;
-        stats.output_tokens = usage.1;
-        stats.cost_usd = self.cfg.price.map(|p| p.cost(usage.0, usage.1));
-        let _ = self.tx.send(Ok(StreamEvent::Done(stats))).await;
+        p.stats.total_ms = Some(millis(p.started.elapsed()));
+        p.stats.input_tokens = p.usage.0;
+        p.stats.output_tokens = p.usage.1;
+        p.stats.cost_usd = self.cfg.price.map(|price| price.cost(p.usage.0, p.usage.1));
+        let _ = self.tx.send(Ok(StreamEvent::Done(p.stats))).await;
         Ok(())
     }
 
-    fn stream_error(&self, what: &str) -> ProviderError {
-        ProviderError::new(format!("{}: the stream broke: {what}", self.who()))
+    /// Waits for the next chunk: the first-token timeout until text has come, the read timeout
+    /// after. A timeout before any text is worth retrying.
+    async fn next_chunk<T>(
+        &self,
+        next: impl std::future::Future<Output = Option<T>>,
+        p: &Progress,
+    ) -> Result<Option<T>, ProviderError> {
+        let limit = if p.spoke {
+            self.cfg.read_timeout
+        } else {
+            self.cfg
+                .first_token_timeout
+                .saturating_sub(p.started.elapsed())
+        };
+        match tokio::time::timeout(limit, next).await {
+            Ok(item) => Ok(item),
+            Err(_) if p.spoke => Err(ProviderError::new(format!(
+                "the stream stalled: nothing for {}; the turn was cut off",
+                super::describe_wait(limit)
+            ))),
+            Err(_) => Err(ProviderError::retryable(
+                format!(
+                    "no first token within {}",
+                    super::describe_wait(self.cfg.first_token_timeout)
+                ),
+                None,
+            )),
+        }
     }
 
-    fn decode_error(&self, e: DecodeError) -> ProviderError {
-        ProviderError::new(format!("{}: {e}", self.who()))
+    /// Sends decoded items on; `Ok(false)` when the receiver is gone.
+    async fn emit(&self, decoded: &mut Vec<Decoded>, p: &mut Progress) -> bool {
+        for d in decoded.drain(..) {
+            match d {
+                Decoded::Text(t) => {
+                    if t.is_empty() {
+                        continue;
+                    }
+                    p.stats
+                        .time_to_first_token_ms
+                        .get_or_insert(millis(p.started.elapsed()));
+                    p.spoke = true;
+                    if self.tx.send(Ok(StreamEvent::Delta(t))).await.is_err() {
+                        return false;
+                    }
+                }
+                Decoded::Usage { input, output } => {
+                    p.usage.0 = input.or(p.usage.0);
+                    p.usage.1 = output.or(p.usage.1);
+                }
+                Decoded::End => p.ended = true,
+            }
+        }
+        true
     }
+
+    fn failure(&self, what: String, p: &Progress) -> ProviderError {
+        let what = self.scrub(what);
+        if p.spoke {
+            ProviderError::new(what)
+        } else {
+            ProviderError::retryable(what, None)
+        }
+    }
+
+    /// Server-sent events (OpenAI, Anthropic). `Ok(false)`: cancelled.
+    async fn read_sse(
+        &self,
+        resp: reqwest::Response,
+        p: &mut Progress,
+    ) -> Result<bool, ProviderError> {
+        use eventsource_stream::Eventsource;
+        let decode_fn = if self.cfg.wire == Wire::Openai {
+            decode::openai
+        } else {
+            decode::anthropic
+        };
+        let mut events = resp.bytes_stream().eventsource();
+        let mut decoded = Vec::new();
+        while !p.ended {
+            let Some(ev) = self.next_chunk(events.next(), p).await? else {
+                break;
+            };
+            let ev = ev.map_err(|e| {
+                let what = match e {
+                    eventsource_stream::EventStreamError::Transport(e) => describe_reqwest(&e),
+                    other => other.to_string(),
+                };
+                self.failure(format!("the stream broke: {what}"), p)
+            })?;
+            // An `error` event is an error whatever its data looks like.
+            if ev.event == "error" {
+                let value = serde_json::from_str::<serde_json::Value>(&ev.data)
+                    .unwrap_or_else(|_| serde_json::Value::String(ev.data.clone()));
+                let message = decode::error_message(&value);
+                return Err(self.decode_error(DecodeError::Remote(message), p));
+            }
+            if ev.data.is_empty() {
+                continue;
+            }
+            decode_fn(&ev.data, &mut decoded).map_err(|e| self.decode_error(e, p))?;
+            if !self.emit(&mut decoded, p).await {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Newline-delimited JSON (Ollama). `Ok(false)`: cancelled.
+    async fn read_ndjson(
+        &self,
+        resp: reqwest::Response,
+        p: &mut Progress,
+    ) -> Result<bool, ProviderError> {
+        let mut bytes = resp.bytes_stream();
+        let mut pending: Vec<u8> = Vec::new();
+        let mut decoded = Vec::new();
+        while !p.ended {
+            let chunk = match self.next_chunk(bytes.next(), p).await? {
+                Some(Ok(c)) => c,
+                Some(Err(e)) => {
+                    return Err(
+                        self.failure(format!("the stream broke: {}", describe_reqwest(&e)), p)
+                    );
+                }
+                None => break,
+            };
+            pending.extend_from_slice(&chunk);
+            if pending.len() > NDJSON_LINE_LIMIT {
+                return Err(self.failure(
+                    format!("a stream line is longer than {NDJSON_LINE_LIMIT} bytes"),
+                    p,
+                ));
+            }
+            while let Some(nl) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=nl).collect();
+                let line = String::from_utf8_lossy(&line);
+                decode::ollama(&line, &mut decoded).map_err(|e| self.decode_error(e, p))?;
+                if !self.emit(&mut decoded, p).await {
+                    return Ok(false);
+                }
+                if p.ended {
+                    return Ok(true);
+                }
+            }
+        }
+        if !p.ended && !pending.is_empty() {
+            let line = String::from_utf8_lossy(&pending).into_owned();
+            decode::ollama(&line, &mut decoded).map_err(|e| self.decode_error(e, p))?;
+            if !self.emit(&mut decoded, p).await {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn decode_error(&self, e: DecodeError, p: &Progress) -> ProviderError {
+        // A server that says it is overloaded mid-stream may be fine a moment later.
+        match &e {
+            DecodeError::Remote(_) if !p.spoke => {
+                ProviderError::retryable(self.scrub(e.to_string()), None)
+            }
+            _ => ProviderError::new(self.scrub(e.to_string())),
+        }
+    }
+}
+
+/// Longest error body read from a failed response.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// Longest NDJSON line accepted.
+const NDJSON_LINE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The start of a response body, at most `limit` bytes, as text.
+async fn read_capped(resp: reqwest::Response, limit: usize) -> String {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = limit.saturating_sub(body.len());
+        body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        if body.len() >= limit {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 /// A short reason from a reqwest error, with its cause (reqwest's own text is often generic).
@@ -552,8 +652,8 @@ mod tests {
                 max_tokens: Some(300),
             },
             connect_timeout: Duration::from_secs(1),
+            first_token_timeout: Duration::from_secs(1),
             read_timeout: Duration::from_secs(1),
-            retry: RetryPolicy::default(),
             price: None,
         }
     }

@@ -1,5 +1,5 @@
 //! Debaters behind one streaming interface: a turn request in, a stream of text deltas and a
-//! final usage record out. The scripted demo, replay and (later) real LLM providers all fit it.
+//! final usage record out. The scripted demo, replay and the LLM wires all fit it.
 
 pub mod decode;
 pub mod llm;
@@ -10,20 +10,27 @@ pub mod scripted;
 
 use crate::domain::{Session, Side, TurnStats};
 use futures_util::stream::BoxStream;
-use std::sync::Arc;
 use std::time::Duration;
 
-/// What a provider is asked for: one turn of one side.
-#[derive(Debug, Clone)]
-pub struct TurnRequest {
-    /// The index the turn will have in the session.
+/// Which turn a provider is asked for, and which request for it this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnSpec {
+    /// The index the turn has in the session.
     pub turn: usize,
+    /// Numbers every request the engine makes, so a late item from a cancelled one is ignored.
+    pub attempt: u32,
     pub side: Side,
     pub round: u32,
     /// The node the turn debates (`root`, or a claim when drilling).
     pub scope: String,
-    /// The session as it stood when the turn began: transcript, tree and setup.
-    pub session: Arc<Session>,
+}
+
+/// What a provider is asked for: one turn of one side, with the session as it stands (the
+/// transcript so far, the tree, the setup) to build its prompt from.
+#[derive(Debug, Clone, Copy)]
+pub struct TurnRequest<'a> {
+    pub spec: &'a TurnSpec,
+    pub session: &'a Session,
 }
 
 /// One item of a turn's stream.
@@ -31,37 +38,54 @@ pub struct TurnRequest {
 pub enum StreamEvent {
     /// More text.
     Delta(String),
-    /// The request failed before any text and will be tried again after `wait`.
-    Retrying {
-        attempt: u32,
-        wait: Duration,
-        reason: String,
-    },
     /// The turn ended normally; the stream ends after this.
     Done(TurnStats),
 }
 
-/// Why a turn's stream failed. The message is shown to the judge as it is.
+/// Whether a failed request is worth sending again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// A fault that will not go away by itself (bad key, bad request, malformed stream).
+    No,
+    /// A rate limit, an overload, a timeout, a dropped connection: try again, after the
+    /// server's wait when it gave one.
+    Yes { server_wait: Option<Duration> },
+}
+
+/// Why a request failed. The message says what happened, not who failed (the engine and the
+/// screen know who, and blind judging must not be told); any URL in it has no credentials.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ProviderError {
     pub message: String,
+    pub retry: Retry,
 }
 
 impl ProviderError {
+    /// A failure not worth retrying.
     pub fn new(message: impl Into<String>) -> Self {
         ProviderError {
             message: message.into(),
+            retry: Retry::No,
+        }
+    }
+
+    /// A failure worth retrying, after `server_wait` when the server named one.
+    pub fn retryable(message: impl Into<String>, server_wait: Option<Duration>) -> Self {
+        ProviderError {
+            message: message.into(),
+            retry: Retry::Yes { server_wait },
         }
     }
 }
 
 pub type TurnStream = BoxStream<'static, Result<StreamEvent, ProviderError>>;
 
-/// A debater's source of words.
+/// A debater's source of words. Each call is one request: retries, backoff and timeouts
+/// across requests are the engine's.
 pub trait Provider: Send + Sync {
-    /// Starts streaming one turn. Dropping the stream cancels the turn.
-    fn stream_turn(&self, request: TurnRequest) -> TurnStream;
+    /// Starts streaming one turn. Dropping the stream cancels the request.
+    fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream;
 }
 
 /// A wait as people read it: "45 ms", "1.5 s".
@@ -71,6 +95,11 @@ pub fn describe_wait(wait: Duration) -> String {
     } else {
         format!("{:.1} s", wait.as_secs_f64())
     }
+}
+
+/// A duration in whole milliseconds, saturating.
+pub fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Splits text into words, each with the whitespace that follows it, so that joining the pieces
@@ -101,7 +130,11 @@ pub(crate) fn paced_stream(text: String, words_per_sec: f64, stats: TurnStats) -
     use std::time::Instant;
 
     let chunks = word_chunks(&text);
-    let interval = (words_per_sec > 0.0).then(|| Duration::from_secs_f64(1.0 / words_per_sec));
+    // A pace too fast to wait for is no wait at all.
+    let interval = (words_per_sec.is_finite() && words_per_sec > 0.0)
+        .then(|| Duration::try_from_secs_f64(1.0 / words_per_sec).ok())
+        .flatten()
+        .filter(|d| !d.is_zero());
     let started = Instant::now();
     struct St {
         chunks: std::vec::IntoIter<String>,
@@ -122,8 +155,8 @@ pub(crate) fn paced_stream(text: String, words_per_sec: f64, stats: TurnStats) -
             return Some((Ok(StreamEvent::Delta(chunk)), st));
         }
         let mut stats = st.stats.take()?;
-        stats.time_to_first_token_ms = st.first.map(|d| d.as_millis() as u64);
-        stats.total_ms = Some(started.elapsed().as_millis() as u64);
+        stats.time_to_first_token_ms = st.first.map(millis);
+        stats.total_ms = Some(millis(started.elapsed()));
         Some((Ok(StreamEvent::Done(stats)), st))
     })
     .boxed()

@@ -20,12 +20,12 @@ impl RecordedProvider {
 }
 
 impl Provider for RecordedProvider {
-    fn stream_turn(&self, request: TurnRequest) -> TurnStream {
-        match self.recording.turns().get(request.turn) {
+    fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream {
+        match self.recording.turn(request.spec.turn) {
             Some(turn) => paced_stream(turn.text.clone(), self.words_per_sec, turn.stats.clone()),
             None => {
                 let err =
-                    ProviderError::new(format!("the recording has no turn {}", request.turn + 1));
+                    ProviderError::new(format!("the recording has no turn {}", request.spec.turn + 1));
                 futures_util::stream::once(async move { Err(err) }).boxed()
             }
         }

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, BorderType, Borders, Cell, Clear, HighlightSpacing, Paragraph, Row, Table, TableState,
+    Block, BorderType, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState,
 };
 use time::OffsetDateTime;
 use unicode_width::UnicodeWidthStr;
@@ -403,7 +403,7 @@ fn draw_hints(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-use crate::ui::dialogs::{centered, dialog_block};
+use crate::app::dialogs::{centered, frame_dialog};
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines: Vec<Line> = BINDINGS
@@ -424,41 +424,41 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme) {
         "  less 0.05 per turn (shown when the session has a ground truth).",
         theme.muted,
     ));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 80, height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(dialog_block(" Sessions: keys (? or Esc closes) ", theme)),
-        rect,
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let inner = frame_dialog(
+        frame,
+        centered(area, 80, height),
+        " Sessions: keys (? or Esc closes) ",
+        theme,
     );
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
     let Mode::Rename(d) = &b.mode else {
         return;
     };
-    let rect = centered(area, 72, 7);
-    frame.render_widget(Clear, rect);
     let title = format!(" Rename {} ", truncate(&clean(&d.file_name), 50));
-    let block = dialog_block(&title, theme);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = frame_dialog(frame, centered(area, 72, 7), &title, theme);
     let suffix = ".json";
-    let field_w = usize::from(inner.width).saturating_sub(4 + suffix.len());
-    let chars: Vec<char> = d.input.text().chars().collect();
-    let cursor = d.input.cursor().min(chars.len());
-    let start = cursor.saturating_sub(field_w.saturating_sub(1));
-    let shown: String = chars[start..].iter().take(field_w).collect();
+    let field_w = inner.width.saturating_sub(4 + 5);
+    d.input.draw(
+        frame,
+        Rect::new(inner.x + 2, inner.y, field_w, 1),
+        theme,
+        true,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(suffix, theme.muted)),
+        Rect::new(inner.x + 2 + field_w, inner.y, 5.min(inner.width), 1),
+    );
     let message = match &d.error {
         Some(e) => Line::styled(format!("  {e}"), theme.error),
         None => Line::default(),
     };
     let lines = vec![
-        Line::from(vec![
-            Span::raw("  "),
-            Span::styled(shown, theme.text.patch(theme.selection)),
-            Span::styled(suffix, theme.muted),
-        ]),
         message,
         Line::default(),
         Line::styled(
@@ -466,13 +466,8 @@ fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
             theme.muted,
         ),
     ];
-    frame.render_widget(Paragraph::new(lines), inner);
-    let before: String = chars[start..cursor].iter().collect();
-    let x = inner.x + 2 + before.width() as u16;
-    frame.set_cursor_position(Position::new(
-        x.min(inner.right().saturating_sub(1)),
-        inner.y,
-    ));
+    let rest = Rect::new(inner.x, inner.y + 1, inner.width, inner.height.saturating_sub(1));
+    frame.render_widget(Paragraph::new(lines), rest);
 }
 
 fn draw_confirm_delete(frame: &mut Frame, area: Rect, file_name: &str, theme: &Theme) {
@@ -480,8 +475,8 @@ fn draw_confirm_delete(frame: &mut Frame, area: Rect, file_name: &str, theme: &T
         &clean(file_name),
         usize::from(area.width.saturating_sub(22)),
     );
-    let rect = centered(area, (name.width() as u16 + 18).max(40), 5);
-    frame.render_widget(Clear, rect);
+    let width = u16::try_from(name.width() + 18).unwrap_or(u16::MAX).max(40);
+    let inner = frame_dialog(frame, centered(area, width, 5), " Delete? ", theme);
     let lines = vec![
         Line::from(vec![
             Span::styled(" Delete ", theme.text),
@@ -494,10 +489,7 @@ fn draw_confirm_delete(frame: &mut Frame, area: Rect, file_name: &str, theme: &T
         Line::default(),
         Line::styled(" The file is removed from disk.", theme.muted),
     ];
-    frame.render_widget(
-        Paragraph::new(lines).block(dialog_block(" Delete? ", theme)),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! the turn boundaries marked.
 
 use crate::domain::{JudgeEventKind, ROOT_ID, Session};
-use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::symbols::Marker;
@@ -24,7 +23,8 @@ pub fn trajectory(session: &Session) -> Vec<(f64, f64)> {
         .collect()
 }
 
-pub fn draw_credence(frame: &mut Frame, area: Rect, session: &Session, theme: &Theme) {
+pub fn draw_credence(frame: &mut Frame, area: Rect, app: &crate::app::App) {
+    let (session, theme) = (app.session(), app.theme());
     let points = trajectory(session);
     let turns = session.turns().len().max(1) as f64;
     // A step line: each value holds until the next change, and to the latest turn.

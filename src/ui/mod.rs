@@ -1,139 +1,124 @@
-//! Drawing. `draw` reads the app's state and paints a frame; the only state it touches is the
-//! panes' render caches and scroll positions.
+//! Drawing. [`draw`] paints a frame from the app's state without changing it; the only state
+//! here is [`Ui`], the render caches, so a frame costs what is visible.
 
 pub mod annotations;
 pub mod browser;
 pub mod chart;
-pub mod dialogs;
 pub mod status;
-
+pub mod style;
 pub mod transcript;
-pub mod tree_view;
+pub mod tree;
 
-use crate::app::{App, Focus, Overlay};
-use crate::domain::Side;
-use crate::text::sanitize::inert;
+use crate::app::dialogs::DrawContext;
+use crate::app::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use crate::app::{App, Focus, PendingEdit};
+use crate::domain::{ROOT_ID, Side};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders};
-use transcript::side_style;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use time::OffsetDateTime;
 
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// The render caches of the main screen.
+#[derive(Debug, Default)]
+pub struct Ui {
+    pub transcript: transcript::TranscriptCache,
+}
+
+pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
     let area = frame.area();
-    let buf = frame.buffer_mut();
-    buf.set_style(area, app.theme.text);
-    let [header, main, status_area, hints] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    draw_header(frame, header, app);
+    let theme = app.theme();
+    frame.buffer_mut().set_style(area, theme.text);
+    if layout::too_small(area) {
+        return draw_too_small(frame, area, app);
+    }
+    let areas = app.areas();
+    draw_header(frame, areas.header, app);
 
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(main);
-    let mut transcript_title = String::from(" Transcript ");
-    if app.current_scope() != crate::domain::ROOT_ID {
-        let path = app.session.tree.path_to(app.current_scope());
-        transcript_title = format!(" Drill: {} ", path.join(" › "));
+    let mut title = String::from(" Transcript ");
+    if app.current_scope() != ROOT_ID {
+        let path = app.session().tree.path_to(app.current_scope());
+        title = format!(" Drill: {} ", path.join(" › "));
     }
     if !app.transcript.is_following() {
-        transcript_title.push_str("(scrolled: G follows) ");
+        title.push_str("(scrolled: G follows) ");
     }
-    // Below the transcript: the credence chart when there is room, and the span being chosen.
-    let chart_height = if left.height >= 26 { 7 } else { 0 };
-    let preview_height = if app.visual.is_some() { 4 } else { 0 };
-    let [left, preview_area, chart_area] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(preview_height),
-        Constraint::Length(chart_height),
-    ])
-    .areas(left);
-    let tblock = pane_block(app, &transcript_title, app.focus == Focus::Transcript);
-    let inner = tblock.inner(left);
-    frame.render_widget(tblock, left);
-    let related = app.related_turns();
-    app.transcript.render(
-        inner,
-        frame.buffer_mut(),
-        &app.session,
-        &related,
-        app.is_blind(),
-        &app.theme,
-    );
+    let block = pane_block(app, &title, app.focus == Focus::Transcript);
+    frame.render_widget(block, areas.transcript);
+    let text = layout::transcript_text(areas.transcript);
+    transcript::draw(text, frame.buffer_mut(), app, &mut ui.transcript, now);
     if let Some(visual) = &app.visual {
-        annotations::draw_span_preview(frame, preview_area, visual, &app.session, &app.theme);
+        annotations::draw_span_preview(frame, areas.preview, visual, app);
     }
-    if chart_height > 0 {
-        chart::draw_credence(frame, chart_area, &app.session, &app.theme);
+    if areas.chart.height > 0 {
+        chart::draw_credence(frame, areas.chart, app);
     }
 
-    app.analysis();
-    let tree_title = match &app.pending_edit {
-        Some(crate::app::PendingEdit::Merge(id)) => format!(" Merge {id} into… (m) "),
-        Some(crate::app::PendingEdit::Move(id)) => format!(" Move {id} under… (M) "),
-        None => format!(" Claims · {} ", app.session.tree.len() - 1),
-    };
     if app.show_annotations {
         let title = format!(
             " Annotations · {} (A: tree) ",
-            app.session.annotations.len()
+            app.session().annotations.len()
         );
         let block = pane_block(app, &title, app.focus == Focus::Tree);
-        let inner = block.inner(right);
-        frame.render_widget(block, right);
-        annotations::draw_list(
-            frame,
-            inner,
-            &app.session,
-            app.annotation_cursor,
-            &app.theme,
-        );
-    } else if let Some(analysis) = &app.analysis {
-        let rblock = pane_block(app, &tree_title, app.focus == Focus::Tree);
-        let inner = rblock.inner(right);
-        frame.render_widget(rblock, right);
-        app.tree.render(
-            inner,
-            frame.buffer_mut(),
-            &app.session,
-            analysis,
-            &app.scope,
-            &app.theme,
-        );
+        let inner = block.inner(areas.side);
+        frame.render_widget(block, areas.side);
+        annotations::draw_list(frame, inner, app);
+    } else {
+        let title = match &app.pending_edit {
+            Some(PendingEdit::Merge(id)) => format!(" Merge {id} into… (m) "),
+            Some(PendingEdit::Move(id)) => format!(" Move {id} under… (M) "),
+            None => format!(
+                " Claims · {} ",
+                app.session().tree.len().saturating_sub(1)
+            ),
+        };
+        let block = pane_block(app, &title, app.focus == Focus::Tree);
+        let inner = block.inner(areas.side);
+        frame.render_widget(block, areas.side);
+        tree::draw(frame.buffer_mut(), inner, areas.side, app);
     }
 
-    status::draw_status(frame, status_area, app);
-    status::draw_hints(frame, hints, app);
+    status::draw_status(frame, areas.status, app, now);
+    status::draw_hints(frame, areas.hints, app);
 
-    match &app.overlay {
-        Some(Overlay::Start(d)) => {
-            dialogs::draw_start(frame, area, d, &app.session, app.is_blind(), &app.theme)
-        }
-        Some(Overlay::Help(scroll)) => {
-            dialogs::draw_help(frame, area, *scroll, &app.keymap, &app.theme)
-        }
-        Some(Overlay::Credence(d)) => dialogs::draw_credence(frame, area, d, &app.theme),
-        Some(Overlay::Verdict(d)) => {
-            dialogs::draw_verdict(frame, area, d, &app.session, app.is_blind(), &app.theme)
-        }
-        Some(Overlay::Text(d)) => dialogs::draw_text(frame, area, d, &app.theme),
-        Some(Overlay::Tags(d)) => annotations::draw_tag_dialog(frame, area, d, &app.theme),
-        Some(Overlay::Message(d)) => dialogs::draw_message(frame, area, d, &app.theme),
-        Some(Overlay::EndDebate(d)) => dialogs::draw_end(frame, area, d, &app.theme),
-        Some(Overlay::Result) => dialogs::draw_result(frame, area, app),
-        Some(Overlay::ConfirmQuit) => dialogs::draw_confirm_quit(frame, area, &app.theme),
-        None => {}
+    if let Some(dialog) = &app.dialog {
+        let debaters_note = &app.settings.debaters_note;
+        let cx = DrawContext {
+            theme,
+            session: app.session(),
+            redactor: app.redactor(),
+            keymap: &app.settings.keymap,
+            scores: app.scores(),
+            debaters_note,
+        };
+        dialog.draw(frame, area, &cx);
     }
 }
 
-fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
+/// Below the minimum size: say so, and what size is needed; the full screen comes back when
+/// the terminal grows.
+fn draw_too_small(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let lines = vec![
+        Line::styled("Terminal too small", theme.warning),
+        Line::styled(
+            format!(
+                "need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{}",
+                area.width, area.height
+            ),
+            theme.text,
+        ),
+        Line::styled("q quits · the debate goes on", theme.muted),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+fn pane_block<'a>(app: &App, title: &str, focused: bool) -> Block<'a> {
+    let theme = app.theme();
     let style = if focused {
-        app.theme.border_focused
+        theme.border_focused
     } else {
-        app.theme.border
+        theme.border
     };
     Block::default()
         .borders(Borders::ALL)
@@ -144,60 +129,53 @@ fn pane_block<'a>(app: &App, title: &'a str, focused: bool) -> Block<'a> {
         })
         .border_style(style)
         .title(Span::styled(
-            title,
+            title.to_string(),
             if focused {
-                app.theme.border_focused
+                theme.border_focused
             } else {
-                app.theme.title
+                theme.title
             },
         ))
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = &app.theme;
-    let s = &app.session;
+    let theme = app.theme();
+    let s = app.session();
+    let redactor = app.redactor();
+    let label = if app.is_blind() {
+        "blind: debaters hidden until the verdict".to_string()
+    } else {
+        redactor.chrome(&app.settings.source_label)
+    };
+    let label_width = if label.is_empty() {
+        0
+    } else {
+        unicode_width::UnicodeWidthStr::width(label.as_str()) + 4
+    };
+    let question_room = usize::from(area.width).saturating_sub(9 + label_width);
     let mut first = vec![
         Span::styled(" agon ", theme.accent),
         Span::styled("│ ", theme.border),
-        Span::styled(inert(&s.question), theme.title),
+        Span::styled(
+            crate::text::truncate(&redactor.chrome(&s.question), question_room),
+            theme.title,
+        ),
     ];
-    // The question gives way to the label when both do not fit.
-    let label_width = if app.is_blind() {
-        44
-    } else if app.source_label.is_empty() {
-        0
-    } else {
-        unicode_width::UnicodeWidthStr::width(app.source_label.as_str()) + 4
-    };
-    let question_room = usize::from(area.width).saturating_sub(9 + label_width);
-    first[2] = Span::styled(
-        crate::text::truncate(&inert(&s.question), question_room),
-        theme.title,
-    );
-    let blind = app.is_blind();
-    if blind {
-        first.push(Span::styled(
-            "  [blind: debaters hidden until the verdict]",
-            theme.muted,
-        ));
-    } else if !app.source_label.is_empty() {
-        first.push(Span::styled(
-            format!("  [{}]", app.source_label),
-            theme.muted,
-        ));
+    if !label.is_empty() {
+        first.push(Span::styled(format!("  [{label}]"), theme.muted));
     }
     // Each side gets half the line: its name, then as much of its position as fits.
     let mut second = vec![Span::raw(" ")];
     let half = usize::from(area.width.saturating_sub(1)) / 2;
     for side in Side::BOTH {
-        let name = match s.debater(side) {
-            Some(d) if !blind => d.name.as_str(),
-            _ => "Debater",
-        };
+        let name = app.debater_name(side);
         let label = format!("{side} {name}: ");
-        let room = half.saturating_sub(label.chars().count() + 2);
-        second.push(Span::styled(label, side_style(theme, side)));
-        let position = crate::text::truncate(&inert(s.positions.of(side)), room);
+        let room = half.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()) + 2);
+        second.push(Span::styled(
+            crate::text::truncate(&label, half),
+            style::side(theme, side),
+        ));
+        let position = crate::text::truncate(&redactor.chrome(s.positions.of(side)), room);
         let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(position.as_str()));
         second.push(Span::styled(
             format!("{position}{}  ", " ".repeat(pad)),

@@ -1,89 +1,44 @@
-//! The status bar (state, round, progress, credence, save state) and the key-hint line.
+//! The status bar (state, round, progress, credence, save state) and the hint line (the
+//! latest notice, or the keys). A failed save takes the front of both, at any width, until a
+//! save succeeds.
 
+use super::transcript::seconds;
+use crate::app::bindings::Action;
 use crate::app::{App, Level};
-use crate::domain::{ROOT_ID, Session};
+use crate::domain::{ROOT_ID, Session, TurnStatus};
+use crate::engine::Activity;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use time::OffsetDateTime;
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
-/// Running totals over finished turns, so a frame does not recount the whole debate.
-#[derive(Debug, Default)]
-pub struct Tally {
-    counted: usize,
-    words: usize,
-    tokens: u64,
-    cost: f64,
-}
-
-/// Totals over the whole session.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Totals {
-    pub words: usize,
-    pub tokens: u64,
-    pub cost: f64,
-}
-
-impl Tally {
-    /// Words, output tokens and cost so far, streaming turn included.
-    pub fn totals(&mut self, session: &Session) -> Totals {
-        if self.counted > session.turns().len() {
-            *self = Tally::default();
-        }
-        while let Some(t) = session.turns().get(self.counted) {
-            if !t.status.is_finished() {
-                break;
-            }
-            self.words += t.word_count();
-            self.tokens += t.stats.output_tokens.unwrap_or(0);
-            self.cost += t.stats.cost_usd.unwrap_or(0.0);
-            self.counted += 1;
-        }
-        let live = &session.turns()[self.counted..];
-        Totals {
-            words: self.words + live.iter().map(|t| t.word_count()).sum::<usize>(),
-            tokens: self.tokens
-                + live
-                    .iter()
-                    .filter_map(|t| t.stats.output_tokens)
-                    .sum::<u64>(),
-            cost: self.cost,
-        }
+/// Totals over the whole debate: words, output tokens, dollars, every attempt included.
+fn totals(session: &Session) -> (usize, u64, f64) {
+    let mut words = 0usize;
+    let mut tokens = 0u64;
+    let mut cost = 0.0;
+    for t in session.turns() {
+        words = words.saturating_add(t.word_count());
+        tokens = tokens.saturating_add(t.total_output_tokens().unwrap_or(0));
+        cost += t.total_cost().unwrap_or(0.0);
     }
+    (words, tokens, cost)
 }
 
-pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
-    let Totals {
-        words,
-        tokens,
-        cost,
-    } = app.tally.totals(&app.session);
-    let theme = &app.theme;
-    let s = &app.session;
+pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
+    let theme = app.theme();
+    let s = app.session();
     let bar = theme.status_bar;
     let mut left: Vec<Span> = Vec::new();
-
-    let state = if let Some(turn) = s.streaming_turn() {
-        let t = &s.turns()[turn];
-        let sp = SPINNER[app.spinner % SPINNER.len()];
-        let pause = if app.paused { " (pausing)" } else { "" };
-        format!(" {sp} {} speaking{pause} ", t.side)
-    } else if app.is_finished() {
-        if !app.is_live() {
-            " ■ replay ended ".to_string()
-        } else if app.current_scope() != ROOT_ID {
-            " ■ drill over ".to_string()
-        } else {
-            " ■ finished ".to_string()
-        }
-    } else if app.paused {
-        " ‖ paused ".to_string()
-    } else {
-        " … ".to_string()
-    };
-    left.push(Span::styled(state, bar.patch(theme.accent)));
+    let saving = app.engine.saving();
+    if saving.is_failing() {
+        left.push(Span::styled(" ✗ NOT SAVED ", bar.patch(theme.error)));
+    }
+    left.push(Span::styled(state_label(app, now), bar.patch(theme.accent)));
 
     let scope = app.current_scope();
     let round = s
@@ -99,6 +54,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
         format!("│ drill {scope} round {round}/{rounds} ")
     };
     left.push(Span::styled(label, bar));
+    let (words, tokens, cost) = totals(s);
     let mut progress = format!("│ {} turns · {words} words", s.turns().len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));
@@ -106,8 +62,8 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
     if cost > 0.0 {
         progress.push_str(&format!(" · ${cost:.4}"));
     }
-    if let (Some(rate), Some(_)) = (app.stream_rate, s.streaming_turn()) {
-        progress.push_str(&format!(" · {rate:.0} tok/s"));
+    if let Some(rate) = words_per_second(app, now) {
+        progress.push_str(&format!(" · {rate:.0} words/s"));
     }
     left.push(Span::styled(progress + " ", bar));
     if let Some(p) = s.credence(ROOT_ID) {
@@ -126,77 +82,158 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &mut App) {
             ("✗ wrong", theme.error)
         };
         left.push(Span::styled(
-            format!(
-                "│ {mark} · log {:.2} · Brier {:.2} ",
-                sc.log_score, sc.brier
-            ),
+            format!("│ {mark} · log {:.2} · Brier {:.2} ", sc.log_score, sc.brier),
             bar.patch(style),
         ));
     }
-    if let Some(reason) = &app.read_only {
+    if let Some(reason) = &app.settings.read_only {
         left.push(Span::styled(
-            format!("│ read-only: {reason} "),
+            format!("│ read-only: {} ", app.redactor().chrome(reason)),
             bar.patch(theme.warning),
         ));
     }
 
     let right = save_label(app);
-    let right_style = if app.save.error.is_some() {
+    let right_style = if saving.is_failing() {
         bar.patch(theme.error)
     } else {
         bar.patch(theme.muted)
     };
     let left = Line::from(left);
-    let left_width = left.width() as u16;
+    let left_width = left.width();
     let buf = frame.buffer_mut();
     buf.set_style(area, bar);
     buf.set_line(area.x, area.y, &left, area.width);
-    let w = right.width() as u16;
-    if left_width + w < area.width {
+    let w = right.width();
+    if left_width + w < usize::from(area.width)
+        && let Ok(w) = u16::try_from(w)
+    {
         buf.set_string(area.right() - w, area.y, &right, right_style);
     }
 }
 
-fn save_label(app: &App) -> String {
-    if let Some(e) = &app.save.error {
-        return format!(" save failed: {e} ");
+/// What the debate is doing now.
+fn state_label(app: &App, now: OffsetDateTime) -> String {
+    let s = app.session();
+    let sp = SPINNER[app.spinner % SPINNER.len()];
+    let pause = if app.engine.is_paused() { " (pausing)" } else { "" };
+    for a in app.engine.activity() {
+        match a {
+            Activity::RetryDue { retry, at, .. } => {
+                return format!(" {sp} retry {retry} in {} ", seconds(at - now));
+            }
+            Activity::WaitingForFirstToken { turn, since } => {
+                let side = s.turn(turn).map_or('?', |t| t.side.letter());
+                return format!(
+                    " {sp} {side}: waiting for the first token · {}{pause} ",
+                    seconds(now - since)
+                );
+            }
+            Activity::Streaming { .. } => {}
+        }
     }
-    match &app.session_path {
-        Some(path) if app.read_only.is_none() => {
+    let streaming = s.streaming_turns();
+    if !streaming.is_empty() {
+        let sides: Vec<String> = streaming
+            .iter()
+            .filter_map(|&t| s.turn(t))
+            .map(|t| t.side.to_string())
+            .collect();
+        let who = sides.join(" and ");
+        return format!(" {sp} {who} speaking{pause} ");
+    }
+    if app.engine.is_finished() {
+        return if !app.engine.is_live() {
+            " ■ replay ended ".to_string()
+        } else if app.current_scope() != ROOT_ID {
+            " ■ drill over ".to_string()
+        } else {
+            " ■ finished ".to_string()
+        };
+    }
+    if s.unresolved_turn().is_some_and(|t| {
+        s.turn(t)
+            .is_some_and(|t| t.status == TurnStatus::Failed)
+    }) {
+        return " ✗ turn failed ".to_string();
+    }
+    if app.engine.is_paused() {
+        " ‖ paused ".to_string()
+    } else {
+        " … ".to_string()
+    }
+}
+
+/// Words per second of the turn streaming now, from its first word.
+fn words_per_second(app: &App, now: OffsetDateTime) -> Option<f64> {
+    app.engine.activity().into_iter().find_map(|a| match a {
+        Activity::Streaming {
+            turn,
+            first_token_at,
+        } => {
+            let secs = (now - first_token_at).as_seconds_f64();
+            let words = app.session().turn(turn)?.word_count();
+            (secs > 1.0).then(|| words as f64 / secs)
+        }
+        _ => None,
+    })
+}
+
+fn save_label(app: &App) -> String {
+    let saving = app.engine.saving();
+    if saving.is_failing() {
+        return " not saved ".to_string();
+    }
+    match saving.path() {
+        Some(path) if app.settings.read_only.is_none() => {
             let name = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            let state = if app.save.in_flight > 0 {
+            let state = if saving.in_flight() > 0 {
                 "saving"
-            } else if app.save.saved_once {
+            } else if saving.saved_once() {
                 "saved"
             } else {
                 "not saved yet"
             };
-            format!(" {state}: {name} ")
+            format!(" {state}: {} ", app.redactor().chrome(&name))
         }
         Some(path) => format!(
             " {} ",
             path.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                .map_or_else(String::new, |n| app.redactor().chrome(&n.to_string_lossy()))
         ),
         None => String::new(),
     }
 }
 
 pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = &app.theme;
-    let line = if let Some(n) = &app.notice {
-        let style = match n.level {
+    let theme = app.theme();
+    let line = if let Some(e) = app.engine.saving().error() {
+        Line::from(vec![
+            Span::styled(" ✗ Not saved: ", theme.error),
+            Span::styled(
+                format!(
+                    "{}. Your work is only in memory until a save succeeds.",
+                    app.redactor().chrome(e).trim_end_matches('.')
+                ),
+                theme.error,
+            ),
+        ])
+    } else if let Some(n) = &app.notice {
+        let style: Style = match n.level {
             Level::Info => theme.text,
             Level::Warning => theme.warning,
             Level::Error => theme.error,
         };
         Line::from(Span::styled(format!(" {}", n.text), style))
     } else {
-        let pause = if app.paused { "resume" } else { "pause" };
-        use crate::app::keys::Action;
+        let pause = if app.engine.is_paused() {
+            "resume"
+        } else {
+            "pause"
+        };
         let hints = [
             (Action::TogglePause, pause),
             (Action::Step, "step"),
@@ -209,7 +246,7 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
         let mut spans = vec![Span::raw(" ")];
         for (action, what) in hints {
             // The keys in force, so a remapped key is what the hint shows.
-            spans.push(Span::styled(app.keymap.hint(action), theme.key));
+            spans.push(Span::styled(app.settings.keymap.hint(action), theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.muted));
         }
         Line::from(spans)

@@ -7,7 +7,7 @@
 
 pub use crate::storage::index::{Index, SessionSummary, State};
 
-use crate::app::dialogs::TextInput;
+use crate::app::widgets::LineInput;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::cmp::Ordering;
 use std::path::PathBuf;
@@ -249,7 +249,7 @@ pub fn command_for(key: &KeyEvent) -> Option<Command> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenameDialog {
     pub file_name: String,
-    pub input: TextInput,
+    pub input: LineInput,
     pub error: Option<String>,
 }
 
@@ -508,8 +508,8 @@ impl Browser {
             }
             Command::Rename => {
                 let file_name = self.selected()?.file_name.clone();
-                let mut input = TextInput::default();
-                input.insert_str(file_name.strip_suffix(".json").unwrap_or(&file_name));
+                let input =
+                    LineInput::with_text(file_name.strip_suffix(".json").unwrap_or(&file_name));
                 self.mode = Mode::Rename(RenameDialog {
                     file_name,
                     input,
@@ -593,7 +593,7 @@ impl Browser {
                 self.refresh();
             }
             Mode::Rename(d) => {
-                d.input.insert_str(text);
+                d.input.paste(text);
                 d.error = None;
             }
             _ => {}

@@ -28,14 +28,12 @@ impl ScriptedProvider {
 }
 
 impl Provider for ScriptedProvider {
-    fn stream_turn(&self, request: TurnRequest) -> TurnStream {
-        let Some(text) = self
-            .script
-            .turn_text(&request.scope, request.round, request.side)
-        else {
+    fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream {
+        let spec = request.spec;
+        let Some(text) = self.script.turn_text(&spec.scope, spec.round, spec.side) else {
             let err = ProviderError::new(format!(
                 "the demo script has no turn for side {} in round {} on {}",
-                request.side, request.round, request.scope
+                spec.side, spec.round, spec.scope
             ));
             return futures_util::stream::once(async move { Err(err) }).boxed();
         };

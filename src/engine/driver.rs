@@ -1,0 +1,241 @@
+//! The engine's async edge: runs its outputs on tokio and feeds what happens back as inputs.
+//!
+//! Requests stream on their own tasks; retry waits are timers; saves go to one writer task
+//! that coalesces queued snapshots (only the newest per file is written) and writes off the
+//! async threads. Everything comes back through one `sink`, so the TUI and a headless run each
+//! decide how inputs reach their engine.
+
+use super::{Input, Output, SaveJob};
+use crate::domain::{Session, Side};
+use crate::providers::{Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream};
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::task::{AbortHandle, JoinHandle};
+
+/// How often [`Input::Tick`] is sent (checkpoints of a streaming turn, the screen's clocks).
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// The debaters of the two sides.
+#[derive(Clone)]
+pub struct Debaters {
+    pub a: Arc<dyn Provider>,
+    pub b: Arc<dyn Provider>,
+}
+
+impl Debaters {
+    pub fn both(provider: Arc<dyn Provider>) -> Self {
+        Debaters {
+            a: provider.clone(),
+            b: provider,
+        }
+    }
+
+    pub fn of(&self, side: Side) -> &Arc<dyn Provider> {
+        match side {
+            Side::A => &self.a,
+            Side::B => &self.b,
+        }
+    }
+}
+
+/// Where the driver sends what happens.
+pub type Sink = Arc<dyn Fn(Input) + Send + Sync>;
+
+pub struct Driver {
+    debaters: Debaters,
+    sink: Sink,
+    requests: HashMap<(usize, u32), AbortHandle>,
+    timers: Vec<AbortHandle>,
+    saver: Option<UnboundedSender<SaveJob>>,
+    saver_task: Option<JoinHandle<()>>,
+    ticker: Option<JoinHandle<()>>,
+}
+
+impl Driver {
+    /// A driver for `debaters`, reporting to `sink`. Must be called inside a tokio runtime.
+    pub fn new(debaters: Debaters, sink: Sink) -> Driver {
+        let (saver, saver_task) = spawn_saver(sink.clone());
+        let tick_sink = sink.clone();
+        let ticker = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(TICK);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                interval.tick().await;
+                tick_sink(Input::Tick);
+            }
+        });
+        Driver {
+            debaters,
+            sink,
+            requests: HashMap::new(),
+            timers: Vec::new(),
+            saver: Some(saver),
+            saver_task: Some(saver_task),
+            ticker: Some(ticker),
+        }
+    }
+
+    /// Carries out the work among `outputs` (events are left to the caller); `session` is the
+    /// engine's, for building prompts.
+    pub fn run(&mut self, outputs: &[Output], session: &Session) {
+        for output in outputs {
+            match output {
+                Output::Start(spec) => self.start(spec, session),
+                Output::Cancel { turn, attempt } => {
+                    if let Some(h) = self.requests.remove(&(*turn, *attempt)) {
+                        h.abort();
+                    }
+                }
+                Output::Wake {
+                    turn,
+                    attempt,
+                    after,
+                } => {
+                    let (sink, turn, attempt, after) = (self.sink.clone(), *turn, *attempt, *after);
+                    let timer = tokio::spawn(async move {
+                        tokio::time::sleep(after).await;
+                        sink(Input::RetryDue { turn, attempt });
+                    });
+                    self.timers.retain(|t| !t.is_finished());
+                    self.timers.push(timer.abort_handle());
+                }
+                Output::Save(job) => self.save(job.clone()),
+                Output::Event(_) => {}
+            }
+        }
+    }
+
+    /// Writes a session file that is not the engine's own (a fork): its result comes back as
+    /// [`Input::Saved`] with its path.
+    pub fn save(&mut self, job: SaveJob) {
+        if let Some(saver) = &self.saver {
+            let path = job.path.clone();
+            if saver.send(job).is_err() {
+                (self.sink)(Input::Saved {
+                    path,
+                    result: Err("the saver has stopped".into()),
+                });
+            }
+        }
+    }
+
+    fn start(&mut self, spec: &TurnSpec, session: &Session) {
+        let stream = self.debaters.of(spec.side).stream_turn(TurnRequest { spec, session });
+        let (turn, attempt) = (spec.turn, spec.attempt);
+        let handle = tokio::spawn(pump(turn, attempt, stream, self.sink.clone()));
+        self.requests.retain(|_, h| !h.is_finished());
+        self.requests.insert((turn, attempt), handle.abort_handle());
+    }
+
+    /// Stops every request and timer, lets the saver write what is queued (for at most
+    /// `timeout`), and says whether it finished in time.
+    pub async fn shutdown(&mut self, timeout: Duration) -> bool {
+        for (_, h) in self.requests.drain() {
+            h.abort();
+        }
+        for t in self.timers.drain(..) {
+            t.abort();
+        }
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
+        drop(self.saver.take());
+        match self.saver_task.take() {
+            Some(task) => tokio::time::timeout(timeout, task).await.is_ok(),
+            None => true,
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        for (_, h) in self.requests.drain() {
+            h.abort();
+        }
+        for t in self.timers.drain(..) {
+            t.abort();
+        }
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
+    }
+}
+
+/// Forwards a request's stream. A stream that ends without `Done` was cut short.
+async fn pump(turn: usize, attempt: u32, mut stream: TurnStream, sink: Sink) {
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(event) => {
+                let done = matches!(event, StreamEvent::Done(_));
+                sink(Input::Stream {
+                    turn,
+                    attempt,
+                    event,
+                });
+                if done {
+                    return;
+                }
+            }
+            Err(error) => {
+                sink(Input::Failed {
+                    turn,
+                    attempt,
+                    error,
+                });
+                return;
+            }
+        }
+    }
+    sink(Input::Failed {
+        turn,
+        attempt,
+        error: ProviderError::new("the stream ended before the turn was complete"),
+    });
+}
+
+/// One writer for session files: snapshots queue up, only the newest for each file is written,
+/// and writes happen off the async threads. Each snapshot gets one `Saved` report.
+fn spawn_saver(sink: Sink) -> (UnboundedSender<SaveJob>, JoinHandle<()>) {
+    let (tx, mut rx) = unbounded_channel::<SaveJob>();
+    let task = tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            // Coalesce what queued up: the newest snapshot per path wins.
+            let mut batch: Vec<(SaveJob, usize)> = vec![(first, 1)];
+            while let Ok(job) = rx.try_recv() {
+                match batch.iter_mut().find(|(j, _)| j.path == job.path) {
+                    Some(slot) => {
+                        slot.0 = job;
+                        slot.1 += 1;
+                    }
+                    None => batch.push((job, 1)),
+                }
+            }
+            for (job, count) in batch {
+                let path: PathBuf = job.path.clone();
+                let result = match tokio::task::spawn_blocking(move || {
+                    crate::storage::save_atomic(&job.path, &job.session)
+                        .map_err(|e| format!("{}: {e}", job.path.display()))
+                })
+                .await
+                {
+                    Ok(r) => r,
+                    Err(e) => Err(format!("the save task failed: {e}")),
+                };
+                if let Err(e) = &result {
+                    tracing::error!("saving the session failed: {e}");
+                }
+                for _ in 0..count {
+                    sink(Input::Saved {
+                        path: path.clone(),
+                        result: result.clone(),
+                    });
+                }
+            }
+        }
+    });
+    (tx, task)
+}
