@@ -1,7 +1,8 @@
 //! agon: a terminal app for judging AI debates.
 //!
 //! Layers, from the inside out (each depends only on the ones above it):
-//! - [`text`]: display-width wrapping and making untrusted text inert. No dependencies.
+//! - [`text`]: display-width wrapping, making untrusted text inert, reading user files with a
+//!   size cap. No dependencies.
 //! - [`domain`]: debates, turns, claims, the claim tree, judge events, scores, sessions. Plain Rust.
 //! - [`theme`]: colours and styles, from TOML theme files.
 //! - [`providers`]: debaters behind one streaming interface (LLM wires, scripted demo, replay).

@@ -5,7 +5,7 @@ use super::bindings::Action;
 use super::dialogs::{AnnotationTarget, Dialog, TagDialog};
 use super::{App, Effect, Focus, Level, Visual};
 use crate::domain::{JudgeEventKind, ROOT_ID};
-use crate::engine::{Mode, SaveJob};
+use crate::engine::{Mode, SaveJob, SaveTarget};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -216,7 +216,7 @@ impl App {
             .settings
             .sessions_dir
             .clone()
-            .or_else(|| path.as_ref().and_then(|p| p.parent().map(PathBuf::from)));
+            .or_else(|| self.engine.saving().dir().map(PathBuf::from));
         let Some(dir) = dir else {
             return self.notify(
                 Level::Warning,
@@ -232,19 +232,15 @@ impl App {
         let name = fork
             .file_name()
             .replace(".json", &format!("_fork{}.json", turn + 1));
-        let path = dir.join(name);
+        self.forks.insert(fork.id.clone(), turn + 1);
         effects.push(Effect::SaveFile(SaveJob {
-            path: path.clone(),
+            target: SaveTarget::New {
+                dir,
+                name: Some(name),
+            },
+            key: fork.id.clone(),
             session: Box::new(fork),
         }));
-        self.notify(
-            Level::Info,
-            format!(
-                "Forked after turn {} into {}: agon resume continues it.",
-                turn + 1,
-                path.display()
-            ),
-        );
     }
 
     /// Why the debate ended, for the verdict.

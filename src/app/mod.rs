@@ -190,6 +190,8 @@ pub struct App {
     redactor_for: (bool, usize),
     analysis: Option<Analysis>,
     heights: Heights,
+    /// Forks being written: the fork's session id, and the turns it keeps.
+    forks: HashMap<String, usize>,
     quitting: bool,
     /// The judge chose to quit although the last save failed.
     quit_unsaved: bool,
@@ -217,6 +219,7 @@ impl App {
             redactor_for: (false, usize::MAX),
             analysis: None,
             heights: Heights::default(),
+            forks: HashMap::new(),
             quitting: false,
             quit_unsaved: false,
             dirty: true,
@@ -317,6 +320,22 @@ impl App {
             Msg::Resize { width, height } => {
                 self.resize(Rect::new(0, 0, width, height));
                 self.dirty = true;
+            }
+            Msg::Engine(Input::Saved { key, path, result }) if self.forks.contains_key(&key) => {
+                let kept = self.forks.remove(&key).unwrap_or(0);
+                match (result, path) {
+                    (Ok(()), Some(path)) => self.notify(
+                        Level::Info,
+                        format!(
+                            "Forked after turn {kept} into {}: agon resume continues it.",
+                            path.display()
+                        ),
+                    ),
+                    (Err(e), _) => {
+                        self.notify(Level::Error, format!("The fork was not written: {e}"))
+                    }
+                    (Ok(()), None) => {}
+                }
             }
             Msg::Engine(input) => {
                 let tick = input == Input::Tick;

@@ -10,7 +10,7 @@ use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
 use crate::domain::{DebateSetup, JudgeInfo, Positions, Protocol, RoundKind, Session};
 use crate::engine::driver::Debaters;
 use crate::engine::headless::{self, Batch, Job};
-use crate::engine::{Engine, EngineConfig, Mode};
+use crate::engine::{Engine, EngineConfig, Mode, SaveTarget};
 use crate::providers::Provider;
 use crate::providers::llm::{LlmProvider, Wire};
 use crate::providers::recorded::RecordedProvider;
@@ -376,17 +376,18 @@ fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> R
     let script = Arc::new(DemoScript::bundled()?);
     let mut session = Session::new(script.setup(), OffsetDateTime::now_utc());
     session.ground_truth = args.ground_truth;
-    let path = sessions_dir(dir)?.join(session.file_name());
+    let dir = sessions_dir(dir)?;
     let mut settings = settings(args, theme)?;
     settings.source_label = "scripted demo".into();
     settings.drillable = Some(script.subdebates.iter().map(|s| s.node.clone()).collect());
-    settings.sessions_dir = path.parent().map(Path::to_path_buf);
+    settings.sessions_dir = Some(dir.clone());
     session.judge.blind = settings.blind;
     let cfg = EngineConfig {
         drill_rounds: script.drill_rounds(),
         ..EngineConfig::default()
     };
-    let engine = Engine::new(session, Mode::Live, cfg, Some(path));
+    let target = SaveTarget::New { dir, name: None };
+    let engine = Engine::new(session, Mode::Live, cfg, Some(target));
     let app = App::new(engine, settings);
     let provider = Arc::new(ScriptedProvider::new(script, pace));
     let app = run_tui(app, Debaters::both(provider))?;
@@ -408,8 +409,8 @@ fn run_live(
     settings.debaters_note = debaters_note(&session, settings.blind, false);
     let dir = sessions_dir(dir)?;
     settings.sessions_dir = Some(dir.clone());
-    let path = dir.join(session.file_name());
-    let engine = Engine::new(session, Mode::Live, engine_config(&resolved), Some(path));
+    let target = SaveTarget::New { dir, name: None };
+    let engine = Engine::new(session, Mode::Live, engine_config(&resolved), Some(target));
     let rt = tokio_runtime()?;
     // The HTTP clients belong to the runtime they run on.
     let debaters = {
@@ -445,8 +446,16 @@ fn continue_session(
         bail!("{} cannot be continued: {reason}", file.display());
     }
     let now = OffsetDateTime::now_utc();
-    let (mut session, path) = match fork_after {
-        None => (loaded.session, file.to_path_buf()),
+    // A resume writes the file in place: no other agon may write it meanwhile.
+    let mut lock = None;
+    let (mut session, target) = match fork_after {
+        None => {
+            match storage::SessionLock::try_acquire(file) {
+                Ok(l) => lock = Some(l),
+                Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+            }
+            (loaded.session, SaveTarget::File(file.to_path_buf()))
+        }
         Some(after) => {
             let keep = after.unwrap_or(loaded.session.turns().len());
             let fork = loaded
@@ -455,8 +464,11 @@ fn continue_session(
             let name = fork
                 .file_name()
                 .replace(".json", &format!("_fork{keep}.json"));
-            let path = sessions_dir(dir)?.join(name);
-            (fork, path)
+            let target = SaveTarget::New {
+                dir: sessions_dir(dir)?,
+                name: Some(name),
+            };
+            (fork, target)
         }
     };
     // A turn saved while it was still streaming was cut off: close it so it is played again.
@@ -484,7 +496,10 @@ fn continue_session(
     let o = args.overrides();
     let flags_choose = o.both.provider.is_some() || o.a.provider.is_some() || o.b.provider.is_some();
     let mut settings = settings(args, theme)?;
-    settings.sessions_dir = path.parent().map(Path::to_path_buf);
+    settings.sessions_dir = match &target {
+        SaveTarget::File(p) => p.parent().map(Path::to_path_buf),
+        SaveTarget::New { dir, .. } => Some(dir.clone()),
+    };
     let rt = tokio_runtime()?;
     let (debaters, cfg) = if scripted && !flags_choose {
         let script = Arc::new(DemoScript::bundled()?);
@@ -506,8 +521,9 @@ fn continue_session(
         let _guard = rt.enter();
         (llm_debaters(&resolved)?, engine_config(&resolved))
     };
-    let engine = Engine::new(session, Mode::Live, cfg, Some(path));
+    let engine = Engine::new(session, Mode::Live, cfg, Some(target));
     let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    drop(lock);
     Ok(report_exit(&app))
 }
 
@@ -598,9 +614,17 @@ fn run_headless(
         } else {
             base
         };
+        // Never over an earlier session: the saver takes a numbered name if this one is taken.
+        let target = SaveTarget::New {
+            dir: path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        };
         jobs.push(Job {
             session,
-            path,
+            target,
             label: format!("[debate {}]", i + 1),
         });
     }
@@ -645,6 +669,21 @@ fn run_replay(
     };
     let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, pace, theme);
     app.settings.sessions_dir = sessions_dir(dir).ok();
+    run_tui(app, debaters)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Another agon is writing the file: it opens as a replay, read-only, saying why, so that
+/// neither loses work.
+fn open_read_only(
+    session: Session,
+    locked: &storage::Locked,
+    pace: f64,
+    theme: Theme,
+) -> Result<ExitCode> {
+    let reason = locked.read_only_reason();
+    eprintln!("agon: {reason}");
+    let (app, debaters) = replay_app(session, Some(reason), pace, theme);
     run_tui(app, debaters)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -711,6 +750,11 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be re-judged: {reason}", file.display());
     }
+    // The judgement is written into the file: no other agon may write it meanwhile.
+    let lock = match storage::SessionLock::try_acquire(file) {
+        Ok(l) => l,
+        Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+    };
     let mut recording = loaded.session;
     // The ground truth is the file's; the flag gives one to a file that has none.
     if recording.ground_truth.is_none() {
@@ -737,6 +781,7 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
         text: "Re-judging: earlier judgements are hidden. n steps one turn, Space plays; judge as you go.".into(),
     });
     let app = run_tui(app, Debaters::both(provider))?;
+    drop(lock);
     if app.engine.saving().saved_once() {
         println!("Judgement saved to {}", file.display());
     }

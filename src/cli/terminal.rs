@@ -21,6 +21,16 @@ impl TerminalGuard {
         // ratatui's init installs a panic hook that restores the terminal before the panic
         // message is printed, then calls the previous hook.
         let terminal = ratatui::try_init().context("cannot set up the terminal")?;
+        // A panic agon contains and reports as an error (see `storage::contain`) must not
+        // restore the terminal under the running app: it is only logged.
+        let restore_and_report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if crate::storage::contain::is_catching() {
+                tracing::error!("contained panic: {info}");
+            } else {
+                restore_and_report(info);
+            }
+        }));
         let _ = execute!(stdout(), EnableBracketedPaste);
         Ok(TerminalGuard { terminal })
     }
@@ -40,26 +50,74 @@ pub fn edit_in_editor(initial: &str) -> Result<String, String> {
     let editor = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let path = std::env::temp_dir().join(format!("agon-note-{}-{nanos}.md", std::process::id()));
-    std::fs::write(&path, initial).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let file = note_file(initial).map_err(|e| {
+        format!(
+            "cannot create a temporary file for the note in {}: {e} (set TMPDIR to a folder you may write to)",
+            std::env::temp_dir().display()
+        )
+    })?;
     ratatui::restore();
     // Through the shell so an EDITOR with arguments ("code --wait") works.
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("sh")
-        .arg(&path)
+        .arg(file.path())
         .status();
     let _ = enable_raw_mode();
     let _ = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste);
-    let text = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_file(&path);
+    // By path: an editor may save by renaming a new file over the one it was given.
+    let text = crate::text::read_to_string_capped(file.path(), MAX_NOTE_BYTES, "note");
+    // Deleted only now, after the editor has closed and the note is read back.
+    drop(file);
     match status {
-        Ok(s) if s.success() => text.map_err(|e| format!("cannot read the note back: {e}")),
+        Ok(s) if s.success() => text.map_err(|e| e.to_string()),
         Ok(s) => Err(format!("{editor} exited with {s}")),
         Err(e) => Err(format!("cannot run {editor}: {e}")),
+    }
+}
+
+/// The largest note read back from the editor.
+const MAX_NOTE_BYTES: u64 = 16 * crate::text::capped::MIB;
+
+/// The note's temporary file, holding `initial`: an unpredictable name, so no other user can
+/// guess it or put a file or link there first; readable by its owner only (0600 on Unix), as
+/// notes can quote what the judge may not share; `.md`, so the editor highlights Markdown.
+/// Deleted when dropped.
+fn note_file(initial: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("agon-note-")
+        .suffix(".md")
+        .tempfile()?;
+    file.write_all(initial.as_bytes())?;
+    file.flush()?;
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_file_is_private_unguessable_markdown_and_goes_away() {
+        let a = note_file("# draft\n").unwrap();
+        let b = note_file("").unwrap();
+        assert_ne!(a.path(), b.path());
+        let name = a.path().file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("agon-note-") && name.ends_with(".md"),
+            "{name}"
+        );
+        assert_eq!(std::fs::read_to_string(a.path()).unwrap(), "# draft\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(a.path()).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{mode:o}");
+        }
+        let path = a.path().to_path_buf();
+        drop(a);
+        assert!(!path.exists());
     }
 }

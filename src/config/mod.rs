@@ -176,6 +176,10 @@ fn seconds(v: Option<f64>, default: f64, what: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(v).with_context(|| format!("[network] {what} = {v} is not a duration"))
 }
 
+/// The config file and each system prompt file are read up to this size: far above any real
+/// one, and a wrong path (`/dev/zero`) fails at once instead of filling memory.
+pub const MAX_FILE_BYTES: u64 = crate::text::capped::MIB;
+
 pub const DEFAULT_ROUNDS: u32 = 3;
 pub const DEFAULT_WORD_LIMIT: u32 = 180;
 
@@ -254,16 +258,14 @@ impl ConfigFile {
                 None => return Ok((ConfigFile::default(), None)),
             },
         };
-        match std::fs::read_to_string(&path) {
+        match crate::text::read_to_string_capped(&path, MAX_FILE_BYTES, "config file") {
             Ok(text) => {
                 let cfg = Self::parse(&text)
                     .with_context(|| format!("config file {} is not valid", path.display()))?;
                 Ok((cfg, Some(path)))
             }
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-                Ok((ConfigFile::default(), None))
-            }
-            Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
+            Err(e) if !required && e.is_not_found() => Ok((ConfigFile::default(), None)),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -349,9 +351,8 @@ impl ConfigFile {
                         Some(dir) if p.is_relative() => dir.join(p),
                         _ => p.clone(),
                     };
-                    std::fs::read_to_string(&p).with_context(|| {
-                        format!("cannot read debater {side}'s system prompt {}", p.display())
-                    })?
+                    let what = format!("system prompt file of debater {side}");
+                    crate::text::read_to_string_capped(&p, MAX_FILE_BYTES, &what)?
                 }
             };
             Ok(LlmConfig {
@@ -506,6 +507,32 @@ mod tests {
         assert!(e.to_string().contains("needs a model"));
         let cfg = ConfigFile::parse("[debaters.C]\nprovider = \"openai\"").unwrap();
         assert!(cfg.resolve(&Overrides::default(), None, &no_env).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn endless_config_and_prompt_files_are_refused_at_the_cap() {
+        let e = ConfigFile::load(Some(Path::new("/dev/zero"))).unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "the config file /dev/zero is larger than 1 MiB; is it the right file?"
+        );
+        let cfg = ConfigFile::parse(
+            "[debaters.default]\nprovider = \"openai\"\nmodel = \"m\"\nsystem_prompt_file = \"/dev/zero\"",
+        )
+        .unwrap();
+        let e = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "the system prompt file of debater A /dev/zero is larger than 1 MiB; is it the right file?"
+        );
+        let missing = ConfigFile::load(Some(Path::new("/nonexistent/agon.toml"))).unwrap_err();
+        assert!(
+            format!("{missing:#}").contains("check the path"),
+            "{missing:#}"
+        );
     }
 
     #[test]

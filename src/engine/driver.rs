@@ -5,7 +5,7 @@
 //! async threads. Everything comes back through one `sink`, so the TUI and a headless run each
 //! decide how inputs reach their engine.
 
-use super::{Input, Output, SaveJob};
+use super::{Input, Output, SaveJob, SaveTarget};
 use crate::domain::{Session, Side};
 use crate::providers::{Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream};
 use futures_util::StreamExt;
@@ -113,10 +113,11 @@ impl Driver {
     /// [`Input::Saved`] with its path.
     pub fn save(&mut self, job: SaveJob) {
         if let Some(saver) = &self.saver {
-            let path = job.path.clone();
+            let key = job.key.clone();
             if saver.send(job).is_err() {
                 (self.sink)(Input::Saved {
-                    path,
+                    key,
+                    path: None,
                     result: Err("the saver has stopped".into()),
                 });
             }
@@ -197,16 +198,52 @@ async fn pump(turn: usize, attempt: u32, mut stream: TurnStream, sink: Sink) {
     });
 }
 
-/// One writer for session files: snapshots queue up, only the newest for each file is written,
-/// and writes happen off the async threads. Each snapshot gets one `Saved` report.
+/// A file the saver created for a session: where it is, and the lock that keeps a second
+/// agon from writing it while this one runs.
+struct Created {
+    path: PathBuf,
+    _lock: Option<crate::storage::SessionLock>,
+}
+
+/// Where a job's session goes: its existing file, or the new file created for it (reserved
+/// under a unique name at the first write, and locked).
+fn resolve(job: &SaveJob, created: &mut HashMap<String, Created>) -> Result<PathBuf, String> {
+    match &job.target {
+        SaveTarget::File(path) => Ok(path.clone()),
+        SaveTarget::New { dir, name } => {
+            if let Some(c) = created.get(&job.key) {
+                return Ok(c.path.clone());
+            }
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create the sessions folder {}: {e}", dir.display()))?;
+            let name = name.clone().unwrap_or_else(|| job.session.file_name());
+            let path = crate::storage::create_unique(dir, &name).map_err(|e| {
+                format!("cannot create a session file in {}: {e}", dir.display())
+            })?;
+            let lock = crate::storage::SessionLock::try_acquire(&path).ok();
+            created.insert(
+                job.key.clone(),
+                Created {
+                    path: path.clone(),
+                    _lock: lock,
+                },
+            );
+            Ok(path)
+        }
+    }
+}
+
+/// One writer for session files: snapshots queue up, only the newest for each session is
+/// written, and writes happen off the async threads. Each snapshot gets one `Saved` report.
 fn spawn_saver(sink: Sink) -> (UnboundedSender<SaveJob>, JoinHandle<()>) {
     let (tx, mut rx) = unbounded_channel::<SaveJob>();
     let task = tokio::spawn(async move {
+        let mut created: HashMap<String, Created> = HashMap::new();
         while let Some(first) = rx.recv().await {
-            // Coalesce what queued up: the newest snapshot per path wins.
+            // Coalesce what queued up: the newest snapshot per session wins.
             let mut batch: Vec<(SaveJob, usize)> = vec![(first, 1)];
             while let Ok(job) = rx.try_recv() {
-                match batch.iter_mut().find(|(j, _)| j.path == job.path) {
+                match batch.iter_mut().find(|(j, _)| j.key == job.key && j.target == job.target) {
                     Some(slot) => {
                         slot.0 = job;
                         slot.1 += 1;
@@ -215,21 +252,30 @@ fn spawn_saver(sink: Sink) -> (UnboundedSender<SaveJob>, JoinHandle<()>) {
                 }
             }
             for (job, count) in batch {
-                let path: PathBuf = job.path.clone();
-                let result = match tokio::task::spawn_blocking(move || {
-                    crate::storage::save_atomic(&job.path, &job.session)
-                        .map_err(|e| format!("{}: {e}", job.path.display()))
-                })
-                .await
-                {
-                    Ok(r) => r,
-                    Err(e) => Err(format!("the save task failed: {e}")),
+                let key = job.key.clone();
+                let (path, result) = match resolve(&job, &mut created) {
+                    Err(e) => (None, Err(e)),
+                    Ok(path) => {
+                        let target = path.clone();
+                        let session = job.session;
+                        let written = tokio::task::spawn_blocking(move || {
+                            crate::storage::save_atomic(&target, &session)
+                                .map_err(|e| format!("{}: {e}", target.display()))
+                        })
+                        .await;
+                        let result = match written {
+                            Ok(r) => r,
+                            Err(e) => Err(format!("the save task failed: {e}")),
+                        };
+                        (Some(path), result)
+                    }
                 };
                 if let Err(e) = &result {
                     tracing::error!("saving the session failed: {e}");
                 }
                 for _ in 0..count {
                     sink(Input::Saved {
+                        key: key.clone(),
                         path: path.clone(),
                         result: result.clone(),
                     });

@@ -19,7 +19,7 @@ const FINAL_SAVE_TIMEOUT: Duration = Duration::from_secs(30);
 /// One debate to run: a session set up and ready to play, and where to save it.
 pub struct Job {
     pub session: Session,
-    pub path: PathBuf,
+    pub target: super::SaveTarget,
     /// How the log names it, e.g. `[debate 3]`.
     pub label: String,
 }
@@ -70,20 +70,24 @@ fn one_line(text: &str) -> String {
 pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Result<PathBuf> {
     let Job {
         session,
-        path,
+        target,
         label,
     } = job;
-    eprintln!("{label} {}", path.display());
     let (tx, mut rx) = unbounded_channel::<Input>();
     let sink = Arc::new(move |input: Input| {
         let _ = tx.send(input);
     });
-    let mut engine = Engine::new(session, Mode::Live, config, Some(path.clone()));
+    let mut engine = Engine::new(session, Mode::Live, config, Some(target));
     let mut driver = Driver::new(debaters, sink);
     let mut outputs = engine.start(OffsetDateTime::now_utc());
     let mut failure = None;
+    let mut announced = false;
     loop {
         driver.run(&outputs, engine.session());
+        if !announced && let Some(path) = engine.saving().path() {
+            eprintln!("{label} {}", path.display());
+            announced = true;
+        }
         for output in &outputs {
             if let Output::Event(event) = output {
                 if let Some(line) = describe(&engine, event) {
@@ -103,7 +107,7 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
         outputs = engine.handle(input, OffsetDateTime::now_utc());
     }
     if !driver.shutdown(FINAL_SAVE_TIMEOUT).await {
-        bail!("the last save of {} did not finish in time", path.display());
+        bail!("the last save of the session did not finish in time");
     }
     while let Ok(input) = rx.try_recv() {
         if matches!(input, Input::Saved { .. }) {
@@ -113,6 +117,11 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
     if let Some(e) = engine.saving().error() {
         bail!("cannot write the session file: {}", one_line(e));
     }
+    let path = engine
+        .saving()
+        .path()
+        .map(PathBuf::from)
+        .ok_or_else(|| anyhow!("the session was never written"))?;
     if let Some((turn, error)) = failure {
         let t = engine.session().turn(turn);
         return Err(anyhow!(

@@ -20,7 +20,7 @@ use crate::domain::{
 use crate::domain::random::SplitMix64;
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
-pub use saving::{SaveJob, SaveState};
+pub use saving::{SaveJob, SaveState, SaveTarget};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -95,9 +95,10 @@ pub enum Input {
     RetryDue { turn: usize, attempt: u32 },
     /// Time passes: checkpoints of a streaming turn.
     Tick,
-    /// A save finished.
+    /// A save of session `key` finished (to `path`, once the file exists).
     Saved {
-        path: PathBuf,
+        key: String,
+        path: Option<PathBuf>,
         result: Result<(), String>,
     },
 }
@@ -314,7 +315,12 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for `session`, saving to `save_to` (none: never saved).
-    pub fn new(session: Session, mode: Mode, cfg: EngineConfig, save_to: Option<PathBuf>) -> Self {
+    pub fn new(
+        session: Session,
+        mode: Mode,
+        cfg: EngineConfig,
+        save_to: Option<SaveTarget>,
+    ) -> Self {
         let paused = cfg.start_paused;
         let seed = cfg.seed;
         Engine {
@@ -464,7 +470,10 @@ impl Engine {
             } => self.on_failed(turn, attempt, error, now),
             Input::RetryDue { turn, attempt } => self.on_retry_due(turn, attempt, now),
             Input::Tick => self.checkpoint(now),
-            Input::Saved { path, result } => self.saving.finished(&path, result),
+            Input::Saved { key, path, result } => {
+                let own = self.save_key();
+                self.saving.finished(&key, &own, path.as_deref(), result);
+            }
         }
         self.take_outputs()
     }

@@ -68,7 +68,7 @@ impl Engine {
                 started: now,
             },
             cfg,
-            file,
+            file.map(super::SaveTarget::File),
         )
     }
 

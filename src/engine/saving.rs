@@ -12,16 +12,31 @@ use crate::domain::{JudgeInfo, Judgement, Session};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
-/// A snapshot to write.
+/// Where a session file goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveTarget {
+    /// A file that exists (a resumed or re-judged session): written over, atomically.
+    File(PathBuf),
+    /// A new file in `dir`, named `name` (by default the session's own file name, from its
+    /// question at the first write) or, if that is taken, a numbered variant: the saver
+    /// reserves it at the first write, so two sessions never share a file.
+    New { dir: PathBuf, name: Option<String> },
+}
+
+/// A snapshot to write. `key` (the session's id) ties the writes of one session together, so
+/// they all go to the file its first write created.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveJob {
-    pub path: PathBuf,
+    pub target: SaveTarget,
+    pub key: String,
     pub session: Box<Session>,
 }
 
 /// Where the session is saved, and how the saves went.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SaveState {
+    target: Option<SaveTarget>,
+    /// The file, once known (at once for an existing file; after the first write for a new one).
     path: Option<PathBuf>,
     in_flight: usize,
     saved_once: bool,
@@ -30,16 +45,30 @@ pub struct SaveState {
 }
 
 impl SaveState {
-    pub(super) fn new(path: Option<PathBuf>) -> Self {
+    pub(super) fn new(target: Option<SaveTarget>) -> Self {
+        let path = match &target {
+            Some(SaveTarget::File(p)) => Some(p.clone()),
+            _ => None,
+        };
         SaveState {
+            target,
             path,
             ..SaveState::default()
         }
     }
 
-    /// The file the session is saved to; `None` when it is never saved.
+    /// The file the session is saved to; `None` when it is never saved, or not written yet.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// The folder a new file goes to, or the existing file's folder.
+    pub fn dir(&self) -> Option<&Path> {
+        match &self.target {
+            Some(SaveTarget::New { dir, .. }) => Some(dir),
+            Some(SaveTarget::File(p)) => p.parent(),
+            None => None,
+        }
     }
 
     pub fn in_flight(&self) -> usize {
@@ -64,9 +93,18 @@ impl SaveState {
         self.unsaved_text_since.get_or_insert(now);
     }
 
-    pub(super) fn finished(&mut self, path: &Path, result: Result<(), String>) {
-        if self.path.as_deref() != Some(path) {
+    pub(super) fn finished(
+        &mut self,
+        key: &str,
+        own_key: &str,
+        path: Option<&Path>,
+        result: Result<(), String>,
+    ) {
+        if key != own_key {
             return;
+        }
+        if let Some(p) = path {
+            self.path = Some(p.to_path_buf());
         }
         self.in_flight = self.in_flight.saturating_sub(1);
         match result {
@@ -83,9 +121,10 @@ impl Engine {
     /// Saves the session as the mode wants it written. `force` saves a re-judgement even with
     /// nothing judged (an undo back to nothing, quitting after a save).
     pub(super) fn save(&mut self, force: bool) {
-        let Some(path) = self.saving.path.clone() else {
+        let Some(target) = self.saving.target.clone() else {
             return;
         };
+        let key = self.save_key();
         let session = match &self.mode {
             Mode::Live => self.session.clone(),
             Mode::Replay { .. } => return,
@@ -119,9 +158,18 @@ impl Engine {
         self.saving.in_flight = self.saving.in_flight.saturating_add(1);
         self.saving.unsaved_text_since = None;
         self.out.push(super::Output::Save(SaveJob {
-            path,
+            target,
+            key,
             session: Box::new(session),
         }));
+    }
+
+    /// What ties this engine's saves together: the id of the session it writes.
+    pub(super) fn save_key(&self) -> String {
+        match &self.mode {
+            Mode::Rejudge { recording, .. } => recording.id.clone(),
+            _ => self.session.id.clone(),
+        }
     }
 
     /// Saves a streaming turn's text once it has waited long enough.

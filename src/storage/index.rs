@@ -222,7 +222,9 @@ struct VersionOnly {
     schema_version: Option<serde_json::Value>,
 }
 
-use crate::storage::describe_json_error;
+use crate::storage::{
+    SessionReadError, contain, describe_json_error, read_session_bytes, too_large_reason,
+};
 
 /// Checks the version as `storage::load` does; returns it.
 fn check_version(v: Option<u64>) -> Result<u32, String> {
@@ -236,6 +238,16 @@ fn check_version(v: Option<u64>) -> Result<u32, String> {
 /// Summarises the bytes of one session file.
 pub fn summarise(path: &Path, modified: SystemTime, bytes: &[u8]) -> SessionSummary {
     let size = bytes.len() as u64;
+    if bytes.is_empty() {
+        // `storage::create_unique` reserves a session's name with an empty file just before its
+        // first save; one left empty is a session that never got that save.
+        return SessionSummary::broken(
+            path,
+            modified,
+            size,
+            "the file is empty (a session that was never saved?); it is safe to delete".into(),
+        );
+    }
     let lite: Lite = match serde_json::from_slice(bytes) {
         Ok(lite) => lite,
         Err(e) => {
@@ -318,17 +330,30 @@ pub fn summarise(path: &Path, modified: SystemTime, bytes: &[u8]) -> SessionSumm
     }
 }
 
-/// Reads and summarises one file; an unreadable file is a broken entry.
+/// Reads and summarises one file; an unreadable file is a broken entry, and so is one whose
+/// parse panicked (a bug, contained to that file: its neighbours are still listed).
 fn read_summary(file: &Listed) -> SessionSummary {
-    match fs::read(&file.path) {
-        Ok(bytes) => summarise(&file.path, file.modified, &bytes),
-        Err(e) => SessionSummary::broken(
-            &file.path,
-            file.modified,
-            file.size,
-            format!("cannot read: {e}"),
-        ),
-    }
+    let broken =
+        |reason: String| SessionSummary::broken(&file.path, file.modified, file.size, reason);
+    let summary = contain::catch(|| {
+        #[cfg(test)]
+        tests::panic_hook::maybe_panic(&file.path);
+        match read_session_bytes(&file.path) {
+            Ok(bytes) => summarise(&file.path, file.modified, &bytes),
+            Err(SessionReadError::Io(e)) => {
+                broken(format!("cannot read: {e}{}", crate::text::capped::hint(&e)))
+            }
+            Err(SessionReadError::TooLarge) => broken(too_large_reason()),
+        }
+    });
+    summary.unwrap_or_else(|panic| broken(internal_error(&panic)))
+}
+
+/// The reason shown for a file whose reading panicked.
+fn internal_error(panic: &str) -> String {
+    format!(
+        "agon failed while reading this file (an internal error: {panic}); the file is unchanged, please report this"
+    )
 }
 
 // ----- the directory and the cache -----
@@ -384,7 +409,8 @@ struct CacheFile {
 }
 
 fn read_cache(dir: &Path) -> Option<Vec<SessionSummary>> {
-    let bytes = fs::read(dir.join(CACHE_FILE)).ok()?;
+    // Capped like a session file: the cache is far smaller than the sessions it summarises.
+    let bytes = read_session_bytes(&dir.join(CACHE_FILE)).ok()?;
     match serde_json::from_slice::<CacheFile>(&bytes) {
         Ok(c) if c.format == CACHE_FORMAT && c.agon == env!("CARGO_PKG_VERSION") => Some(c.entries),
         Ok(_) => None,
@@ -494,15 +520,7 @@ impl Index {
         };
         let result = serde_json::to_vec(&file)
             .map_err(std::io::Error::other)
-            .and_then(|json| {
-                let tmp = self
-                    .dir
-                    .join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
-                fs::write(&tmp, json)?;
-                fs::rename(&tmp, self.dir.join(CACHE_FILE)).inspect_err(|_| {
-                    let _ = fs::remove_file(&tmp);
-                })
-            });
+            .and_then(|json| crate::storage::write_atomic(&self.dir.join(CACHE_FILE), &json));
         match result {
             Ok(()) => {
                 self.stats.cache_written = true;
@@ -581,9 +599,25 @@ fn parse_all(files: &[Listed], which: &[usize]) -> Vec<(usize, SessionSummary)> 
                 })
             })
             .collect();
+        // `read_summary` contains each file's panic, so a thread can only fail outside it;
+        // even then its files are listed, as broken, rather than silently dropped.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .zip(which.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|payload| {
+                    let why = internal_error(&contain::message(payload.as_ref()));
+                    part.iter()
+                        .map(|&i| {
+                            let f = &files[i];
+                            (
+                                i,
+                                SessionSummary::broken(&f.path, f.modified, f.size, why.clone()),
+                            )
+                        })
+                        .collect()
+                })
+            })
             .collect()
     })
 }

@@ -1,16 +1,28 @@
-//! Session files on disk: crash-safe saves and loads that explain what is wrong.
+//! Session files on disk: crash-safe saves and loads that explain what is wrong, names that
+//! never replace another session, and a lock so two agons never write one file.
 
+mod atomic;
+pub mod contain;
 pub mod index;
+mod lock;
+mod unique;
+
+pub use crate::text::capped::{CappedReadError, MIB, read_capped, read_to_string_capped};
+pub use atomic::{resolve_target, write_atomic};
+pub use lock::{Holder, Locked, SessionLock};
+pub use unique::create_unique;
 
 use crate::domain::{SCHEMA_VERSION, Session};
-use std::fs::{self, File};
-use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// The largest session file agon reads: far above any real debate (the largest of the 631 NYU
+/// debates is 71 KB), low enough that a wrong file cannot exhaust memory.
+pub const MAX_SESSION_BYTES: u64 = 256 * MIB;
 
 /// Why a session file could not be opened. Each message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {source}{}", crate::text::capped::hint(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -46,15 +58,42 @@ fn migrate(doc: &mut serde_json::Value, from: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a file over [`MAX_SESSION_BYTES`] is not read, for the loader and the index alike.
+pub(crate) fn too_large_reason() -> String {
+    format!(
+        "it is larger than {}, more than any session agon writes; is it the right file?",
+        crate::text::capped::size_label(MAX_SESSION_BYTES)
+    )
+}
+
+/// Reads a session file's bytes, at most [`MAX_SESSION_BYTES`]; the error is the reason alone.
+pub(crate) fn read_session_bytes(path: &Path) -> Result<Vec<u8>, SessionReadError> {
+    match read_capped(path, MAX_SESSION_BYTES, "session file") {
+        Ok(bytes) => Ok(bytes),
+        Err(CappedReadError::Io { error, .. }) => Err(SessionReadError::Io(error)),
+        // Bytes, unlike text, fail only by I/O or by size.
+        Err(_) => Err(SessionReadError::TooLarge),
+    }
+}
+
+/// Why [`read_session_bytes`] failed; the loader and the index word it each their own way.
+pub(crate) enum SessionReadError {
+    Io(std::io::Error),
+    TooLarge,
+}
+
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let bytes = fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let invalid = |reason: String| LoadError::Invalid {
         path: path.to_path_buf(),
         reason,
     };
+    let bytes = read_session_bytes(path).map_err(|e| match e {
+        SessionReadError::Io(source) => LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        SessionReadError::TooLarge => invalid(too_large_reason()),
+    })?;
     let mut doc: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
     let version = doc
@@ -107,39 +146,11 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
 }
 
 /// Writes the session so that a crash at any moment leaves either the old file or the new one,
-/// never a mix (see [`write_atomic`]).
+/// never a mix, keeping the file's permissions and any symbolic link (see [`write_atomic`]).
 pub fn save_atomic(path: &Path, session: &Session) -> std::io::Result<()> {
     let mut json = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
     json.push(b'\n');
     write_atomic(path, &json)
-}
-
-/// Writes `bytes` so that a crash leaves either the old file or the new one: a temporary
-/// `.NAME.tmp` beside it, fsynced, renamed over `path`, then the directory fsynced so the rename
-/// itself is durable. A failed write removes the temporary file and leaves `path` as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the path has no file name"))?;
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    let written = (|| {
-        let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 /// Where sessions go when neither `--sessions-dir` nor `AGON_SESSIONS_DIR` says.
@@ -151,6 +162,7 @@ pub fn default_sessions_dir() -> Option<PathBuf> {
 mod tests {
     use super::*;
     use crate::providers::scripted::script::DemoScript;
+    use std::fs;
 
     fn session() -> Session {
         Session::new(

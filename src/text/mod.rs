@@ -1,8 +1,11 @@
-//! Text utilities every layer shares: display-width wrapping, and making untrusted text inert.
+//! Text utilities every layer shares: display-width wrapping, making untrusted text inert, and
+//! reading a user's file without trusting its size.
 
+pub mod capped;
 pub mod redact;
 pub mod sanitize;
 pub mod wrap;
 
+pub use capped::{CappedReadError, read_capped, read_to_string_capped};
 pub use sanitize::inert;
 pub use wrap::{truncate, wrap};

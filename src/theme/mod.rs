@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const DEFAULT_THEME: &str = include_str!("../../themes/default.toml");
+/// A theme file is read up to this size, so a wrong path (`/dev/zero`) fails at once.
+const MAX_THEME_BYTES: u64 = crate::text::capped::MIB;
 
 /// The styles the UI draws with. Every field is resolved at load time, so drawing never looks
 /// anything up by name.
@@ -120,8 +122,7 @@ impl Theme {
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read theme file {}", path.display()))?;
+        let text = crate::text::read_to_string_capped(path, MAX_THEME_BYTES, "theme file")?;
         Self::parse(&text).with_context(|| format!("theme file {} is not valid", path.display()))
     }
 
@@ -250,5 +251,15 @@ mod tests {
             Theme::parse("[styles]\ntext = { fg = \"red\", modifiers = [\"blink\"] }").unwrap_err();
         assert!(format!("{e:#}").contains("blink"));
         assert!(Theme::parse("not = [toml").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_theme_file_is_refused_at_the_cap() {
+        let e = Theme::load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "the theme file /dev/zero is larger than 1 MiB; is it the right file?"
+        );
     }
 }

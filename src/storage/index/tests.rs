@@ -100,7 +100,7 @@ fn broken_files_are_listed_with_the_loaders_reason() {
             r#"{"schema_version":2,"question":3}"#.into(),
             "invalid type",
         ),
-        (String::new(), "truncated"),
+        (String::new(), "the file is empty"),
     ];
     for (text, want) in cases {
         let s = summarise(Path::new("b.json"), SystemTime::UNIX_EPOCH, text.as_bytes());
@@ -332,4 +332,77 @@ fn many_files_parse_on_threads_in_order() {
         let n: usize = s.file_name[1..3].parse().unwrap();
         assert_eq!(s.question, format!("Question {n}?"));
     }
+}
+
+/// A test-only way to make the parse of chosen files panic, as a bug in it would.
+pub(super) mod panic_hook {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static PANIC_ON: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub fn panic_on(path: PathBuf) {
+        PANIC_ON.lock().unwrap().push(path);
+    }
+
+    /// Called by `read_summary` before it reads `path`.
+    pub fn maybe_panic(path: &Path) {
+        let chosen = PANIC_ON
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|p| p == path);
+        if chosen {
+            panic!("forced by a test");
+        }
+    }
+}
+
+/// Builds the index of `count` sessions where the parse of `panicking` panics: every file is
+/// still listed, that one as broken with the reason.
+fn a_panicking_parse_is_a_broken_entry(count: usize, panicking: &[usize]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..count {
+        let path = put_json(d, &format!("s{i:02}.json"), &example());
+        if panicking.contains(&i) {
+            panic_hook::panic_on(path);
+        }
+    }
+    let index = Index::scan(d).unwrap();
+    assert_eq!(index.entries.len(), count, "no session vanishes");
+    for s in &index.entries {
+        let i: usize = s.file_name[1..3].parse().unwrap();
+        if panicking.contains(&i) {
+            assert_eq!(s.state, State::Broken);
+            let e = s.error.as_deref().unwrap();
+            assert!(
+                e.contains("internal error: forced by a test") && e.contains("please report"),
+                "{e}"
+            );
+        } else {
+            assert_eq!(s.error, None, "{}", s.file_name);
+        }
+    }
+}
+
+#[test]
+fn a_panicking_parse_is_a_broken_entry_with_few_files() {
+    a_panicking_parse_is_a_broken_entry(3, &[1]);
+}
+
+#[test]
+fn a_panicking_parse_is_a_broken_entry_on_threads() {
+    const { assert!(40 >= PARALLEL_FROM, "enough files for the threaded path") };
+    a_panicking_parse_is_a_broken_entry(40, &[0, 17, 39]);
+}
+
+#[test]
+fn an_empty_file_says_it_was_never_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    crate::storage::create_unique(d, "new.json").unwrap();
+    let index = Index::scan(d).unwrap();
+    let e = index.entries[0].error.as_deref().unwrap();
+    assert!(e.contains("empty") && e.contains("safe to delete"), "{e}");
 }
