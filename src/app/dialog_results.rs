@@ -183,7 +183,10 @@ impl App {
                 if self.judge(kind, now, effects) {
                     self.notify(
                         Level::Info,
-                        format!("Verdict recorded: {} wins at {pct:.0}% confidence.", v.winner),
+                        format!(
+                            "Verdict recorded: {} wins at {pct:.0}% confidence.",
+                            v.winner
+                        ),
                     );
                     self.after_verdict();
                 }

@@ -56,8 +56,7 @@ impl App {
         }
         // Sentences of the prose only: the claims block is annotated through the tree.
         let end = crate::domain::claims::find_block(&t.text).map_or(t.text.len(), |b| b.start);
-        let sentences =
-            crate::domain::annotation::sentences(t.text.get(..end).unwrap_or_default());
+        let sentences = crate::domain::annotation::sentences(t.text.get(..end).unwrap_or_default());
         if sentences.is_empty() {
             return self.notify(Level::Info, "That turn has no text to choose from.".into());
         }

@@ -179,8 +179,12 @@ impl App {
 
     fn navigate(&mut self, action: Action) {
         match (self.focus, action) {
-            (Focus::Transcript, Action::ScrollDown) => self.with_transcript(|t, h| t.scroll_by(1, h)),
-            (Focus::Transcript, Action::ScrollUp) => self.with_transcript(|t, h| t.scroll_by(-1, h)),
+            (Focus::Transcript, Action::ScrollDown) => {
+                self.with_transcript(|t, h| t.scroll_by(1, h))
+            }
+            (Focus::Transcript, Action::ScrollUp) => {
+                self.with_transcript(|t, h| t.scroll_by(-1, h))
+            }
             (Focus::Transcript, Action::PageDown) => self.with_transcript(|t, h| t.page(1, h)),
             (Focus::Transcript, Action::PageUp) => self.with_transcript(|t, h| t.page(-1, h)),
             (Focus::Transcript, Action::Top) => self.with_transcript(|t, h| t.to_top(h)),

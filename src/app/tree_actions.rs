@@ -193,7 +193,10 @@ impl App {
             list.sort_unstable();
             return self.notify(
                 Level::Info,
-                format!("The demo has scripted drills on {} only.", list.join(" and ")),
+                format!(
+                    "The demo has scripted drills on {} only.",
+                    list.join(" and ")
+                ),
             );
         }
         self.command(Command::Drill { node: id }, now, effects);

@@ -155,7 +155,10 @@ mod tests {
             "OpenAI model GPT-TEST: cannot reach http://127.0.0.1:9931/v1/chat: refused (127.0.0.1)",
         );
         for secret in ["openai", "gpt-test", "127.0.0.1", "9931"] {
-            assert!(!shown.to_lowercase().contains(secret), "{secret} in {shown}");
+            assert!(
+                !shown.to_lowercase().contains(secret),
+                "{secret} in {shown}"
+            );
         }
         assert_eq!(r.debater_name(&session(), Side::B), "Debater B");
     }
@@ -169,7 +172,10 @@ mod tests {
 
     #[test]
     fn case_insensitive_replacement_keeps_the_rest() {
-        assert_eq!(replace_ignoring_case("A Gpt b GPT c", "gpt", "X"), "A X b X c");
+        assert_eq!(
+            replace_ignoring_case("A Gpt b GPT c", "gpt", "X"),
+            "A X b X c"
+        );
         assert_eq!(replace_ignoring_case("é gpt é", "gpt", "X"), "é X é");
     }
 }

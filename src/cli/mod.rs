@@ -494,7 +494,8 @@ fn continue_session(
         .iter()
         .all(|d| d.provider == ScriptedProvider::NAME);
     let o = args.overrides();
-    let flags_choose = o.both.provider.is_some() || o.a.provider.is_some() || o.b.provider.is_some();
+    let flags_choose =
+        o.both.provider.is_some() || o.a.provider.is_some() || o.b.provider.is_some();
     let mut settings = settings(args, theme)?;
     settings.sessions_dir = match &target {
         SaveTarget::File(p) => p.parent().map(Path::to_path_buf),
@@ -606,9 +607,7 @@ fn run_headless(
     for i in 0..repeat {
         let mut session = Session::new(setup.clone(), OffsetDateTime::now_utc());
         session.ground_truth = args.ground_truth;
-        let base = out
-            .clone()
-            .unwrap_or_else(|| dir.join(session.file_name()));
+        let base = out.clone().unwrap_or_else(|| dir.join(session.file_name()));
         let path = if repeat > 1 {
             headless::with_suffix(&base, &format!("-{}", i + 1))
         } else {

@@ -171,9 +171,12 @@ const MAX_SECS: f64 = 86_400.0;
 fn seconds(v: Option<f64>, default: f64, what: &str) -> Result<Duration> {
     let v = v.unwrap_or(default);
     if !(v.is_finite() && v > 0.0 && v <= MAX_SECS) {
-        bail!("[network] {what} must be a number of seconds above 0 and at most {MAX_SECS} (a day); it is {v}");
+        bail!(
+            "[network] {what} must be a number of seconds above 0 and at most {MAX_SECS} (a day); it is {v}"
+        );
     }
-    Duration::try_from_secs_f64(v).with_context(|| format!("[network] {what} = {v} is not a duration"))
+    Duration::try_from_secs_f64(v)
+        .with_context(|| format!("[network] {what} = {v} is not a duration"))
 }
 
 /// The config file and each system prompt file are read up to this size: far above any real
@@ -310,7 +313,11 @@ impl ConfigFile {
         }
         let net = &self.network;
         let connect = seconds(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
-        let first_token = seconds(net.first_token_timeout_secs, 60.0, "first_token_timeout_secs")?;
+        let first_token = seconds(
+            net.first_token_timeout_secs,
+            60.0,
+            "first_token_timeout_secs",
+        )?;
         let read = seconds(net.read_timeout_secs, 60.0, "read_timeout_secs")?;
         let turn_deadline = seconds(net.turn_deadline_secs, 300.0, "turn_deadline_secs")?;
         let max_retries = net.max_retries.unwrap_or(4);

@@ -125,7 +125,10 @@ impl Driver {
     }
 
     fn start(&mut self, spec: &TurnSpec, session: &Session) {
-        let stream = self.debaters.of(spec.side).stream_turn(TurnRequest { spec, session });
+        let stream = self
+            .debaters
+            .of(spec.side)
+            .stream_turn(TurnRequest { spec, session });
         let (turn, attempt) = (spec.turn, spec.attempt);
         let handle = tokio::spawn(pump(turn, attempt, stream, self.sink.clone()));
         self.requests.retain(|_, h| !h.is_finished());
@@ -217,9 +220,8 @@ fn resolve(job: &SaveJob, created: &mut HashMap<String, Created>) -> Result<Path
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create the sessions folder {}: {e}", dir.display()))?;
             let name = name.clone().unwrap_or_else(|| job.session.file_name());
-            let path = crate::storage::create_unique(dir, &name).map_err(|e| {
-                format!("cannot create a session file in {}: {e}", dir.display())
-            })?;
+            let path = crate::storage::create_unique(dir, &name)
+                .map_err(|e| format!("cannot create a session file in {}: {e}", dir.display()))?;
             let lock = crate::storage::SessionLock::try_acquire(&path).ok();
             created.insert(
                 job.key.clone(),
@@ -243,7 +245,10 @@ fn spawn_saver(sink: Sink) -> (UnboundedSender<SaveJob>, JoinHandle<()>) {
             // Coalesce what queued up: the newest snapshot per session wins.
             let mut batch: Vec<(SaveJob, usize)> = vec![(first, 1)];
             while let Ok(job) = rx.try_recv() {
-                match batch.iter_mut().find(|(j, _)| j.key == job.key && j.target == job.target) {
+                match batch
+                    .iter_mut()
+                    .find(|(j, _)| j.key == job.key && j.target == job.target)
+                {
                     Some(slot) => {
                         slot.0 = job;
                         slot.1 += 1;

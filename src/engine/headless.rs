@@ -54,7 +54,10 @@ pub async fn run(batch: Batch) -> usize {
             Ok(path) => println!("{}", path.display()),
             Err(e) => {
                 failed += 1;
-                eprintln!("agon: {label} could not finish: {}", one_line(&format!("{e:#}")));
+                eprintln!(
+                    "agon: {label} could not finish: {}",
+                    one_line(&format!("{e:#}"))
+                );
             }
         }
     }

@@ -13,11 +13,11 @@ pub mod headless;
 mod replay;
 mod saving;
 
+use crate::domain::random::SplitMix64;
 use crate::domain::{
     ClaimTree, EditError, JudgeEventKind, ROOT_ID, RoundKind, Session, SessionStatus, Side,
     TurnOutcome, TurnStatus,
 };
-use crate::domain::random::SplitMix64;
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
 pub use saving::{SaveJob, SaveState, SaveTarget};
@@ -158,7 +158,10 @@ pub enum Output {
     /// Send request `spec.attempt` for a turn; its items come back as [`Input::Stream`].
     Start(TurnSpec),
     /// Abandon a request.
-    Cancel { turn: usize, attempt: u32 },
+    Cancel {
+        turn: usize,
+        attempt: u32,
+    },
     /// Send [`Input::RetryDue`] after `after`.
     Wake {
         turn: usize,
@@ -300,6 +303,8 @@ pub struct Engine {
     /// The debates the judge is in: `root`, then each drill, innermost last.
     scope: Vec<String>,
     paused: bool,
+    /// The pause came from a failed turn, not the judge: retrying or skipping it resumes.
+    paused_by_failure: bool,
     /// Turns still to play while paused.
     steps: u32,
     live: Vec<Live>,
@@ -330,6 +335,7 @@ impl Engine {
             cfg,
             scope: vec![ROOT_ID.to_string()],
             paused,
+            paused_by_failure: false,
             steps: 0,
             live: Vec::new(),
             waits: Vec::new(),
@@ -482,6 +488,7 @@ impl Engine {
     pub fn command(&mut self, command: Command, now: OffsetDateTime) -> Vec<Output> {
         match command {
             Command::TogglePause => {
+                self.paused_by_failure = false;
                 self.paused = !self.paused;
                 self.steps = 0;
                 self.emit(if self.paused {
@@ -753,6 +760,7 @@ impl Engine {
         };
         self.session
             .finish_turn(turn, TurnOutcome::Failed(message.clone()), None, now);
+        self.paused_by_failure = !self.paused;
         self.paused = true;
         self.steps = 0;
         self.emit(Event::TurnFailed {
@@ -838,6 +846,7 @@ impl Engine {
         let target = self.session.unresolved_turn();
         match target {
             Some(turn) if self.is_live() && self.live.is_empty() && self.waits.is_empty() => {
+                self.resume_after_failure();
                 self.session.retry_turn(turn, now);
                 self.emit(Event::TurnStarted { turn });
                 self.request(turn, now);
@@ -850,10 +859,20 @@ impl Engine {
     fn skip(&mut self, now: OffsetDateTime) {
         match self.session.unresolved_turn() {
             Some(turn) if self.is_live() && self.session.skip_turn(turn, now) => {
+                self.resume_after_failure();
                 self.emit(Event::TurnSkipped { turn });
                 self.save(false);
+                self.advance(now);
             }
             _ => self.refuse(Refusal::NothingToSkip),
+        }
+    }
+
+    /// A failure paused the debate; once the judge dealt with it, it goes on as before.
+    fn resume_after_failure(&mut self) {
+        if std::mem::take(&mut self.paused_by_failure) {
+            self.paused = false;
+            self.steps = 0;
         }
     }
 
@@ -861,11 +880,13 @@ impl Engine {
         if !self.is_live() {
             return self.refuse(Refusal::NotLive);
         }
-        if self.session.ended_early.is_some() || self.session.status == SessionStatus::Finished
-        {
+        if self.session.ended_early.is_some() || self.session.status == SessionStatus::Finished {
             return self.refuse(Refusal::AlreadyOver);
         }
-        if let Err(e) = self.session.judge(JudgeEventKind::EndDebate { reason }, now) {
+        if let Err(e) = self
+            .session
+            .judge(JudgeEventKind::EndDebate { reason }, now)
+        {
             return self.refuse(Refusal::Edit(e));
         }
         let stopped = self.stop_all("the judge ended the debate", now);
@@ -902,7 +923,10 @@ impl Engine {
         if self.session.last_finished_turn().is_none() {
             return self.refuse(Refusal::FirstTurnFirst);
         }
-        match self.session.judge(JudgeEventKind::Message { to, text }, now) {
+        match self
+            .session
+            .judge(JudgeEventKind::Message { to, text }, now)
+        {
             Ok(()) => {
                 self.emit(Event::MessageSent { to });
                 self.save(false);

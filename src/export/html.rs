@@ -506,7 +506,7 @@ mod tests {
         );
         assert_eq!(escape_html("plain é ✓"), "plain é ✓");
         assert_eq!(escape_html("&amp;"), "&amp;amp;");
-        assert_eq!(text("a\x1b[31mb\u{202e}c\n<"), "abc\n&lt;");
+        assert_eq!(text("a\x1b[31mb\u{202e}c\n<"), "a␛[31mb\u{fffd}c\n&lt;");
     }
 
     #[test]
@@ -517,7 +517,7 @@ mod tests {
         assert!(!page.contains('\x1b'));
         assert!(!page.contains("<b>Yes</b>"));
         assert!(page.contains(
-            "&lt;script&gt;alert(1)&lt;/script&gt; red &amp; &quot;quoted&quot; &#39;single&#39;"
+            "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31mred␛[0m &amp; &quot;quoted&quot; &#39;single&#39;"
         ));
         assert!(page.contains("&lt;b&gt;Yes&lt;/b&gt; &amp; &quot;more&quot;"));
         // The tag became text, in the annotation's badge too.

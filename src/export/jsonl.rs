@@ -390,7 +390,7 @@ mod tests {
         let records = lines(&s);
         assert_eq!(records.len(), 2);
         let text = records[0]["transcript"][0]["text"].as_str().unwrap();
-        assert!(text.contains("<script>alert(1)</script> red &"));
+        assert!(text.contains("<script>alert(1)</script> ␛[31mred␛[0m &"));
         assert!(!out.contains("sk-secret"));
     }
 }

@@ -471,7 +471,7 @@ mod tests {
         }
         assert!(md.contains("> \\# Heading?\n"));
         assert!(md.contains("> \\```\n"));
-        assert!(md.contains("&lt;script>alert(1)&lt;/script> red & \"quoted\""));
+        assert!(md.contains("&lt;script>alert(1)&lt;/script> ␛[31mred␛[0m & \"quoted\""));
         // What follows the turn is still structure.
         assert!(md.contains("\n## Claim tree\n"));
         assert!(HOSTILE.contains("```\nunclosed"));
@@ -484,7 +484,7 @@ mod tests {
         assert_eq!(escape_line("==="), "\\===");
         assert_eq!(escape_line("- item"), "- item");
         assert_eq!(escape_line("a <b> c"), "a &lt;b> c");
-        assert_eq!(inline("two\nlines\x1b[1m"), "two lines");
+        assert_eq!(inline("two\nlines\x1b[1m"), "two lines␛[1m");
         assert_eq!(quote("a\n\nb"), "> a\n>\n> b\n");
     }
 

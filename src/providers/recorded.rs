@@ -24,8 +24,10 @@ impl Provider for RecordedProvider {
         match self.recording.turn(request.spec.turn) {
             Some(turn) => paced_stream(turn.text.clone(), self.words_per_sec, turn.stats.clone()),
             None => {
-                let err =
-                    ProviderError::new(format!("the recording has no turn {}", request.spec.turn + 1));
+                let err = ProviderError::new(format!(
+                    "the recording has no turn {}",
+                    request.spec.turn + 1
+                ));
                 futures_util::stream::once(async move { Err(err) }).boxed()
             }
         }

@@ -83,7 +83,10 @@ mod tests {
     #[test]
     fn escape_sequences_become_visible_text() {
         assert_eq!(inert("\x1b[31mred\x1b[0m"), "␛[31mred␛[0m");
-        assert_eq!(inert("\x1b]0;pwned title\x07after"), "␛]0;pwned title␇after");
+        assert_eq!(
+            inert("\x1b]0;pwned title\x07after"),
+            "␛]0;pwned title␇after"
+        );
         assert_eq!(inert("\u{9b}31mC1"), "\u{fffd}31mC1");
     }
 

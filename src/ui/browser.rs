@@ -443,7 +443,10 @@ fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
     let title = format!(" Rename {} ", truncate(&clean(&d.file_name), 50));
     let inner = frame_dialog(frame, centered(area, 72, 7), &title, theme);
     let suffix = ".json";
-    let field_w = inner.width.saturating_sub(4 + 5);
+    // The field is as wide as its text (plus the cursor), and `.json` follows it.
+    let room = inner.width.saturating_sub(4 + 5);
+    let text_w = u16::try_from(d.input.text().width().saturating_add(1)).unwrap_or(u16::MAX);
+    let field_w = text_w.min(room);
     d.input.draw(
         frame,
         Rect::new(inner.x + 2, inner.y, field_w, 1),
@@ -452,7 +455,12 @@ fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
     );
     frame.render_widget(
         Paragraph::new(Span::styled(suffix, theme.muted)),
-        Rect::new(inner.x + 2 + field_w, inner.y, 5.min(inner.width), 1),
+        Rect::new(
+            inner.x + 2 + field_w.saturating_sub(1),
+            inner.y,
+            5.min(inner.width),
+            1,
+        ),
     );
     let message = match &d.error {
         Some(e) => Line::styled(format!("  {e}"), theme.error),
@@ -466,7 +474,12 @@ fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
             theme.muted,
         ),
     ];
-    let rest = Rect::new(inner.x, inner.y + 1, inner.width, inner.height.saturating_sub(1));
+    let rest = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
     frame.render_widget(Paragraph::new(lines), rest);
 }
 

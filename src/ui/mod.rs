@@ -67,10 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
         let title = match &app.pending_edit {
             Some(PendingEdit::Merge(id)) => format!(" Merge {id} into… (m) "),
             Some(PendingEdit::Move(id)) => format!(" Move {id} under… (M) "),
-            None => format!(
-                " Claims · {} ",
-                app.session().tree.len().saturating_sub(1)
-            ),
+            None => format!(" Claims · {} ", app.session().tree.len().saturating_sub(1)),
         };
         let block = pane_block(app, &title, app.focus == Focus::Tree);
         let inner = block.inner(areas.side);

@@ -82,7 +82,10 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             ("✗ wrong", theme.error)
         };
         left.push(Span::styled(
-            format!("│ {mark} · log {:.2} · Brier {:.2} ", sc.log_score, sc.brier),
+            format!(
+                "│ {mark} · log {:.2} · Brier {:.2} ",
+                sc.log_score, sc.brier
+            ),
             bar.patch(style),
         ));
     }
@@ -116,7 +119,11 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
 fn state_label(app: &App, now: OffsetDateTime) -> String {
     let s = app.session();
     let sp = SPINNER[app.spinner % SPINNER.len()];
-    let pause = if app.engine.is_paused() { " (pausing)" } else { "" };
+    let pause = if app.engine.is_paused() {
+        " (pausing)"
+    } else {
+        ""
+    };
     for a in app.engine.activity() {
         match a {
             Activity::RetryDue { retry, at, .. } => {
@@ -151,10 +158,9 @@ fn state_label(app: &App, now: OffsetDateTime) -> String {
             " ■ finished ".to_string()
         };
     }
-    if s.unresolved_turn().is_some_and(|t| {
-        s.turn(t)
-            .is_some_and(|t| t.status == TurnStatus::Failed)
-    }) {
+    if s.unresolved_turn()
+        .is_some_and(|t| s.turn(t).is_some_and(|t| t.status == TurnStatus::Failed))
+    {
         return " ✗ turn failed ".to_string();
     }
     if app.engine.is_paused() {

@@ -145,7 +145,13 @@ pub fn draw(
 
 /// A turn's header: who, which round, its state (with what a streaming turn is waiting for),
 /// its words, its annotations.
-fn header_line(app: &App, turn: &Turn, marked: bool, selected: bool, now: OffsetDateTime) -> Line<'static> {
+fn header_line(
+    app: &App,
+    turn: &Turn,
+    marked: bool,
+    selected: bool,
+    now: OffsetDateTime,
+) -> Line<'static> {
     let theme = app.theme();
     let side = style::side(theme, turn.side);
     let name = app.debater_name(turn.side);
@@ -185,7 +191,10 @@ fn header_line(app: &App, turn: &Turn, marked: bool, selected: bool, now: Offset
             a.tags.join(",")
         };
         let note = if a.note.is_empty() { "" } else { "✎" };
-        spans.push(Span::styled(format!(" [{mark}{label}{note}]"), theme.warning));
+        spans.push(Span::styled(
+            format!(" [{mark}{label}{note}]"),
+            theme.warning,
+        ));
     }
     if marked {
         spans.push(Span::styled(" ◂ selected node", theme.highlight));
@@ -194,7 +203,12 @@ fn header_line(app: &App, turn: &Turn, marked: bool, selected: bool, now: Offset
 }
 
 /// The turn's state in words: what a streaming turn waits for, with its clock.
-fn status_label(app: &App, turn: &Turn, now: OffsetDateTime, theme: &Theme) -> (String, ratatui::style::Style) {
+fn status_label(
+    app: &App,
+    turn: &Turn,
+    now: OffsetDateTime,
+    theme: &Theme,
+) -> (String, ratatui::style::Style) {
     match turn.status {
         TurnStatus::Streaming => {
             let activity = app.engine.activity().into_iter().find(|a| match a {

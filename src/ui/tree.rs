@@ -50,9 +50,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, pane: Rect, app: &App) {
             } else {
                 tree.related_turns(&node.id).len()
             },
-            status: analysis.status.get(row.pos).copied().unwrap_or(NodeStatus::Open),
+            status: analysis
+                .status
+                .get(row.pos)
+                .copied()
+                .unwrap_or(NodeStatus::Open),
             crux: analysis.crux.get(row.pos).copied().unwrap_or(false),
-            drill_turns: if row.pos == 0 { 0 } else { drill_turns(&node.id) },
+            drill_turns: if row.pos == 0 {
+                0
+            } else {
+                drill_turns(&node.id)
+            },
             in_scope: scope.iter().skip(1).any(|s| s == &node.id),
         };
         let line = row_line(row, node, &badges, tree, theme, usize::from(list.width));
@@ -215,7 +223,10 @@ fn render_detail(
         let turn = node
             .turn
             .map_or(String::new(), |t| format!(" · turn {}", t + 1));
-        let crux = match (analysis.crux.get(pos).copied().unwrap_or(false), node.crux_mark) {
+        let crux = match (
+            analysis.crux.get(pos).copied().unwrap_or(false),
+            node.crux_mark,
+        ) {
             (true, Some(true)) => " · ★ crux (marked)",
             (true, _) => " · ★ crux (proposed)",
             (false, Some(false)) => " · not a crux (unmarked)",
@@ -257,7 +268,11 @@ fn render_detail(
     let mut rows = wrap(&facts, width)
         .into_iter()
         .map(|l| (l, theme.muted))
-        .chain(wrap(&inert(&node.text), width).into_iter().map(|l| (l, theme.text)));
+        .chain(
+            wrap(&inert(&node.text), width)
+                .into_iter()
+                .map(|l| (l, theme.text)),
+        );
     while y < area.bottom() {
         let Some((l, style)) = rows.next() else { break };
         buf.set_string(area.x, y, l, style);

@@ -39,7 +39,10 @@ impl ConfirmQuit {
                 " Quit? ",
                 vec![
                     Line::styled("A turn is still streaming.", theme.text),
-                    Line::styled("Quit and keep its partial text, marked stopped?", theme.text),
+                    Line::styled(
+                        "Quit and keep its partial text, marked stopped?",
+                        theme.text,
+                    ),
                 ],
             ),
             QuitWhy::Unsaved(e) => (

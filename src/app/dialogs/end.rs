@@ -28,7 +28,10 @@ impl EndDialog {
     pub fn draw(&self, frame: &mut Frame, area: Rect, cx: &DrawContext<'_>) {
         let theme = cx.theme;
         let inner = frame_dialog(frame, centered(area, 64, 7), " End the debate now? ", theme);
-        frame.render_widget(Paragraph::new(Line::styled("Why (optional):", theme.text)), row(inner, 0));
+        frame.render_widget(
+            Paragraph::new(Line::styled("Why (optional):", theme.text)),
+            row(inner, 0),
+        );
         let field = row(inner, 1);
         self.reason.draw(
             frame,
@@ -36,8 +39,16 @@ impl EndDialog {
             theme,
             true,
         );
-        let hint = Line::styled("Enter ends it (no more turns) · Esc keeps debating", theme.muted);
-        let rest = Rect::new(inner.x, inner.y + 3, inner.width, inner.height.saturating_sub(3));
+        let hint = Line::styled(
+            "Enter ends it (no more turns) · Esc keeps debating",
+            theme.muted,
+        );
+        let rest = Rect::new(
+            inner.x,
+            inner.y + 3,
+            inner.width,
+            inner.height.saturating_sub(3),
+        );
         frame.render_widget(Paragraph::new(hint).wrap(Wrap { trim: true }), rest);
     }
 }

@@ -66,7 +66,12 @@ impl MessageDialog {
             ),
             Line::styled("Enter sends · Esc cancels", theme.muted),
         ];
-        let rest = Rect::new(inner.x, inner.y + 4, inner.width, inner.height.saturating_sub(4));
+        let rest = Rect::new(
+            inner.x,
+            inner.y + 4,
+            inner.width,
+            inner.height.saturating_sub(4),
+        );
         frame.render_widget(Paragraph::new(hints).wrap(Wrap { trim: true }), rest);
     }
 }

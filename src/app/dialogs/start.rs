@@ -29,9 +29,21 @@ const FIELDS: [Field; 5] = [
 
 /// The protocols the dialog offers.
 const PROTOCOLS: [(RoundKind, Format, &str); 3] = [
-    (RoundKind::Sequential, Format::Debate, "debate, sequential rounds"),
-    (RoundKind::Simultaneous, Format::Debate, "debate, simultaneous rounds"),
-    (RoundKind::Sequential, Format::Consultancy, "consultancy (one debater)"),
+    (
+        RoundKind::Sequential,
+        Format::Debate,
+        "debate, sequential rounds",
+    ),
+    (
+        RoundKind::Simultaneous,
+        Format::Debate,
+        "debate, simultaneous rounds",
+    ),
+    (
+        RoundKind::Sequential,
+        Format::Consultancy,
+        "consultancy (one debater)",
+    ),
 ];
 
 /// What the judge chose.
@@ -111,7 +123,10 @@ impl StartDialog {
                 return Outcome::Open;
             }
         };
-        let (kind, format, _) = PROTOCOLS.get(self.protocol).copied().unwrap_or(PROTOCOLS[0]);
+        let (kind, format, _) = PROTOCOLS
+            .get(self.protocol)
+            .copied()
+            .unwrap_or(PROTOCOLS[0]);
         Outcome::Submitted(StartInput {
             question,
             answer_a: a.to_string(),
@@ -148,7 +163,10 @@ impl StartDialog {
                 _ => {}
             },
             Some(Field::Rounds) => {
-                if matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit()) {
+                let plain = !key
+                    .modifiers
+                    .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+                if plain && matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit()) {
                     return Outcome::Open;
                 }
                 self.rounds.handle(key);
@@ -176,7 +194,11 @@ impl StartDialog {
         };
         text_row(frame, Line::styled("Debaters:", theme.text), &mut y);
         for note in cx.debaters_note {
-            text_row(frame, Line::styled(format!("  {note}"), theme.muted), &mut y);
+            text_row(
+                frame,
+                Line::styled(format!("  {note}"), theme.muted),
+                &mut y,
+            );
         }
         y += 1;
         let labels = [
@@ -272,7 +294,11 @@ mod tests {
     #[test]
     fn asks_for_a_question_and_two_answers() {
         let mut d = StartDialog::for_session(&session());
-        assert_eq!(d.handle(&key(KeyCode::Enter)), Outcome::Open, "no question yet");
+        assert_eq!(
+            d.handle(&key(KeyCode::Enter)),
+            Outcome::Open,
+            "no question yet"
+        );
         assert!(d.error.is_some());
         for c in "Is tea better than coffee?".chars() {
             d.handle(&key(KeyCode::Char(c)));
@@ -297,7 +323,10 @@ mod tests {
             panic!("submitted");
         };
         assert_eq!(input.question, "Is tea better than coffee?");
-        assert_eq!((input.answer_a.as_str(), input.answer_b.as_str()), ("Tea", "Coffee"));
+        assert_eq!(
+            (input.answer_a.as_str(), input.answer_b.as_str()),
+            ("Tea", "Coffee")
+        );
         assert_eq!(input.rounds, 2, "letters are not typed into the rounds");
         assert_eq!(input.kind, RoundKind::Simultaneous);
     }

@@ -157,10 +157,17 @@ impl TagDialog {
             ]));
         }
         lines.push(Line::default());
-        let marker = if self.field == Field::Note { "▶ " } else { "  " };
+        let marker = if self.field == Field::Note {
+            "▶ "
+        } else {
+            "  "
+        };
         lines.push(Line::from(vec![
             Span::styled(marker, theme.accent),
-            Span::styled("Note (Tab; Ctrl-E opens $EDITOR, Ctrl-J new line)", theme.text),
+            Span::styled(
+                "Note (Tab; Ctrl-E opens $EDITOR, Ctrl-J new line)",
+                theme.text,
+            ),
         ]));
         let used = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         frame.render_widget(Paragraph::new(lines), inner);
@@ -170,13 +177,11 @@ impl TagDialog {
             inner.width.saturating_sub(4),
             3.min(inner.height.saturating_sub(used)),
         );
-        self.note.draw(frame, note_area, theme, self.field == Field::Note);
+        self.note
+            .draw(frame, note_area, theme, self.field == Field::Note);
         let hint_y = used.saturating_add(4);
         if hint_y < inner.height {
-            let hint = Line::styled(
-                "1-9 toggle tags · Enter saves · Esc cancels",
-                theme.muted,
-            );
+            let hint = Line::styled("1-9 toggle tags · Enter saves · Esc cancels", theme.muted);
             let r = row(inner, hint_y);
             let rest = Rect::new(r.x, r.y, r.width, inner.height - hint_y);
             frame.render_widget(Paragraph::new(hint).wrap(Wrap { trim: true }), rest);
@@ -205,7 +210,11 @@ mod tests {
             label: "turn 2".into(),
         };
         let mut d = TagDialog::new(target.clone(), &tags);
-        assert_eq!(d.handle(&key(KeyCode::Enter)), Outcome::Open, "nothing chosen yet");
+        assert_eq!(
+            d.handle(&key(KeyCode::Enter)),
+            Outcome::Open,
+            "nothing chosen yet"
+        );
         d.handle(&key(KeyCode::Char('1')));
         d.handle(&key(KeyCode::Char('3')));
         d.handle(&key(KeyCode::Char('3')));

@@ -178,7 +178,10 @@ impl VerdictDialog {
             ),
             None => "choose a side: a or b".to_string(),
         };
-        let mut confidence = vec![marker(Field::Confidence), Span::styled("Confidence  ", theme.text)];
+        let mut confidence = vec![
+            marker(Field::Confidence),
+            Span::styled("Confidence  ", theme.text),
+        ];
         confidence.extend(self.confidence.bar(24, theme.accent, theme.muted));
         let lines = vec![
             Line::from(vec![
@@ -215,7 +218,9 @@ impl VerdictDialog {
             Line::styled(
                 match &self.purpose {
                     VerdictPurpose::Debate => "Enter records the verdict · Esc cancels",
-                    VerdictPurpose::Node(_) => "Enter records the ruling on this node · Esc cancels",
+                    VerdictPurpose::Node(_) => {
+                        "Enter records the ruling on this node · Esc cancels"
+                    }
                     VerdictPurpose::DecideBy(_) => {
                         "The crux's winner wins the debate · Enter records · Esc cancels"
                     }
@@ -272,7 +277,9 @@ mod tests {
         assert_eq!(d.confidence.value, 50);
         assert_eq!(d.handle(&key(KeyCode::Enter)), Outcome::Open);
         d.handle(&key(KeyCode::Char('b')));
-        assert!(matches!(d.handle(&key(KeyCode::Enter)), Outcome::Submitted(v) if v.winner == Side::B));
+        assert!(
+            matches!(d.handle(&key(KeyCode::Enter)), Outcome::Submitted(v) if v.winner == Side::B)
+        );
     }
 
     #[test]

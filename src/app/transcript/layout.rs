@@ -124,7 +124,14 @@ pub fn body(turn: &Turn, cx: &Context<'_>) -> Vec<VLine> {
     }
     for c in &turn.concessions {
         let head = format!("⚑ concedes {}: ", c.target);
-        hanging(&mut lines, &head, Role::Concession, &c.reason, Role::Muted, width);
+        hanging(
+            &mut lines,
+            &head,
+            Role::Concession,
+            &c.reason,
+            Role::Muted,
+            width,
+        );
     }
     for (i, a) in turn.attempts.iter().enumerate() {
         let why = a.error.as_deref().unwrap_or(a.status.label());

@@ -332,7 +332,11 @@ mod tests {
         t.scroll_by(100, &five);
         assert!(t.is_following(), "scrolling past the end follows");
         t.scroll_by(-1, &five);
-        assert_eq!(t.view_top(&five), Anchor { pos: 7, line: 2 }, "one row up at once");
+        assert_eq!(
+            t.view_top(&five),
+            Anchor { pos: 7, line: 2 },
+            "one row up at once"
+        );
     }
 
     #[test]
@@ -358,7 +362,11 @@ mod tests {
         t.jump_turn(false, &five);
         assert_eq!(t.selected(&five), Some(0));
         t.show_turn(9, &five);
-        assert_eq!(t.selected(&five), Some(9), "the end cannot scroll further, but 9 is in view");
+        assert_eq!(
+            t.selected(&five),
+            Some(9),
+            "the end cannot scroll further, but 9 is in view"
+        );
     }
 
     #[test]

@@ -166,7 +166,10 @@ impl TextArea {
             .rposition(|r| r.start <= self.cursor)
             .unwrap_or(0);
         let start = rows.get(row).map_or(0, |r| r.start);
-        let col = self.text.get(start..self.cursor).map_or(0, UnicodeWidthStr::width);
+        let col = self
+            .text
+            .get(start..self.cursor)
+            .map_or(0, UnicodeWidthStr::width);
         (row, col)
     }
 
@@ -203,12 +206,17 @@ impl TextArea {
         for (i, r) in rows.iter().skip(top).take(height).enumerate() {
             let text = self.text.get(r.start..r.end).unwrap_or_default();
             let y = area.y.saturating_add(u16::try_from(i).unwrap_or(u16::MAX));
-            frame
-                .buffer_mut()
-                .set_line(area.x, y, &Line::from(Span::styled(text, style)), area.width);
+            frame.buffer_mut().set_line(
+                area.x,
+                y,
+                &Line::from(Span::styled(text, style)),
+                area.width,
+            );
         }
         if focused {
-            let x = area.x.saturating_add(u16::try_from(col).unwrap_or(u16::MAX));
+            let x = area
+                .x
+                .saturating_add(u16::try_from(col).unwrap_or(u16::MAX));
             let y = area
                 .y
                 .saturating_add(u16::try_from(row - top).unwrap_or(u16::MAX));
@@ -263,7 +271,10 @@ mod tests {
     fn edits_across_lines() {
         let mut t = TextArea::default();
         typed(&mut t, "first");
-        t.handle(&KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL), 10);
+        t.handle(
+            &KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL),
+            10,
+        );
         typed(&mut t, "second");
         assert_eq!(t.text(), "first\nsecond");
         t.handle(&key(KeyCode::Up), 10);
@@ -273,7 +284,10 @@ mod tests {
         t.handle(&key(KeyCode::End), 10);
         t.handle(&key(KeyCode::Backspace), 10);
         assert_eq!(t.text(), "first!\nsecon");
-        t.handle(&KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL), 10);
+        t.handle(
+            &KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            10,
+        );
         assert_eq!(t.text(), "first!\n");
     }
 
