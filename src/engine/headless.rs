@@ -126,17 +126,24 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
         .map(PathBuf::from)
         .ok_or_else(|| anyhow!("the session was never written"))?;
     if let Some((turn, error)) = failure {
-        let t = engine.session().turn(turn);
+        let round = engine.session().turn(turn).map_or(0, |t| t.round);
         return Err(anyhow!(
-            "turn {} ({}, round {}) failed: {}. The partial session is in {}",
+            "turn {} ({}, round {round}) failed: {}. The partial session is in {}",
             turn + 1,
-            t.map_or('?', |t| t.side.letter()),
-            t.map_or(0, |t| t.round),
+            who(engine.session(), turn),
             one_line(error.trim_end_matches('.')),
             path.display()
         ));
     }
     Ok(path)
+}
+
+/// Who spoke a turn: its side, provider and model (a batch log is not judged blind).
+fn who(session: &Session, turn: usize) -> String {
+    match session.turn(turn) {
+        Some(t) => one_line(&format!("{}, {} {}", t.side, t.stats.provider, t.stats.model)),
+        None => "?".into(),
+    }
 }
 
 /// A log line for an event, if it deserves one.
@@ -149,8 +156,9 @@ fn describe(engine: &Engine, event: &Event) -> Option<String> {
             wait,
             reason,
         } => Some(format!(
-            "turn {}: {}; retry {retry} in {}",
+            "turn {} ({}): {}; retry {retry} in {}",
             turn + 1,
+            who(session, *turn),
             one_line(reason.trim_end_matches('.')),
             crate::providers::describe_wait(*wait)
         )),

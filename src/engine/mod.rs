@@ -673,8 +673,18 @@ impl Engine {
                 self.saving.text_arrived(now);
                 self.checkpoint(now);
             }
-            StreamEvent::Done(stats) => {
-                self.live.remove(i);
+            StreamEvent::Done(mut stats) => {
+                let live = self.live.remove(i);
+                // Timed from the turn's start, so the wait for retries counts: what the judge
+                // waited, and what a study reports.
+                if let Some(started) = self.session.turn(turn).map(|t| t.started_at) {
+                    let ms = |d: time::Duration| u64::try_from(d.whole_milliseconds()).ok();
+                    if self.is_live() {
+                        stats.time_to_first_token_ms =
+                            live.first_token_at.and_then(|f| ms(f - started));
+                        stats.total_ms = ms(now - started);
+                    }
+                }
                 let outcome = self.recorded_outcome(turn);
                 let complete = outcome == TurnOutcome::Complete;
                 self.session.finish_turn(turn, outcome, Some(stats), now);

@@ -36,11 +36,11 @@ pub fn server_wait(
         && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(seconds(ms / 1000.0));
     }
     let value = retry_after?.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return (secs.is_finite() && secs >= 0.0).then(|| seconds(secs));
     }
     let date =
         time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
@@ -50,6 +50,12 @@ pub fn server_wait(
     } else {
         wait.unsigned_abs()
     })
+}
+
+/// Seconds as a duration; anything beyond what a duration holds (a server's `1e20`) is a day,
+/// which every policy caps further.
+fn seconds(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs.min(86_400.0)).unwrap_or(Duration::from_secs(86_400))
 }
 
 impl RetryPolicy {
@@ -114,6 +120,14 @@ mod tests {
         );
         assert_eq!(server_wait(Some("x"), Some("soon"), now), None);
         assert_eq!(server_wait(None, Some("-3"), now), None);
+        assert_eq!(
+            server_wait(Some("1e300"), None, now),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(
+            server_wait(None, Some("1e20"), now),
+            Some(Duration::from_secs(86_400))
+        );
     }
 
     #[test]
