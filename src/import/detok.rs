@@ -147,7 +147,10 @@ mod tests {
             text(&["Pa", "had", "sent", "me", ",", "he", "said", "."]),
             "Pa had sent me, he said."
         );
-        assert_eq!(text(&["Why", "?", "No", "!", "So", ";", "a", ":", "b"]), "Why? No! So; a: b");
+        assert_eq!(
+            text(&["Why", "?", "No", "!", "So", ";", "a", ":", "b"]),
+            "Why? No! So; a: b"
+        );
     }
 
     #[test]
@@ -168,10 +171,15 @@ mod tests {
     #[test]
     fn clitics_join_the_word_before() {
         assert_eq!(
-            text(&["Who", "would", "n't", "?", "I", "'d", "go", ",", "gon", "na", "win"]),
+            text(&[
+                "Who", "would", "n't", "?", "I", "'d", "go", ",", "gon", "na", "win"
+            ]),
             "Who wouldn't? I'd go, gonna win"
         );
-        assert_eq!(text(&["the", "lady", "'s", "face", "they", "'re"]), "the lady's face they're");
+        assert_eq!(
+            text(&["the", "lady", "'s", "face", "they", "'re"]),
+            "the lady's face they're"
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@ use super::rules;
 use crate::domain::quote::check::{CLOSE, OPEN};
 use crate::domain::{
     DebateSetup, Debater, DebaterKind, Format, JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind,
-    Judgement, Positions, Protocol, Quote, QuoteClass, ROOT_ID, RoundKind, SamplingParams,
-    Session, SessionStatus, Side, Span, Turn, TurnStatus, Verdict,
+    Judgement, Positions, Protocol, Quote, QuoteClass, ROOT_ID, RoundKind, SamplingParams, Session,
+    SessionStatus, Side, Span, Turn, TurnStatus, Verdict,
 };
 use crate::import::detok::{Detokenised, detokenise};
 use crate::text::sanitize::inert;
@@ -36,8 +36,13 @@ pub struct Imported {
 /// The session of room `room` (its file name without `.json`), with its metadata row if given.
 pub fn to_session(room: &str, debate: &Debate, meta: Option<&MetadataRow>) -> Result<Imported> {
     let setup = &debate.setup;
-    let rules: Rules = serde_path_to_error::deserialize(&setup.rules)
-        .map_err(|e| anyhow::anyhow!("setup.rules.{}: {}", e.path(), e.inner()))?;
+    let rules: Rules = serde_path_to_error::deserialize(&setup.rules).map_err(|e| {
+        let inner = e.inner().to_string();
+        match e.path().to_string().as_str() {
+            "." => anyhow::anyhow!("setup.rules: {inner}"),
+            path => anyhow::anyhow!("setup.rules.{path}: {inner}"),
+        }
+    })?;
     let (a, b) = match setup.answers.as_slice() {
         [a, b] => (inert(a), inert(b)),
         other => bail!(
@@ -71,7 +76,7 @@ pub fn to_session(room: &str, debate: &Debate, meta: Option<&MetadataRow>) -> Re
         char_limit: usual.char_limit,
         quote_limit: usual.quote_limit,
         turn_penalty: rules::turn_penalty(&rules),
-        ..Protocol::rounds(speech_rounds + u32::from(waiting))
+        ..Protocol::rounds(speech_rounds.saturating_add(u32::from(waiting)))
     };
     let mut session = Session::new(
         DebateSetup {
@@ -169,17 +174,12 @@ fn walk(
         ..Played::default()
     };
     let mut types = rules::sequence(rules);
-    let mut rules_left = true;
     for (i, round) in debate.rounds.iter().enumerate() {
         let field = |name: &str| format!("rounds[{i}].{name}");
         // Offline judging comes after the debate and is no round of the rules.
         let rule = match round {
             Round::OfflineJudgments(_) => None,
-            _ => {
-                let next = types.next();
-                rules_left = next.is_some();
-                next
-            }
+            _ => types.next(),
         };
         match round {
             Round::SimultaneousSpeeches(s) | Round::SequentialSpeeches(s) => {
@@ -198,11 +198,10 @@ fn walk(
                 let round_no = u32::try_from(played.speech_rounds).context("rounds: too many")?;
                 let mut speeches = Vec::new();
                 for (key, speech) in &s.speeches {
-                    let side = key
-                        .parse()
-                        .ok()
-                        .and_then(side_of_index)
-                        .with_context(|| format!("{name}.speeches: key {key:?} is not 0 or 1"))?;
+                    let side =
+                        key.parse().ok().and_then(side_of_index).with_context(|| {
+                            format!("{name}.speeches: key {key:?} is not 0 or 1")
+                        })?;
                     speeches.push((side, speech));
                 }
                 // Simultaneous speeches were written blind: A first. Sequential ones in the
@@ -216,16 +215,14 @@ fn walk(
                 let limits = rule.and_then(RoundType::speech_limits);
                 for (side, speech) in &speeches {
                     let at = format!("{name}.speeches.{}", index_of_side(*side));
-                    let turn = speech_turn(*side, round_no, kind, limits, speech, source, &at)?;
-                    if let Some(clamped) = turn
-                        .extra
-                        .as_ref()
-                        .and_then(|e| e.pointer("/nyu/clamped_quotes"))
-                    {
-                        notes.push(format!(
-                            "{at}: a quote ran past the story's end and was cut there ({clamped})"
-                        ));
-                    }
+                    let place = Placed {
+                        side: *side,
+                        round: round_no,
+                        kind,
+                        limits,
+                        field: &at,
+                    };
+                    let turn = place.turn(speech, source, notes)?;
                     played.latest = played.latest.max(speech.timestamp);
                     played.turns.push(turn);
                 }
@@ -259,8 +256,10 @@ fn walk(
                     })?;
                     votes.insert(side.letter().to_string(), Value::Bool(*vote));
                 }
-                let all_agree =
-                    !debaters.is_empty() && debaters.iter().all(|d| votes.get(&d.side.letter().to_string()) == Some(&Value::Bool(true)));
+                let all_agree = !debaters.is_empty()
+                    && debaters.iter().all(|d| {
+                        votes.get(&d.side.letter().to_string()) == Some(&Value::Bool(true))
+                    });
                 played.ended |= all_agree;
                 let after = played.turns.len().checked_sub(1);
                 played.push_extra(
@@ -280,49 +279,58 @@ fn walk(
         }
     }
     // The rules' last round was played: the debate ended when its time was up.
-    if !rules_left && !debate.rounds.is_empty() {
+    if !debate.rounds.is_empty() && types.next().is_none() {
         played.ended = true;
     }
     Ok(played)
 }
 
-/// One speech as a complete turn: its words, with quotes written inline as `<quote>…</quote>`.
-fn speech_turn(
+/// Where a speech was given: its side and round, the round's kind and limits, and its field in
+/// the room file (for errors and notes).
+struct Placed<'a> {
     side: Side,
     round: u32,
     kind: RoundKind,
     limits: Option<super::format::Limits>,
-    speech: &Speech,
-    source: &Detokenised,
-    field: &str,
-) -> Result<Turn> {
-    let at = millis(speech.timestamp).with_context(|| format!("{field}.timestamp"))?;
-    let rendered = render(&speech.content, source);
-    let mut turn = Turn::begin(0, round, side, ROOT_ID, at);
-    turn.text = rendered.text;
-    turn.quotes = rendered.quotes;
-    turn.status = TurnStatus::Complete;
-    turn.finished_at = Some(at);
-    turn.speaker = Some(inert(&speech.speaker));
-    turn.stats.provider = PROVIDER.to_string();
-    turn.stats.model = model_of(&speech.speaker).to_string();
-    let mut nyu = serde_json::Map::new();
-    nyu.insert("round_kind".into(), kind.label().into());
-    if let Some(l) = limits {
-        nyu.insert("char_limit".into(), json!(l.char_limit));
-        nyu.insert("quote_limit".into(), json!(l.quote_limit));
+    field: &'a str,
+}
+
+impl Placed<'_> {
+    /// The speech as a complete turn: its words, with quotes written inline as
+    /// `<quote>…</quote>`. A quote cut at the story's end is also told in `notes`.
+    fn turn(&self, speech: &Speech, source: &Detokenised, notes: &mut Vec<String>) -> Result<Turn> {
+        let at = millis(speech.timestamp).with_context(|| format!("{}.timestamp", self.field))?;
+        let rendered = render(&speech.content, source);
+        let mut turn = Turn::begin(0, self.round, self.side, ROOT_ID, at);
+        turn.text = rendered.text;
+        turn.quotes = rendered.quotes;
+        turn.status = TurnStatus::Complete;
+        turn.finished_at = Some(at);
+        turn.speaker = Some(inert(&speech.speaker));
+        turn.stats.provider = PROVIDER.to_string();
+        turn.stats.model = model_of(&speech.speaker).to_string();
+        let mut nyu = serde_json::Map::new();
+        nyu.insert("round_kind".into(), self.kind.label().into());
+        if let Some(l) = self.limits {
+            nyu.insert("char_limit".into(), json!(l.char_limit));
+            nyu.insert("quote_limit".into(), json!(l.quote_limit));
+        }
+        if !rendered.clamped.is_empty() {
+            notes.push(format!(
+                "{}: a quote ran past the story's end and was cut there ({:?})",
+                self.field, rendered.clamped
+            ));
+            nyu.insert("clamped_quotes".into(), json!(rendered.clamped));
+        }
+        if !rendered.blank.is_empty() {
+            nyu.insert("blank_quotes".into(), json!(rendered.blank));
+        }
+        if rendered.markers_rewritten {
+            nyu.insert("quote_marks_in_text_rewritten".into(), Value::Bool(true));
+        }
+        turn.extra = Some(json!({ "nyu": nyu }));
+        Ok(turn)
     }
-    if !rendered.clamped.is_empty() {
-        nyu.insert("clamped_quotes".into(), json!(rendered.clamped));
-    }
-    if !rendered.blank.is_empty() {
-        nyu.insert("blank_quotes".into(), json!(rendered.blank));
-    }
-    if rendered.markers_rewritten {
-        nyu.insert("quote_marks_in_text_rewritten".into(), Value::Bool(true));
-    }
-    turn.extra = Some(json!({ "nyu": nyu }));
-    Ok(turn)
 }
 
 /// A speech's segments as one text.
@@ -354,9 +362,7 @@ pub fn render(segments: &[Segment], source: &Detokenised) -> Rendered {
                     out.text.push_str(&text);
                 }
             }
-            &Segment::Quote {
-                span: (begin, end),
-            } => {
+            &Segment::Quote { span: (begin, end) } => {
                 if end > source.token_count() {
                     out.clamped.push((begin, end));
                 }
@@ -399,7 +405,8 @@ fn feedback_events(
     field: &str,
 ) -> Result<Vec<JudgeEvent>> {
     let p_a = p_a(&jf.distribution).with_context(|| format!("{field}.distribution"))?;
-    let at = millis(jf.feedback.timestamp).with_context(|| format!("{field}.feedback.timestamp"))?;
+    let at =
+        millis(jf.feedback.timestamp).with_context(|| format!("{field}.feedback.timestamp"))?;
     let text = render(&jf.feedback.content, source).text.trim().to_string();
     let event = |kind| JudgeEvent {
         at,
@@ -487,7 +494,9 @@ fn offline_judgements(
             },
         };
         let extra = match oj.start_time_millis {
-            Some(t) if recorded_start.is_none() => Some(json!({ "nyu": { "start_time_millis": t } })),
+            Some(t) if recorded_start.is_none() => {
+                Some(json!({ "nyu": { "start_time_millis": t } }))
+            }
             _ => None,
         };
         judgements.push(Judgement {
@@ -523,7 +532,13 @@ fn winner(p_a: f64) -> (Side, f64) {
 /// P(answers[0]) from a distribution over the two answers.
 fn p_a(distribution: &[f64]) -> Result<f64> {
     match distribution {
-        [a, b] if [a, b].iter().all(|p| p.is_finite() && (0.0..=1.0).contains(*p)) => Ok(*a),
+        [a, b]
+            if [a, b]
+                .iter()
+                .all(|p| p.is_finite() && (0.0..=1.0).contains(*p)) =>
+        {
+            Ok(*a)
+        }
         other => bail!("expected two probabilities, found {other:?}"),
     }
 }
@@ -627,7 +642,10 @@ fn extra(
     nyu.insert("room".into(), room.into());
     nyu.insert("rules".into(), setup.rules.clone());
     if !setup.offline_judges.is_empty() {
-        nyu.insert("offline_judges_assigned".into(), json!(setup.offline_judges));
+        nyu.insert(
+            "offline_judges_assigned".into(),
+            json!(setup.offline_judges),
+        );
     }
     nyu.extend(played.clone());
     if let Some(status) = meta.and_then(|m| m.status.as_ref()) {
@@ -657,7 +675,9 @@ mod tests {
     use super::*;
 
     fn story() -> Detokenised {
-        detokenise(&["The", "dog", "barked", ".", "\n", "\n", "It", "was", "n't", "mine", "."])
+        detokenise(&[
+            "The", "dog", "barked", ".", "\n", "\n", "It", "was", "n't", "mine", ".",
+        ])
     }
 
     #[test]
@@ -686,10 +706,11 @@ mod tests {
             assert_eq!(&s.text[src.start..src.end], q.text);
             assert_eq!(q.class, QuoteClass::Exact);
         }
-        assert_eq!(r.quotes[0].at, Span { start: 13, end: 25 });
+        assert_eq!(r.quotes[0].at, Span { start: 13, end: 24 });
         assert_eq!(r.quotes[0].source, Some(Span { start: 4, end: 15 }));
         // agon's own checker finds the same quotes at the same places.
-        let checked = crate::domain::quote::check::quotes_of(&r.text, Some(&s.text), &Protocol::rounds(1));
+        let checked =
+            crate::domain::quote::check::quotes_of(&r.text, Some(&s.text), &Protocol::rounds(1));
         let at: Vec<Span> = checked.iter().map(|q| q.at).collect();
         assert_eq!(at, r.quotes.iter().map(|q| q.at).collect::<Vec<_>>());
         assert!(checked.iter().all(|q| q.class == QuoteClass::Exact));
@@ -699,7 +720,10 @@ mod tests {
     fn a_quote_past_the_end_is_cut_and_a_blank_one_left_out() {
         let s = story();
         let r = render(
-            &[Segment::Quote { span: (9, 14) }, Segment::Quote { span: (4, 6) }],
+            &[
+                Segment::Quote { span: (9, 14) },
+                Segment::Quote { span: (4, 6) },
+            ],
             &s,
         );
         assert_eq!(r.text, "<quote>mine.</quote>");
@@ -738,7 +762,10 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_tell_rooms_apart() {
-        assert_eq!(session_id("ambition-3", 1_686_950_589_862), session_id("ambition-3", 1_686_950_589_862));
+        assert_eq!(
+            session_id("ambition-3", 1_686_950_589_862),
+            session_id("ambition-3", 1_686_950_589_862)
+        );
         assert_ne!(session_id("ambition-3", 0), session_id("ambition-4", 0));
         assert!(session_id("x", 1_686_950_589_862).starts_with("1686950589-"));
     }

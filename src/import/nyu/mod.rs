@@ -129,7 +129,8 @@ pub fn save(session: &Session, room: &str, dir: &Path) -> Result<PathBuf> {
             session.judgements.push(j);
         }
     }
-    storage::save_atomic(&path, &session).with_context(|| format!("cannot write {}", path.display()))?;
+    storage::save_atomic(&path, &session)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
 }
 
@@ -209,8 +210,9 @@ pub fn import_paths(
     }
     for file in files {
         done += 1;
-        let result = import_file(&file, metadata)
-            .and_then(|imported| save(&imported.session, &imported.room, dir).map(|path| (imported, path)));
+        let result = import_file(&file, metadata).and_then(|imported| {
+            save(&imported.session, &imported.room, dir).map(|path| (imported, path))
+        });
         match result {
             Ok((imported, path)) => {
                 progress(&Progress::Imported {
@@ -235,4 +237,42 @@ pub fn import_paths(
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_rows_are_found_by_room_and_errors_name_the_line_and_field() {
+        let text = concat!(
+            r#"{"name":"ambition-8","setting":{"isHuman":true,"isDebate":false},"includedInPaper":true,"extra":1}"#,
+            "\n\n",
+            r#"{"name":"b","setting":{"isHuman":false,"isDebate":true}}"#,
+            "\n"
+        );
+        let m = Metadata::parse(text).unwrap();
+        assert_eq!(m.len(), 2);
+        let row = m.get("ambition-8").unwrap();
+        assert_eq!(row.setting.label(), "human-consultancy");
+        assert!(row.included_in_paper);
+        assert!(!m.get("b").unwrap().included_in_paper);
+
+        let broken = "{\"name\":\"a\",\"setting\":{\"isHuman\":true,\"isDebate\":true}}\n{\"name\":\"b\",\"setting\":{\"isHuman\":1}}";
+        let e = format!("{:#}", Metadata::parse(broken).unwrap_err());
+        assert!(
+            e.starts_with("line 2: setting.isHuman: invalid type"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn room_names_come_from_file_names() {
+        assert_eq!(
+            room_name(Path::new("/x/ambition-3.json")).unwrap(),
+            "ambition-3"
+        );
+        assert_eq!(room_name(Path::new("a b/é.json")).unwrap(), "-");
+        assert_eq!(session_file_name("ambition-3"), "nyu-ambition-3.json");
+    }
 }

@@ -129,7 +129,10 @@ mod tests {
         }));
         assert_eq!(
             usual_limits(&r),
-            Limits { char_limit: Some(750), quote_limit: Some(250) }
+            Limits {
+                char_limit: Some(750),
+                quote_limit: Some(250)
+            }
         );
         let r = rules(serde_json::json!({
             "fixedOpening": [speech("SimultaneousSpeechesRound", 500, None)],
@@ -138,7 +141,10 @@ mod tests {
         }));
         assert_eq!(
             usual_limits(&r),
-            Limits { char_limit: Some(500), quote_limit: None }
+            Limits {
+                char_limit: Some(500),
+                quote_limit: None
+            }
         );
     }
 
