@@ -14,7 +14,6 @@ use std::process::{Command, Output};
 use time::OffsetDateTime;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nyu");
-const DATASET: &str = "/work/shared/data/nyu-debate-2023";
 const ROOMS: usize = 7;
 
 fn agon(args: &[&str]) -> Output {
@@ -572,24 +571,37 @@ fn a_broken_file_is_named_and_the_rest_still_imported() {
     );
 }
 
+/// The published set: `AGON_NYU_DATASET`, else `shared/` beside the repository (as CI lays it
+/// out), else where the workplace keeps it (for worktrees, which are not beside it).
+fn dataset() -> Option<PathBuf> {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/nyu-debate-2023");
+    let candidates = std::env::var_os("AGON_NYU_DATASET")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([beside, PathBuf::from("/work/shared/data/nyu-debate-2023")]);
+    candidates.into_iter().find(|d| d.join("debates").is_dir())
+}
+
 /// All 631 rooms of the published set, when it is on this machine: every one imports, the
 /// sessions agree with the metadata, and the live judges' accuracy per setting (debates the
 /// paper used) is the same whether computed from the sessions' scores or from the metadata.
 #[test]
 fn the_whole_published_set_imports() {
-    let rooms = Path::new(DATASET).join("debates");
-    if !rooms.is_dir() {
-        eprintln!("skipped: {} is not on this machine", rooms.display());
+    let Some(dataset) = dataset() else {
+        eprintln!(
+            "skipped: the NYU dataset is not on this machine (set AGON_NYU_DATASET to its folder)"
+        );
         return;
-    }
-    let metadata = Metadata::load(&Path::new(DATASET).join("debates-metadata.jsonl")).unwrap();
+    };
+    let rooms = dataset.join("debates");
+    let metadata = Metadata::load(&dataset.join("debates-metadata.jsonl")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let report = nyu::import_paths(&[rooms], Some(&metadata), dir.path(), |_| {});
     assert_eq!(report.failed, Vec::<(PathBuf, String)>::new());
     assert_eq!(report.written.len(), 631);
 
     let rows: BTreeMap<String, serde_json::Value> =
-        std::fs::read_to_string(Path::new(DATASET).join("debates-metadata.jsonl"))
+        std::fs::read_to_string(dataset.join("debates-metadata.jsonl"))
             .unwrap()
             .lines()
             .map(|l| {
