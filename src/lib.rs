@@ -8,7 +8,8 @@
 //! - [`providers`]: debaters behind one streaming interface (LLM wires, scripted demo, replay).
 //! - [`engine`]: the debate protocol: who speaks next, retries, drills, the save policy. The TUI
 //!   and headless runs both drive it.
-//! - [`storage`], [`config`], [`export`]: session files and their index, the config file, exports.
+//! - [`storage`], [`config`], [`export`], [`import`]: session files and their index, the config
+//!   file, exports, debates recorded elsewhere (the NYU platform's).
 //! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
 //! - [`ui`]: drawing with ratatui, with render caches so frames cost what is visible.
 //! - [`cli`]: the edges: arguments, the terminal, the event loop, logging.
@@ -19,6 +20,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod export;
+pub mod import;
 pub mod providers;
 pub mod storage;
 pub mod text;

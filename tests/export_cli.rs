@@ -162,9 +162,11 @@ fn hostile_text_is_neutralised_and_no_secret_leaks() {
     assert!(!lower.contains("<img"));
     assert!(!html.contains("<!--"));
     // The escape sequences show as inert text: nothing the debater wrote is hidden.
-    assert!(html.contains(
-        "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31mred␛]0;title␇ &amp; &quot;q&quot;"
-    ));
+    assert!(
+        html.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31mred␛]0;title␇ &amp; &quot;q&quot;"
+        )
+    );
     assert!(html.contains("&lt;/div&gt;&lt;script&gt;alert(3)"));
     assert!(html.contains("https://host/v1"));
 

@@ -76,7 +76,11 @@ fn complete(out: &TurnOutcome) -> &agon::domain::TurnStats {
 }
 
 fn failed(out: &TurnOutcome) -> String {
-    assert_eq!(out.turn.status, TurnStatus::Failed, "the turn should have failed");
+    assert_eq!(
+        out.turn.status,
+        TurnStatus::Failed,
+        "the turn should have failed"
+    );
     out.error()
 }
 
@@ -244,7 +248,10 @@ async fn overloaded_529_is_retried_with_backoff_then_gives_up() {
             && e.contains("gave up after 3 attempts"),
         "{e}"
     );
-    assert_eq!(out.turn.stats.retries, 2, "two retries after the first attempt");
+    assert_eq!(
+        out.turn.stats.retries, 2,
+        "two retries after the first attempt"
+    );
     assert!(out.turn.text.is_empty());
 }
 
@@ -320,7 +327,11 @@ async fn a_missing_key_is_named_in_the_error() {
     let mut cfg = config(Wire::Anthropic, server.uri());
     cfg.api_key = None;
     let out = run(cfg).await;
-    assert!(failed(&out).contains("$AGON_TEST_KEY is not set"), "{}", out.error());
+    assert!(
+        failed(&out).contains("$AGON_TEST_KEY is not set"),
+        "{}",
+        out.error()
+    );
 }
 
 #[tokio::test]
@@ -358,7 +369,11 @@ async fn malformed_chunks_and_error_events_fail_the_turn() {
         .mount(&server)
         .await;
     let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
-    assert!(failed(&out).contains("malformed stream chunk"), "{}", out.error());
+    assert!(
+        failed(&out).contains("malformed stream chunk"),
+        "{}",
+        out.error()
+    );
     assert_eq!(out.turn.text, "Half");
     assert!(out.waits.is_empty(), "no retry after the first token");
 
@@ -427,7 +442,10 @@ async fn a_slow_first_byte_times_out_and_is_retried() {
     let out = run_with(cfg, retry(1)).await;
     assert_eq!(out.waits.len(), 1);
     let e = failed(&out);
-    assert!(e.contains("within 0.3 s") && e.contains("gave up after 2 attempts"), "{e}");
+    assert!(
+        e.contains("within 0.3 s") && e.contains("gave up after 2 attempts"),
+        "{e}"
+    );
 }
 
 /// A raw HTTP server that sends the headers and `chunks`, then either stalls or hangs up.
@@ -574,7 +592,11 @@ async fn an_absurd_retry_after_is_capped_not_a_panic() {
         .mount(&server)
         .await;
     let out = run(config(Wire::Openai, format!("{}/v1", server.uri()))).await;
-    assert_eq!(out.waits, vec![Duration::from_millis(200)], "capped by the policy");
+    assert_eq!(
+        out.waits,
+        vec![Duration::from_millis(200)],
+        "capped by the policy"
+    );
     complete(&out);
 }
 
@@ -591,6 +613,9 @@ async fn credentials_in_the_base_url_never_reach_an_error() {
     );
     let out = run_with(cfg, retry(0)).await;
     let e = failed(&out);
-    assert!(!e.contains("sk-url-secret") && !e.contains("sk-query-secret"), "{e}");
+    assert!(
+        !e.contains("sk-url-secret") && !e.contains("sk-query-secret"),
+        "{e}"
+    );
     assert!(e.contains("cannot reach http://127.0.0.1"), "{e}");
 }

@@ -1,5 +1,6 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
+pub mod import;
 pub mod logging;
 pub mod runtime;
 pub mod sessions;
@@ -222,6 +223,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Import debates recorded elsewhere as session files.
+    Import {
+        #[command(subcommand)]
+        source: import::Source,
+    },
     /// Browse the saved sessions: sort, filter, search, open, rename, delete.
     Sessions {
         /// Print one line per session (path, date, state, question) instead of the browser;
@@ -270,6 +276,7 @@ pub fn main() -> Result<ExitCode> {
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
+        Some(Command::Import { ref source }) => import::run(dir, source),
         Some(Command::Export {
             ref file,
             format,

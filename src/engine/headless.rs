@@ -141,7 +141,10 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
 /// Who spoke a turn: its side, provider and model (a batch log is not judged blind).
 fn who(session: &Session, turn: usize) -> String {
     match session.turn(turn) {
-        Some(t) => one_line(&format!("{}, {} {}", t.side, t.stats.provider, t.stats.model)),
+        Some(t) => one_line(&format!(
+            "{}, {} {}",
+            t.side, t.stats.provider, t.stats.model
+        )),
         None => "?".into(),
     }
 }

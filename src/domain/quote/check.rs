@@ -6,8 +6,9 @@ use super::{Quote, QuoteClass};
 use crate::domain::annotation::Span;
 use crate::domain::debate::Protocol;
 
-const OPEN: &str = "<quote>";
-const CLOSE: &str = "</quote>";
+/// The marks around a quote in a turn's text.
+pub const OPEN: &str = "<quote>";
+pub const CLOSE: &str = "</quote>";
 
 /// The quotes of a turn's text, each checked against `source` (unchecked without one), and
 /// marked over budget from the point the protocol's quote limit is passed.
