@@ -250,7 +250,10 @@ fn a_human_debate_maps_field_by_field() {
         !scores.correct,
         "the judge chose answer 0; answer 1 was right"
     );
-    assert_eq!(scores.turns, 4);
+    assert_eq!(
+        scores.turns, 2,
+        "two rounds heard: the platform's numContinues"
+    );
 
     // The claim tree is just the question: NYU speeches have no claims blocks.
     assert_eq!(s.tree.nodes().len(), 1);
@@ -633,12 +636,20 @@ fn the_whole_published_set_imports() {
             continue;
         }
         let setting = s.labels["setting"].clone();
+        let info = &row["status"]["Complete"]["result"]["judgingInfo"];
         if let Some(scores) = s.scores() {
             let e = from_sessions.entry(setting.clone()).or_default();
             e.0 += usize::from(scores.correct);
             e.1 += 1;
+            // The turn-penalised score is the platform's own reward for the judge.
+            if let Some(reward) = info["judgeReward"].as_f64() {
+                assert!(
+                    (scores.turn_penalised - reward).abs() < 1e-6,
+                    "{room}: agon {} vs the platform's {reward}",
+                    scores.turn_penalised
+                );
+            }
         }
-        let info = &row["status"]["Complete"]["result"]["judgingInfo"];
         if let Some(final_judgement) = info["finalJudgement"].as_array() {
             let truth = info["correctAnswerIndex"].as_u64().unwrap() as usize;
             let p = final_judgement[truth].as_f64().unwrap();

@@ -99,9 +99,30 @@ pub struct Protocol {
     /// The scoring rule's cost of each turn, in bits (NYU: 0.05), when the protocol sets one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn_penalty: Option<f64>,
+    /// What the penalty counts: each speech the judge saw, or each round they chose to hear.
+    #[serde(default, skip_serializing_if = "PenaltyUnit::is_speech")]
+    pub penalty_unit: PenaltyUnit,
     /// Whether the judge may read the hidden source before the verdict (normally not).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub judge_sees_source: bool,
+}
+
+/// What a turn-penalised score counts as a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PenaltyUnit {
+    /// Each complete speech the judge had seen (agon's own debates).
+    #[default]
+    Speech,
+    /// Each round of speeches the judge had heard: the NYU platform's `numContinues`, once
+    /// per round whether it had one speech (consultancy) or two (debate).
+    Round,
+}
+
+impl PenaltyUnit {
+    fn is_speech(&self) -> bool {
+        *self == PenaltyUnit::Speech
+    }
 }
 
 fn is_debate(f: &Format) -> bool {
@@ -120,6 +141,7 @@ impl Protocol {
             char_limit: None,
             quote_limit: None,
             turn_penalty: None,
+            penalty_unit: PenaltyUnit::Speech,
             judge_sees_source: false,
         }
     }

@@ -18,7 +18,7 @@ pub use analysis::{Analysis, NodeStatus};
 pub use annotation::{Annotation, DEFAULT_TAGS, Span};
 pub use claims::{Claim, Concession, ROOT_ID, Relation};
 pub use debate::{
-    DebateSetup, Debater, DebaterKind, Format, Positions, Protocol, Roles, RoundKind,
+    DebateSetup, Debater, DebaterKind, Format, PenaltyUnit, Positions, Protocol, Roles, RoundKind,
     SamplingParams,
 };
 pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Verdict};

@@ -1,6 +1,7 @@
 //! Scoring a verdict against the ground truth, as research judges are scored.
 
 use super::annotation::Annotation;
+use super::debate::PenaltyUnit;
 use super::judge::{JudgeEvent, JudgeEventKind, JudgeKind, Verdict};
 use super::session::Session;
 use super::side::Side;
@@ -115,8 +116,9 @@ impl JudgementRef<'_> {
         ))
     }
 
-    /// Complete turns the judge had seen at their (last) verdict: the turns up to the one the
-    /// verdict followed; every complete turn if the judgement has no verdict event.
+    /// What the judge had seen at their (last) verdict, counted as the protocol's penalty
+    /// counts it: the complete speeches up to the one the verdict followed, or the rounds of
+    /// the main debate they belong to; everything if the judgement has no verdict event.
     pub fn turns_seen(&self, session: &Session) -> usize {
         let seen = self
             .events
@@ -124,7 +126,7 @@ impl JudgementRef<'_> {
             .rev()
             .find(|e| matches!(e.kind, JudgeEventKind::Verdict { .. }))
             .map(|e| e.after_turn);
-        session
+        let complete = session
             .turns()
             .iter()
             .filter(|t| t.status == TurnStatus::Complete)
@@ -132,8 +134,19 @@ impl JudgementRef<'_> {
                 Some(Some(s)) => t.index <= s,
                 Some(None) => false,
                 None => true,
-            })
-            .count()
+            });
+        match session.protocol.penalty_unit {
+            PenaltyUnit::Speech => complete.count(),
+            PenaltyUnit::Round => {
+                let mut rounds: Vec<u32> = complete
+                    .filter(|t| t.scope == super::claims::ROOT_ID)
+                    .map(|t| t.round)
+                    .collect();
+                rounds.sort_unstable();
+                rounds.dedup();
+                rounds.len()
+            }
+        }
     }
 
     /// The judge's last credence on the question, P(A), if they gave one.

@@ -76,6 +76,8 @@ pub fn to_session(room: &str, debate: &Debate, meta: Option<&MetadataRow>) -> Re
         char_limit: usual.char_limit,
         quote_limit: usual.quote_limit,
         turn_penalty: rules::turn_penalty(&rules),
+        // The platform charges once per round the judge chose to hear (`numContinues`).
+        penalty_unit: crate::domain::PenaltyUnit::Round,
         ..Protocol::rounds(speech_rounds.saturating_add(u32::from(waiting)))
     };
     let mut session = Session::new(
