@@ -1,3 +1,4 @@
+pub mod drive;
 pub mod engine;
 pub mod servers;
 pub mod tmux;
