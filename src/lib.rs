@@ -8,6 +8,7 @@
 //! - [`engine`]: the debate protocol: who speaks next, retries, drills, the save policy. The TUI
 //!   and headless runs both drive it.
 //! - [`storage`], [`config`], [`export`]: session files and their index, the config file, exports.
+//! - [`stats`]: `agon stats`, the numbers debate papers report over a directory of sessions.
 //! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
 //! - [`ui`]: drawing with ratatui, with render caches so frames cost what is visible.
 //! - [`cli`]: the edges: arguments, the terminal, the event loop, logging.
@@ -19,6 +20,7 @@ pub mod domain;
 pub mod engine;
 pub mod export;
 pub mod providers;
+pub mod stats;
 pub mod storage;
 pub mod text;
 pub mod theme;

@@ -3,6 +3,7 @@
 pub mod logging;
 pub mod runtime;
 pub mod sessions;
+pub mod stats;
 pub mod terminal;
 
 use crate::app::{App, Mode};
@@ -225,6 +226,9 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Accuracy, calibration, agreement and debater ratings over the saved sessions (the
+    /// numbers debate papers report; see docs/stats.md).
+    Stats(stats::StatsArgs),
 }
 
 fn parse_pace(s: &str) -> Result<f64, String> {
@@ -266,6 +270,7 @@ pub fn main() -> Result<ExitCode> {
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
+        Some(Command::Stats(ref args)) => stats::run(dir, args),
         Some(Command::Export {
             ref file,
             format,
