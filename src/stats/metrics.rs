@@ -34,7 +34,10 @@ pub fn wilson(correct: usize, n: usize) -> Option<[f64; 2]> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    Some([(centre - half).max(0.0), (centre + half).min(1.0)])
+    // At 0 or n successes the bound is exactly 0 or 1; computed, it would be off by rounding.
+    let lo = if correct == 0 { 0.0 } else { centre - half };
+    let hi = if p >= 1.0 { 1.0 } else { centre + half };
+    Some([lo.max(0.0), hi.min(1.0)])
 }
 
 /// The reliability diagram (non-empty bins, in order) and the expected calibration error of

@@ -57,6 +57,7 @@ pub fn bradley_terry(players: usize, games: &[Game]) -> Vec<f64> {
             .iter()
             .map(|s| 2.0 * PRIOR_GAMES_EACH_WAY / (s + 1.0))
             .collect();
+        // Every index in `pairs` was checked against `players` above.
         for (&(i, j), &n) in &pairs {
             let (si, sj) = (strength[i], strength[j]);
             denom[i] += n / (si + sj);

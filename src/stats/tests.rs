@@ -142,6 +142,9 @@ fn wilson_interval_worked_by_hand() {
     close(lo, 0.0);
     close(hi, 0.434_482_464_8);
     assert_eq!(wilson(0, 0), None);
+    // All right: the upper bound is exactly 1; none right: the lower bound exactly 0.
+    assert_eq!(wilson(3, 3).unwrap()[1], 1.0);
+    assert_eq!(wilson(0, 3).unwrap()[0], 0.0);
 }
 
 proptest! {
@@ -782,4 +785,74 @@ fn the_table_is_aligned_and_inert() {
     assert!(t.contains("\nAgreement between judges"));
     assert!(t.contains("\nDebaters (debate format"));
     assert!(t.contains("\nConsultants (consultancy format"));
+}
+
+// ----- the cache -----
+
+#[test]
+fn the_cache_reads_only_what_changed() {
+    use std::time::{Duration, SystemTime};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let put = |name: &str, text: &str, age_s: u64| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(SystemTime::now() - Duration::from_secs(age_s))
+            .unwrap();
+    };
+    let example = include_str!("../../sessions/example-congestion-pricing.json");
+    put("a.json", example, 3600);
+    put("b.json", example, 3600);
+    put("broken.json", "{ nope", 3600);
+    put(".hidden.json", example, 3600);
+    put("notes.txt", "not a session", 3600);
+
+    let cold = Dataset::open(dir).unwrap();
+    assert_eq!((cold.load.parsed, cold.load.cached), (3, 0));
+    assert!(cold.load.cache_written);
+    assert_eq!(cold.records.len(), 2);
+    assert_eq!(cold.broken.len(), 1);
+    assert_eq!(cold.broken[0].file, "broken.json");
+    assert!(
+        cold.broken[0].error.contains("broken JSON"),
+        "{:?}",
+        cold.broken
+    );
+
+    let warm = Dataset::open(dir).unwrap();
+    assert_eq!((warm.load.parsed, warm.load.cached), (0, 3));
+    assert!(
+        !warm.load.cache_written,
+        "an up-to-date cache is left alone"
+    );
+    assert_eq!(warm.records, cold.records);
+    assert_eq!(
+        warm.broken, cold.broken,
+        "a broken file is remembered as broken"
+    );
+
+    // One file changes: it alone is read again.
+    let with_truth = example.replacen('{', "{\"ground_truth\": \"A\",", 1);
+    put("b.json", &with_truth, 3000);
+    let after = Dataset::open(dir).unwrap();
+    assert_eq!((after.load.parsed, after.load.cached), (1, 2));
+    assert_eq!(after.records[1].ground_truth, Some(Side::A));
+
+    // A file written just now is read, but not cached: it is read again next time.
+    put("c.json", example, 0);
+    assert_eq!(Dataset::open(dir).unwrap().load.parsed, 1);
+    assert_eq!(Dataset::open(dir).unwrap().load.parsed, 1);
+
+    // A corrupt cache is rebuilt; scan neither reads nor writes it.
+    std::fs::write(dir.join(load::CACHE_FILE), "garbage").unwrap();
+    let rebuilt = Dataset::open(dir).unwrap();
+    assert_eq!(rebuilt.load.parsed, 4);
+    assert!(rebuilt.load.cache_written);
+    std::fs::remove_file(dir.join(load::CACHE_FILE)).unwrap();
+    assert_eq!(Dataset::scan(dir).unwrap().load.parsed, 4);
+    assert!(!dir.join(load::CACHE_FILE).exists());
 }
