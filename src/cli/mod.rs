@@ -4,6 +4,7 @@ pub mod import;
 pub mod logging;
 pub mod runtime;
 pub mod sessions;
+pub mod stats;
 pub mod terminal;
 
 use crate::app::{App, Settings};
@@ -235,6 +236,9 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Accuracy, calibration, agreement and debater ratings over the saved sessions (the
+    /// numbers debate papers report; see docs/stats.md).
+    Stats(stats::StatsArgs),
 }
 
 fn parse_pace(s: &str) -> Result<f64, String> {
@@ -277,6 +281,7 @@ pub fn main() -> Result<ExitCode> {
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
         Some(Command::Import { ref source }) => import::run(dir, source),
+        Some(Command::Stats(ref args)) => stats::run(dir, args),
         Some(Command::Export {
             ref file,
             format,

@@ -26,7 +26,7 @@ pub const CACHE_FILE: &str = ".agon-index.json";
 const CACHE_FORMAT: u32 = 1;
 /// A file modified this recently is not cached: a second write within the same mtime tick, of
 /// the same size, would otherwise go unnoticed. It is simply parsed again next time.
-const RACY_WINDOW: Duration = Duration::from_secs(2);
+pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
 /// Below this many files to parse, threads cost more than they save.
 const PARALLEL_FROM: usize = 16;
 
@@ -360,16 +360,16 @@ fn internal_error(panic: &str) -> String {
 
 /// A session file found in the directory.
 #[derive(Debug, Clone)]
-struct Listed {
-    path: PathBuf,
-    name: String,
-    modified: SystemTime,
-    size: u64,
+pub(crate) struct Listed {
+    pub(crate) path: PathBuf,
+    pub(crate) name: String,
+    pub(crate) modified: SystemTime,
+    pub(crate) size: u64,
 }
 
 /// Every `*.json` file in `dir` that is not hidden (hidden ones are agon's temporary files and
 /// this cache). A missing directory has no sessions.
-fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
+pub(crate) fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
