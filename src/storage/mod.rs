@@ -83,21 +83,39 @@ pub(crate) enum SessionReadError {
 }
 
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let invalid = |reason: String| LoadError::Invalid {
-        path: path.to_path_buf(),
-        reason,
-    };
     let bytes = read_session_bytes(path).map_err(|e| match e {
         SessionReadError::Io(source) => LoadError::Io {
             path: path.to_path_buf(),
             source,
         },
-        SessionReadError::TooLarge => invalid(too_large_reason()),
+        SessionReadError::TooLarge => LoadError::Invalid {
+            path: path.to_path_buf(),
+            reason: too_large_reason(),
+        },
     })?;
-    let mut doc: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(describe_json_error(&e)))?;
-    let version = doc
-        .get("schema_version")
+    parse(path, &bytes)
+}
+
+/// Just the version, read without building the rest of the document.
+#[derive(serde::Deserialize)]
+struct Version {
+    #[serde(default)]
+    schema_version: Option<serde_json::Value>,
+}
+
+/// A session from the bytes of `path`'s file: checked, migrated when older, indexed.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let invalid = |reason: String| LoadError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    // The version decides how to read the rest: a first pass that builds nothing else also
+    // finds broken JSON, with its line and column.
+    let probe: Version =
+        serde_json::from_slice(bytes).map_err(|e| invalid(describe_json_error(&e)))?;
+    let version = probe
+        .schema_version
+        .as_ref()
         .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| invalid("it has no schema_version field".into()))?;
     let version = u32::try_from(version)
@@ -109,15 +127,17 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             ))
         })?;
     let migrated_from = (version < SCHEMA_VERSION).then_some(version);
-    if migrated_from.is_some() {
-        migrate(&mut doc, version).map_err(invalid)?;
-    }
-    // Straight from the bytes when nothing was migrated, so errors keep their line and column.
+    // Straight from the bytes when nothing needs migrating, so errors keep their line and
+    // column; an older file goes through a document that is brought up to date first.
     let mut session: Session = match migrated_from {
-        None => serde_json::from_slice(&bytes),
-        Some(_) => serde_json::from_value(doc),
-    }
-    .map_err(|e| invalid(describe_json_error(&e)))?;
+        None => serde_json::from_slice(bytes).map_err(|e| invalid(describe_json_error(&e)))?,
+        Some(_) => {
+            let mut doc: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(|e| invalid(describe_json_error(&e)))?;
+            migrate(&mut doc, version).map_err(invalid)?;
+            serde_json::from_value(doc).map_err(|e| invalid(describe_json_error(&e)))?
+        }
+    };
     if migrated_from.is_some_and(|v| v < 3) {
         session.fold_failed_attempts();
     }
