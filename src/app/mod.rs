@@ -12,6 +12,7 @@ pub mod browser;
 pub mod dialogs;
 pub mod keymap;
 pub mod layout;
+pub mod stats_screen;
 pub mod transcript;
 pub mod tree;
 pub mod visible;

@@ -281,7 +281,7 @@ pub fn main() -> Result<ExitCode> {
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
         Some(Command::Import { ref source }) => import::run(dir, source),
-        Some(Command::Stats(ref args)) => stats::run(dir, args),
+        Some(Command::Stats(ref args)) => stats::run(dir, args, theme()?),
         Some(Command::Export {
             ref file,
             format,

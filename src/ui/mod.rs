@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod browser;
 pub mod chart;
+pub mod stats;
 pub mod status;
 pub mod style;
 pub mod transcript;
