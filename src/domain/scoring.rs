@@ -44,6 +44,51 @@ pub fn score(p_a: f64, truth: Side, turns: usize, penalty: f64) -> Scores {
     }
 }
 
+/// A turn as the turn penalty sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnSeen {
+    pub index: usize,
+    pub complete: bool,
+    /// In the main debate (not a drill).
+    pub main: bool,
+    pub round: u32,
+}
+
+/// What a judge had seen at their verdict, counted as the penalty counts it: the complete
+/// speeches up to the one the verdict followed (`verdict_after`: the verdict event's
+/// `after_turn`; `None` when there is no verdict event, which counts everything), or the rounds
+/// of the main debate those speeches belong to. One rule, for the app, the exports, the
+/// browser's index and `agon stats` alike.
+pub fn count_seen(
+    turns: impl IntoIterator<Item = TurnSeen>,
+    verdict_after: Option<Option<usize>>,
+    unit: PenaltyUnit,
+) -> usize {
+    let seen = turns
+        .into_iter()
+        .filter(|t| t.complete)
+        .filter(|t| match verdict_after {
+            Some(Some(s)) => t.index <= s,
+            Some(None) => false,
+            None => true,
+        });
+    match unit {
+        PenaltyUnit::Speech => seen.count(),
+        PenaltyUnit::Round => {
+            let mut rounds: Vec<u32> = seen.filter(|t| t.main).map(|t| t.round).collect();
+            rounds.sort_unstable();
+            rounds.dedup();
+            rounds.len()
+        }
+    }
+}
+
+/// The penalty a verdict is scored with: the one recorded with it, else the protocol's, else
+/// the default.
+pub fn penalty_of(recorded: Option<f64>, protocol: Option<f64>) -> f64 {
+    recorded.or(protocol).unwrap_or(DEFAULT_TURN_PENALTY)
+}
+
 /// One judgement of a session, whoever made it: judge 0 (the session's own judge) or one of
 /// its later `judgements`. Scores, exports, the browser and `agon stats` all read judgements
 /// through this, so each is scored the same way everywhere.
@@ -95,7 +140,7 @@ impl Session {
     /// The penalty per turn a verdict given now would be scored with: the protocol's, else the
     /// default.
     pub fn turn_penalty(&self) -> f64 {
-        self.protocol.turn_penalty.unwrap_or(DEFAULT_TURN_PENALTY)
+        penalty_of(None, self.protocol.turn_penalty)
     }
 }
 
@@ -105,9 +150,7 @@ impl JudgementRef<'_> {
     pub fn scores(&self, session: &Session) -> Option<Scores> {
         let verdict = self.verdict?;
         let truth = session.ground_truth?;
-        let penalty = verdict
-            .turn_penalty
-            .unwrap_or_else(|| session.turn_penalty());
+        let penalty = penalty_of(verdict.turn_penalty, session.protocol.turn_penalty);
         Some(score(
             verdict.p_a(),
             truth,
@@ -116,37 +159,22 @@ impl JudgementRef<'_> {
         ))
     }
 
-    /// What the judge had seen at their (last) verdict, counted as the protocol's penalty
-    /// counts it: the complete speeches up to the one the verdict followed, or the rounds of
-    /// the main debate they belong to; everything if the judgement has no verdict event.
+    /// What the judge had seen at their (last) verdict, as the protocol's penalty counts it
+    /// (see [`count_seen`]).
     pub fn turns_seen(&self, session: &Session) -> usize {
-        let seen = self
+        let verdict_after = self
             .events
             .iter()
             .rev()
             .find(|e| matches!(e.kind, JudgeEventKind::Verdict { .. }))
             .map(|e| e.after_turn);
-        let complete = session
-            .turns()
-            .iter()
-            .filter(|t| t.status == TurnStatus::Complete)
-            .filter(|t| match seen {
-                Some(Some(s)) => t.index <= s,
-                Some(None) => false,
-                None => true,
-            });
-        match session.protocol.penalty_unit {
-            PenaltyUnit::Speech => complete.count(),
-            PenaltyUnit::Round => {
-                let mut rounds: Vec<u32> = complete
-                    .filter(|t| t.scope == super::claims::ROOT_ID)
-                    .map(|t| t.round)
-                    .collect();
-                rounds.sort_unstable();
-                rounds.dedup();
-                rounds.len()
-            }
-        }
+        let turns = session.turns().iter().map(|t| TurnSeen {
+            index: t.index,
+            complete: t.status == TurnStatus::Complete,
+            main: t.scope == super::claims::ROOT_ID,
+            round: t.round,
+        });
+        count_seen(turns, verdict_after, session.protocol.penalty_unit)
     }
 
     /// The judge's last credence on the question, P(A), if they gave one.

@@ -9,7 +9,8 @@
 //! cache is written atomically (a temporary file renamed over it); a cache that cannot be read or
 //! parsed, or that an other agon version wrote, is ignored and rebuilt.
 
-use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
+use crate::domain::PenaltyUnit;
+use crate::domain::scoring::{TurnSeen, count_seen, penalty_of, score};
 use crate::domain::{SCHEMA_VERSION, SessionStatus, Side, TurnStatus};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ use time::OffsetDateTime;
 /// The cache file's name, in the sessions directory.
 pub const CACHE_FILE: &str = ".agon-index.json";
 /// Bumped whenever [`SessionSummary`] or the way it is computed changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 /// A file modified this recently is not cached: a second write within the same mtime tick, of
 /// the same size, would otherwise go unnoticed. It is simply parsed again next time.
 pub(crate) const RACY_WINDOW: Duration = Duration::from_secs(2);
@@ -62,15 +63,16 @@ pub struct VerdictSummary {
     pub confidence: f64,
 }
 
-/// The verdict scored against `ground_truth` (see `domain::scoring`).
+/// The session's own verdict scored against `ground_truth`, by the domain's rule
+/// (`domain::scoring`): the same numbers the app, the exports and `agon stats` show.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScoreSummary {
     pub correct: bool,
     /// log2 of the probability given to the true side: 0 is perfect.
     pub log_score: f64,
-    /// `log_score` minus [`DEFAULT_TURN_PENALTY`] per complete turn.
+    /// `log_score` minus the verdict's penalty per turn seen.
     pub penalised: f64,
-    /// Complete turns, drills included: the turns the penalty counts.
+    /// The turns the penalty counted.
     pub turns: usize,
 }
 
@@ -96,6 +98,18 @@ pub struct SessionSummary {
     pub verdict: Option<VerdictSummary>,
     pub score: Option<ScoreSummary>,
     pub annotations: usize,
+    /// Other judgements of the debate (re-judges, LLM and offline judges).
+    #[serde(default)]
+    pub judgements: usize,
+    /// Some judge judged it blind.
+    #[serde(default)]
+    pub blind: bool,
+    /// A branch of another session.
+    #[serde(default)]
+    pub forked: bool,
+    /// Recorded elsewhere and imported (the debaters' provider, e.g. `nyu`).
+    #[serde(default)]
+    pub imported: Option<String>,
     /// Why the file is broken: the reason alone, without the path.
     pub error: Option<String>,
 }
@@ -130,6 +144,10 @@ impl SessionSummary {
             verdict: None,
             score: None,
             annotations: 0,
+            judgements: 0,
+            blind: false,
+            forked: false,
+            imported: None,
             error: Some(error),
         }
     }
@@ -185,11 +203,36 @@ struct Lite {
     verdict: Option<LiteVerdict>,
     #[serde(default)]
     annotations: Vec<IgnoredAny>,
+    #[serde(default)]
+    judge_events: Vec<LiteEvent>,
+    #[serde(default)]
+    judge: Option<LiteJudge>,
+    #[serde(default)]
+    judgements: Vec<LiteJudge>,
+    #[serde(default)]
+    forked_from: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
 struct LiteProtocol {
     rounds: u32,
+    #[serde(default)]
+    turn_penalty: Option<f64>,
+    #[serde(default)]
+    penalty_unit: PenaltyUnit,
+}
+
+#[derive(Deserialize)]
+struct LiteEvent {
+    kind: String,
+    #[serde(default)]
+    after_turn: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct LiteJudge {
+    #[serde(default)]
+    blind: bool,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +246,8 @@ struct LiteDebater {
 struct LiteTurn {
     #[serde(default)]
     scope: Option<String>,
+    #[serde(default)]
+    round: u32,
     status: TurnStatus,
     #[serde(default)]
     skipped: bool,
@@ -214,6 +259,8 @@ struct LiteTurn {
 struct LiteVerdict {
     winner: Side,
     confidence: f64,
+    #[serde(default)]
+    turn_penalty: Option<f64>,
 }
 
 /// Only the version, for a better message when the light parse fails.
@@ -296,12 +343,21 @@ pub fn summarise(path: &Path, modified: SystemTime, bytes: &[u8]) -> SessionSumm
                 Side::A => v.confidence,
                 Side::B => 1.0 - v.confidence,
             };
-            let turns = lite
-                .turns
+            let verdict_after = lite
+                .judge_events
                 .iter()
-                .filter(|t| t.status == TurnStatus::Complete)
-                .count();
-            let s = score(p_a, truth, turns, DEFAULT_TURN_PENALTY);
+                .rev()
+                .find(|e| e.kind == "verdict")
+                .map(|e| e.after_turn);
+            let turns = lite.turns.iter().enumerate().map(|(index, t)| TurnSeen {
+                index,
+                complete: t.status == TurnStatus::Complete,
+                main: t.scope.as_deref().is_none_or(|s| s == "root"),
+                round: t.round,
+            });
+            let turns = count_seen(turns, verdict_after, lite.protocol.penalty_unit);
+            let penalty = penalty_of(v.turn_penalty, lite.protocol.turn_penalty);
+            let s = score(p_a, truth, turns, penalty);
             Some(ScoreSummary {
                 correct: s.correct,
                 log_score: s.log_score,
@@ -311,6 +367,11 @@ pub fn summarise(path: &Path, modified: SystemTime, bytes: &[u8]) -> SessionSumm
         }
         _ => None,
     };
+    let imported = lite
+        .debaters
+        .iter()
+        .find(|d| d.provider == "nyu")
+        .map(|d| d.provider.clone());
     SessionSummary {
         path: path.to_path_buf(),
         file_name: file_name_of(path),
@@ -326,6 +387,10 @@ pub fn summarise(path: &Path, modified: SystemTime, bytes: &[u8]) -> SessionSumm
         verdict,
         score,
         annotations: lite.annotations.len(),
+        judgements: lite.judgements.len(),
+        blind: lite.judge.is_some_and(|j| j.blind) || lite.judgements.iter().any(|j| j.blind),
+        forked: lite.forked_from.is_some(),
+        imported,
         error: None,
     }
 }

@@ -539,6 +539,10 @@ pub(crate) mod tests {
             verdict: None,
             score: None,
             annotations: 0,
+            judgements: 0,
+            blind: false,
+            forked: false,
+            imported: None,
             error: None,
         }
     }
