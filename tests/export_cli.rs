@@ -161,7 +161,12 @@ fn hostile_text_is_neutralised_and_no_secret_leaks() {
     assert!(!lower.contains("<script"), "{html}");
     assert!(!lower.contains("<img"));
     assert!(!html.contains("<!--"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; red &amp; &quot;q&quot;"));
+    // Escape sequences are shown as visible text, not dropped.
+    assert!(
+        html.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt; ␛[31mred␛]0;title␇ &amp; &quot;q&quot;"
+        )
+    );
     assert!(html.contains("&lt;/div&gt;&lt;script&gt;alert(3)"));
     assert!(html.contains("https://host/v1"));
 
