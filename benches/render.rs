@@ -1,12 +1,14 @@
 //! Frame cost against debate length: a 10-turn and a 10,000-turn session drawn into a 200x50
-//! `TestBackend`. Finished turns are wrapped once per width and cached, so once the caches are
-//! warm a frame should cost what is visible, whatever the length of the debate.
+//! `TestBackend`. Finished turns are wrapped once per width and cached (in `ui::Ui`, kept from
+//! frame to frame as the runtime keeps it), so once the caches are warm a frame should cost
+//! what is visible, whatever the length of the debate.
 
-use agon::app::{App, Mode, Msg};
+use agon::app::{App, Msg, Settings};
 use agon::domain::{ROOT_ID, Session, Side, TurnOutcome};
+use agon::engine::{Engine, EngineConfig, Mode, SaveTarget};
 use agon::providers::scripted::script::DemoScript;
 use agon::theme::Theme;
-use agon::ui;
+use agon::ui::{self, Ui};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -39,10 +41,30 @@ fn session(turns: usize) -> Session {
     session
 }
 
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 50;
+
 fn app(turns: usize) -> App {
-    let mut app = App::new(session(turns), Mode::Live, Theme::bundled());
-    app.session_path = Some("/sessions/bench.json".into());
-    app.source_label = "scripted demo".into();
+    let target = SaveTarget::File("/sessions/bench.json".into());
+    let engine = Engine::new(
+        session(turns),
+        Mode::Live,
+        EngineConfig::default(),
+        Some(target),
+    );
+    let settings = Settings {
+        source_label: "scripted demo".into(),
+        theme: Theme::bundled(),
+        ..Settings::default()
+    };
+    let mut app = App::new(engine, settings);
+    app.update(
+        Msg::Resize {
+            width: WIDTH,
+            height: HEIGHT,
+        },
+        t0(),
+    );
     app
 }
 
@@ -59,13 +81,14 @@ fn bench_frames(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(5));
 
     for (name, turns) in [("10_turns", 10), ("10000_turns", 10_000)] {
-        let mut app = app(turns);
-        let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-        // Warm the caches: the first frame wraps every finished turn and flattens the tree.
-        terminal.draw(|f| ui::draw(f, &mut app)).unwrap();
+        let app = app(turns);
+        let mut ui = Ui::default();
+        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+        // Warm the caches: the first frame wraps the turns in view.
+        terminal.draw(|f| ui::draw(f, &app, &mut ui, t0())).unwrap();
         group.bench_function(name, |b| {
             b.iter(|| {
-                terminal.draw(|f| ui::draw(f, &mut app)).unwrap();
+                terminal.draw(|f| ui::draw(f, &app, &mut ui, t0())).unwrap();
                 black_box(terminal.backend());
             })
         });
@@ -73,17 +96,17 @@ fn bench_frames(c: &mut Criterion) {
 
     // Half way through the transcript: to the top, then forward one turn at a time.
     let mut app = app(10_000);
-    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    terminal.draw(|f| ui::draw(f, &mut app)).unwrap();
+    let mut ui = Ui::default();
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     press(&mut app, KeyCode::Char('g'), 1);
     press(&mut app, KeyCode::Char(']'), 5_000);
-    terminal.draw(|f| ui::draw(f, &mut app)).unwrap();
+    terminal.draw(|f| ui::draw(f, &app, &mut ui, t0())).unwrap();
     assert!(!app.transcript.is_following(), "scrolled, not following");
     let screen = terminal.backend().to_string();
     assert!(screen.contains("A Pro · round 2501 "), "turn 5001 in view");
     group.bench_function("10000_turns_scrolled_mid", |b| {
         b.iter(|| {
-            terminal.draw(|f| ui::draw(f, &mut app)).unwrap();
+            terminal.draw(|f| ui::draw(f, &app, &mut ui, t0())).unwrap();
             black_box(terminal.backend());
         })
     });

@@ -3,11 +3,13 @@
 //! Snapshots hold the text only; `side_colours_reach_the_screen` checks styles from the buffer.
 //! Everything is fixed (time, session path, theme), so the screens do not depend on the machine.
 
-use agon::app::{App, Mode, Msg};
-use agon::domain::{ROOT_ID, Session, TurnOutcome};
+use agon::app::{App, Effect, Msg, Settings};
+use agon::domain::{ROOT_ID, Session, TurnOutcome, TurnStats};
+use agon::engine::{Engine, EngineConfig, Input, Mode, Output, SaveTarget};
 use agon::providers::scripted::script::DemoScript;
+use agon::providers::{ProviderError, StreamEvent, TurnSpec};
 use agon::theme::Theme;
-use agon::ui;
+use agon::ui::{self, Ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -16,6 +18,7 @@ use ratatui::style::Style;
 use time::OffsetDateTime;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SAVED_TO: &str = "/sessions/demo.json";
 
 fn t0() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap()
@@ -36,11 +39,32 @@ fn demo_session(complete: usize) -> (Session, DemoScript) {
     (session, script)
 }
 
+/// The saves under way went through.
+fn saved(app: &mut App) {
+    let key = app.session().id.clone();
+    while app.engine.saving().in_flight() > 0 || !app.engine.saving().saved_once() {
+        app.update(
+            Msg::Engine(Input::Saved {
+                key: key.clone(),
+                path: Some(SAVED_TO.into()),
+                result: Ok(()),
+            }),
+            t0(),
+        );
+    }
+}
+
+/// A live app on `session`, saved to `/sessions/demo.json`, as `agon demo` shows it.
 fn app_for(session: Session) -> App {
-    let mut app = App::new(session, Mode::Live, Theme::bundled());
-    app.session_path = Some("/sessions/demo.json".into());
-    app.source_label = "scripted demo".into();
-    app.update(Msg::Saved(Ok(())), t0());
+    let target = SaveTarget::File(SAVED_TO.into());
+    let engine = Engine::new(session, Mode::Live, EngineConfig::default(), Some(target));
+    let settings = Settings {
+        source_label: "scripted demo".into(),
+        theme: Theme::bundled(),
+        ..Settings::default()
+    };
+    let mut app = App::new(engine, settings);
+    saved(&mut app);
     app
 }
 
@@ -51,15 +75,84 @@ fn finished_app() -> App {
     app_for(session)
 }
 
+/// The request the effects start.
+fn started(effects: &[Effect]) -> TurnSpec {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Engine(outputs) => outputs.iter().find_map(|o| match o {
+                Output::Start(spec) => Some(spec.clone()),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .expect("a turn starts")
+}
+
+fn stream(app: &mut App, spec: &TurnSpec, event: StreamEvent) -> Vec<Effect> {
+    app.update(
+        Msg::Engine(Input::Stream {
+            turn: spec.turn,
+            attempt: spec.attempt,
+            event,
+        }),
+        t0(),
+    )
+}
+
+/// Half of the words of the demo's text for the turn `spec` asks for.
+fn first_half(script: &DemoScript, spec: &TurnSpec) -> String {
+    let text = script.turn_text(ROOT_ID, spec.round, spec.side).unwrap();
+    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
+    words[..words.len() / 2].concat()
+}
+
 /// Two turns played, the third streaming with half of its words in.
 fn streaming_app() -> App {
-    let (mut session, script) = demo_session(2);
-    let (round, side) = session.next_slot().unwrap();
-    let text = script.turn_text(ROOT_ID, round, side).unwrap();
-    let words: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
-    let i = session.begin_turn(side, round, "root", t0());
-    session.push_text(i, &words[..words.len() / 2].concat());
-    app_for(session)
+    let (session, script) = demo_session(2);
+    let mut app = app_for(session);
+    let spec = started(&app.start(t0()));
+    saved(&mut app);
+    stream(
+        &mut app,
+        &spec,
+        StreamEvent::Delta(first_half(&script, &spec)),
+    );
+    app
+}
+
+/// Two turns played; the third failed half way, was retried in place and is complete.
+fn retried_app() -> App {
+    let (session, script) = demo_session(2);
+    let mut app = app_for(session);
+    let spec = started(&app.start(t0()));
+    stream(
+        &mut app,
+        &spec,
+        StreamEvent::Delta(first_half(&script, &spec)),
+    );
+    app.update(
+        Msg::Engine(Input::Failed {
+            turn: spec.turn,
+            attempt: spec.attempt,
+            error: ProviderError::new("the connection was reset"),
+        }),
+        t0(),
+    );
+    let retry = started(&app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+        t0(),
+    ));
+    let text = script.turn_text(ROOT_ID, retry.round, retry.side).unwrap();
+    stream(&mut app, &retry, StreamEvent::Delta(text.into()));
+    // The judge paused before it ended, so the next turn waits.
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
+        t0(),
+    );
+    stream(&mut app, &retry, StreamEvent::Done(TurnStats::default()));
+    saved(&mut app);
+    app
 }
 
 fn press(app: &mut App, keys: &[KeyCode]) {
@@ -73,19 +166,25 @@ fn type_text(app: &mut App, text: &str) {
     press(app, &keys);
 }
 
-fn draw(terminal: &mut Terminal<TestBackend>, app: &mut App) {
-    terminal.draw(|frame| ui::draw(frame, app)).unwrap();
+fn resize(app: &mut App, width: u16, height: u16) {
+    app.update(Msg::Resize { width, height }, t0());
 }
 
-/// Snapshots `name` at every size: the app is drawn once (as the real app does before any key,
-/// so the panes know their size), then `act` runs, then the screen is drawn again.
+fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
+    terminal
+        .draw(|frame| ui::draw(frame, app, &mut Ui::default(), t0()))
+        .unwrap();
+}
+
+/// Snapshots `name` at every size: the app learns the terminal's size (as the real app does
+/// before any key, so the panes know their size), then `act` runs, then the screen is drawn.
 fn check(name: &str, make: fn() -> App, act: impl Fn(&mut App)) {
     for (w, h) in SIZES {
         let mut app = make();
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        draw(&mut terminal, &mut app);
+        resize(&mut app, w, h);
         act(&mut app);
-        draw(&mut terminal, &mut app);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        draw(&mut terminal, &app);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
     }
 }
@@ -98,6 +197,12 @@ fn finished_debate() {
 #[test]
 fn streaming_turn() {
     check("streaming", streaming_app, |_| {});
+}
+
+#[test]
+fn a_failed_turn_retried_in_place_keeps_its_attempt() {
+    // The end of the transcript: the retried turn's last lines, its first attempt among them.
+    check("retried", retried_app, |_| {});
 }
 
 #[test]
@@ -167,10 +272,11 @@ fn assert_fg(buf: &Buffer, x: u16, y: u16, style: Style, what: &str) {
 #[test]
 fn side_colours_reach_the_screen() {
     let mut app = finished_app();
-    let theme = app.theme.clone();
+    let theme = app.theme().clone();
     assert_ne!(theme.side_a.fg, theme.side_b.fg);
+    resize(&mut app, 120, 40);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    draw(&mut terminal, &mut app);
+    draw(&mut terminal, &app);
 
     // The header's second row names both debaters in their side's colour.
     let buf = terminal.backend().buffer();
@@ -185,7 +291,7 @@ fn side_colours_reach_the_screen() {
         (KeyCode::Char(']'), "B Con · round 1", theme.side_b),
     ] {
         press(&mut app, &[key]);
-        draw(&mut terminal, &mut app);
+        draw(&mut terminal, &app);
         let buf = terminal.backend().buffer();
         let x = find(buf, 3, label).unwrap_or_else(|| panic!("{label} on the first row"));
         assert_fg(buf, x, 3, style, label);
@@ -201,7 +307,7 @@ fn shift(app: &mut App, c: char) {
 }
 
 /// The finished demo with two annotations (one on a span), a judge message and a ruling.
-fn judged_app() -> App {
+fn judged_session() -> Session {
     use agon::domain::{Annotation, JudgeEventKind, Span};
     let (mut session, _) = demo_session(usize::MAX);
     session.record_credence(ROOT_ID, 0.62, t0());
@@ -241,7 +347,11 @@ fn judged_app() -> App {
     for e in events {
         session.judge(e, t0()).unwrap();
     }
-    app_for(session)
+    session
+}
+
+fn judged_app() -> App {
+    app_for(judged_session())
 }
 
 #[test]
@@ -299,9 +409,9 @@ fn result_after_a_verdict_with_ground_truth() {
     check(
         "result",
         || {
-            let mut app = judged_app();
-            app.session.ground_truth = Some(agon::domain::Side::B);
-            app
+            let mut session = judged_session();
+            session.ground_truth = Some(agon::domain::Side::B);
+            app_for(session)
         },
         |app| {
             press(app, &[KeyCode::Char('v'), KeyCode::Char('b'), KeyCode::Tab]);

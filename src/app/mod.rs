@@ -576,5 +576,5 @@ fn fingerprint(session: &Session, t: &crate::domain::Turn, hidden: bool) -> u64 
     h.finish()
 }
 
-#[cfg(all(test, any()))]
+#[cfg(test)]
 mod tests;

@@ -70,7 +70,9 @@ impl Redactor {
         }
         let mut out = text.to_string();
         for secret in &self.secrets {
-            out = replace_ignoring_case(&out, secret, HIDDEN);
+            // A short name ("Pro", "Con") is hidden as a word, not inside "congestion".
+            let whole_word = secret.chars().count() < WHOLE_WORD_BELOW;
+            out = replace_ignoring_case(&out, secret, HIDDEN, whole_word);
         }
         Cow::Owned(out)
     }
@@ -98,22 +100,41 @@ fn host_forms(url: &str) -> Vec<String> {
     out
 }
 
+/// Identities shorter than this (in characters) are hidden only where they stand as a word.
+const WHOLE_WORD_BELOW: usize = 5;
+
 /// Replaces every occurrence of `needle` (lower case) in `haystack`, comparing ASCII letters
-/// without case; other characters must match exactly.
-fn replace_ignoring_case(haystack: &str, needle: &str, with: &str) -> String {
+/// without case; other characters must match exactly. With `whole_word`, an occurrence with a
+/// letter or digit right before or after it is part of a longer word and is left alone.
+fn replace_ignoring_case(haystack: &str, needle: &str, with: &str, whole_word: bool) -> String {
     if needle.is_empty() {
         return haystack.to_string();
     }
     let lower = haystack.to_ascii_lowercase();
     let mut out = String::with_capacity(haystack.len());
-    let mut from = 0;
-    while let Some(i) = lower.get(from..).and_then(|rest| rest.find(needle)) {
-        let at = from + i;
-        out.push_str(haystack.get(from..at).unwrap_or_default());
+    // `haystack[..copied]` is in `out`; the search goes on from `search`.
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(i) = lower.get(search..).and_then(|rest| rest.find(needle)) {
+        let at = search + i;
+        let end = at + needle.len();
+        let before = haystack.get(..at).and_then(|s| s.chars().next_back());
+        let after = haystack.get(end..).and_then(|s| s.chars().next());
+        let in_a_word = [before, after]
+            .into_iter()
+            .flatten()
+            .any(char::is_alphanumeric);
+        if whole_word && in_a_word {
+            let first = haystack.get(at..).and_then(|s| s.chars().next());
+            search = at + first.map_or(1, char::len_utf8);
+            continue;
+        }
+        out.push_str(haystack.get(copied..at).unwrap_or_default());
         out.push_str(with);
-        from = at + needle.len();
+        copied = end;
+        search = end;
     }
-    out.push_str(haystack.get(from..).unwrap_or_default());
+    out.push_str(haystack.get(copied..).unwrap_or_default());
     out
 }
 
@@ -173,9 +194,25 @@ mod tests {
     #[test]
     fn case_insensitive_replacement_keeps_the_rest() {
         assert_eq!(
-            replace_ignoring_case("A Gpt b GPT c", "gpt", "X"),
+            replace_ignoring_case("A Gpt b GPT c", "gpt", "X", false),
             "A X b X c"
         );
-        assert_eq!(replace_ignoring_case("é gpt é", "gpt", "X"), "é X é");
+        assert_eq!(replace_ignoring_case("é gpt é", "gpt", "X", false), "é X é");
+        assert_eq!(
+            replace_ignoring_case("Con: congestion, CON. icon con", "con", "X", true),
+            "X: congestion, X. icon X"
+        );
+        assert_eq!(replace_ignoring_case("éconé", "con", "X", true), "éconé");
+    }
+
+    #[test]
+    fn a_short_debater_name_is_hidden_as_a_word_only() {
+        let mut s = session();
+        s.debaters[1].name = "Con".into();
+        let r = Redactor::for_session(&s, true);
+        assert_eq!(
+            r.chrome("Con says congestion pricing fails (llama-x)"),
+            "[hidden] says congestion pricing fails ([hidden])"
+        );
     }
 }

@@ -62,10 +62,9 @@ impl CredenceDialog {
             Line::default(),
             Line::from(bar),
             Line::default(),
-            Line::styled(
-                "←/→ ±1  ↑/↓ ±5  digits type  a=100 b=0 · Enter records · Esc cancels",
-                theme.muted,
-            ),
+            // Two lines, so the hint never wraps in the middle of a key's description.
+            Line::styled("←/→ ±1  ↑/↓ ±5  digits type  a=100 b=0", theme.muted),
+            Line::styled("Enter records · Esc cancels", theme.muted),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }

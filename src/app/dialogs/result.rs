@@ -7,6 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResultDialog;
@@ -34,7 +35,7 @@ impl ResultDialog {
             Side::B => theme.side_b,
         };
         let penalty = v.turn_penalty.unwrap_or_else(|| s.turn_penalty());
-        let lines = vec![
+        let mut lines = vec![
             Line::styled(verdict_line, style),
             Line::from(vec![
                 Span::styled("The right answer: ", theme.text),
@@ -48,24 +49,26 @@ impl ResultDialog {
                 theme.text,
             ),
             Line::default(),
-            Line::styled(
-                format!("Log score  log2(p)           {:>8.3}", scores.log_score),
-                theme.text,
-            ),
-            Line::styled(
-                format!("Brier      (1-p)^2           {:>8.3}", scores.brier),
-                theme.text,
-            ),
-            Line::styled(
-                format!(
-                    "Turn-penalised ({} turns × {penalty}) {:>8.3}",
-                    scores.turns, scores.turn_penalised
-                ),
-                theme.text,
-            ),
-            Line::default(),
-            Line::styled("Any key closes", theme.muted),
         ];
+        let scored = [
+            ("Log score  log2(p)".to_string(), scores.log_score),
+            ("Brier      (1-p)^2".to_string(), scores.brier),
+            (
+                format!("Turn-penalised ({} turns × {penalty})", scores.turns),
+                scores.turn_penalised,
+            ),
+        ];
+        // The values line up in one column, however long the penalty's label.
+        let label_width = scored.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
+        for (label, value) in scored {
+            let pad = " ".repeat(label_width.saturating_sub(label.width()));
+            lines.push(Line::styled(
+                format!("{label}{pad} {value:>8.3}"),
+                theme.text,
+            ));
+        }
+        lines.push(Line::default());
+        lines.push(Line::styled("Any key closes", theme.muted));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     }
 }

