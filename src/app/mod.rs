@@ -196,6 +196,9 @@ pub struct App {
     redactor_for: (bool, usize),
     analysis: Option<Analysis>,
     heights: Heights,
+    /// Turns debated in each drill, counted as turns are begun.
+    drill_turns: HashMap<String, usize>,
+    drill_counted: usize,
     /// Forks being written: the fork's session id, and the turns it keeps.
     forks: HashMap<String, usize>,
     quitting: bool,
@@ -226,6 +229,8 @@ impl App {
             analysis: None,
             heights: Heights::default(),
             forks: HashMap::new(),
+            drill_turns: HashMap::new(),
+            drill_counted: 0,
             quitting: false,
             quit_unsaved: false,
             dirty: true,
@@ -400,6 +405,16 @@ impl App {
         }
         self.transcript.sync(session);
         self.tree.sync(&session.tree);
+        if self.drill_counted > session.turns().len() {
+            self.drill_turns.clear();
+            self.drill_counted = 0;
+        }
+        for t in session.turns().iter().skip(self.drill_counted) {
+            if t.scope != crate::domain::ROOT_ID {
+                *self.drill_turns.entry(t.scope.clone()).or_default() += 1;
+            }
+        }
+        self.drill_counted = session.turns().len();
         let revision = session.tree.revision();
         if self
             .analysis
@@ -516,6 +531,11 @@ impl App {
     pub fn transcript_top(&self) -> transcript::Anchor {
         let height = |t: usize| self.turn_height(t);
         self.transcript.view_top(&height)
+    }
+
+    /// Turns debated in the drill on `node` (0 when there is none).
+    pub fn drill_turns(&self, node: &str) -> usize {
+        self.drill_turns.get(node).copied().unwrap_or(0)
     }
 
     /// The turns related to the tree's selected node, for highlighting (sorted).

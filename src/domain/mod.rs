@@ -25,7 +25,8 @@ pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Ver
 pub use quote::{Quote, QuoteClass};
 pub use scoring::{JudgementRef, Scores, score};
 pub use session::{
-    Assignment, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, TurnOutcome,
+    Assignment, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Totals,
+    TurnOutcome,
 };
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};

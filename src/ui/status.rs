@@ -5,7 +5,7 @@
 use super::transcript::seconds;
 use crate::app::bindings::Action;
 use crate::app::{App, Level};
-use crate::domain::{ROOT_ID, Session, TurnStatus};
+use crate::domain::{ROOT_ID, TurnStatus};
 use crate::engine::Activity;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,19 +15,6 @@ use time::OffsetDateTime;
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
-
-/// Totals over the whole debate: words, output tokens, dollars, every attempt included.
-fn totals(session: &Session) -> (usize, u64, f64) {
-    let mut words = 0usize;
-    let mut tokens = 0u64;
-    let mut cost = 0.0;
-    for t in session.turns() {
-        words = words.saturating_add(t.word_count());
-        tokens = tokens.saturating_add(t.total_output_tokens().unwrap_or(0));
-        cost += t.total_cost().unwrap_or(0.0);
-    }
-    (words, tokens, cost)
-}
 
 pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let theme = app.theme();
@@ -54,7 +41,8 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         format!("│ drill {scope} round {round}/{rounds} ")
     };
     left.push(Span::styled(label, bar));
-    let (words, tokens, cost) = totals(s);
+    let totals = s.totals();
+    let (words, tokens, cost) = (totals.words, totals.output_tokens, totals.cost_usd);
     let mut progress = format!("│ {} turns · {words} words", s.turns().len());
     if tokens > 0 {
         progress.push_str(&format!(" · {tokens} tok"));

@@ -30,7 +30,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, pane: Rect, app: &App) {
         ..area
     };
     let theme = app.theme();
-    let drill_turns = |id: &str| session.turns_in(id).count();
+    let drill_turns = |id: &str| app.drill_turns(id);
     let scope = app.engine.scope_path();
     for (i, row) in state
         .rows()

@@ -16,6 +16,7 @@ use super::tree::ClaimTree;
 use super::turn::{Attempt, Turn, TurnStats, TurnStatus};
 use serde::{Deserialize, Serialize};
 use slots::Slots;
+pub use slots::Totals;
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -395,6 +396,7 @@ impl Session {
                 t.error = Some(reason);
             }
         }
+        self.slots.advance_tally(&self.turns);
         self.refresh_status();
         self.updated_at = now;
     }
@@ -433,6 +435,7 @@ impl Session {
         t.status = TurnStatus::Streaming;
         t.started_at = now;
         self.slots.reopened(turn);
+        self.slots.reset_tally(&self.turns);
         self.updated_at = now;
         true
     }
@@ -557,7 +560,21 @@ impl Session {
 
     /// Words said in the whole debate, every scope.
     pub fn word_count(&self) -> usize {
-        self.turns.iter().map(Turn::word_count).sum()
+        self.totals().words
+    }
+
+    /// Words, output tokens and dollars of the whole debate, every attempt included; kept as a
+    /// running tally, so asking costs the same however long the debate.
+    pub fn totals(&self) -> Totals {
+        if self.slots.is_current(&self.turns) {
+            self.slots.totals(&self.turns)
+        } else {
+            let mut t = Totals::default();
+            for turn in &self.turns {
+                t.add(turn);
+            }
+            t
+        }
     }
 
     /// `finished` once the main debate has nothing left to play or the judge ended it.

@@ -13,6 +13,27 @@ pub(super) struct Slots {
     scopes: HashMap<String, Progress>,
     /// Turns whose words are still arriving.
     streaming: Vec<usize>,
+    /// Totals over the leading turns that are finished, and how many those are.
+    tally: Totals,
+    tallied: usize,
+}
+
+/// Words, output tokens and dollars of a stretch of turns, every attempt included.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    pub words: usize,
+    pub output_tokens: u64,
+    pub cost_usd: f64,
+}
+
+impl Totals {
+    pub(super) fn add(&mut self, t: &Turn) {
+        self.words = self.words.saturating_add(t.word_count());
+        self.output_tokens = self
+            .output_tokens
+            .saturating_add(t.total_output_tokens().unwrap_or(0));
+        self.cost_usd += t.total_cost().unwrap_or(0.0);
+    }
 }
 
 /// The index is derived data: two sessions with the same turns are equal whatever it holds.
@@ -47,11 +68,39 @@ impl Slots {
                 slots.played(t, speakers);
             }
         }
+        slots.advance_tally(turns);
         slots
     }
 
     pub(super) fn is_current(&self, turns: &[Turn]) -> bool {
         self.indexed == turns.len()
+    }
+
+    /// Takes the turns that finished at the front of the tally into it.
+    pub(super) fn advance_tally(&mut self, turns: &[Turn]) {
+        while let Some(t) = turns.get(self.tallied) {
+            if !t.status.is_finished() {
+                break;
+            }
+            self.tally.add(t);
+            self.tallied += 1;
+        }
+    }
+
+    /// A finished turn changed (it was reopened): the tally starts again.
+    pub(super) fn reset_tally(&mut self, turns: &[Turn]) {
+        self.tally = Totals::default();
+        self.tallied = 0;
+        self.advance_tally(turns);
+    }
+
+    /// Totals over all of `turns`: the tally, and the few turns after it.
+    pub(super) fn totals(&self, turns: &[Turn]) -> Totals {
+        let mut t = self.tally;
+        for turn in turns.iter().skip(self.tallied) {
+            t.add(turn);
+        }
+        t
     }
 
     /// A turn was added to the end.
