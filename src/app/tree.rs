@@ -232,6 +232,7 @@ mod tests {
                 relation: Relation::Supports,
                 target: parent.clone(),
                 text: "x".into(),
+                source: Default::default(),
             };
             tree.apply_turn(i, Side::A, &[claim], &[]);
             parent = id;

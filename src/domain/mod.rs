@@ -16,7 +16,7 @@ pub mod turn;
 
 pub use analysis::{Analysis, NodeStatus};
 pub use annotation::{Annotation, DEFAULT_TAGS, Span};
-pub use claims::{Claim, Concession, ROOT_ID, Relation};
+pub use claims::{Claim, ClaimSource, Concession, ROOT_ID, Relation};
 pub use debate::{
     DebateSetup, Debater, DebaterKind, Format, PenaltyUnit, Positions, Protocol, Roles, RoundKind,
     SamplingParams,

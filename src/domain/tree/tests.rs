@@ -1,5 +1,6 @@
 //! The claim tree: building, ids, concessions, judge edits, and loading from files.
 use super::*;
+use crate::domain::ClaimSource;
 
 /// A claim whose text is "claim ID" (shared with the analysis tests).
 pub(crate) fn claim(id: &str, relation: Relation, target: &str) -> Claim {
@@ -8,6 +9,7 @@ pub(crate) fn claim(id: &str, relation: Relation, target: &str) -> Claim {
         relation,
         target: target.into(),
         text: format!("claim {id}"),
+        source: ClaimSource::Block,
     }
 }
 
