@@ -63,7 +63,13 @@ fn replay_of_broken_files_names_the_file_and_the_reason() {
 
 #[test]
 fn a_bad_pace_or_theme_is_a_clear_error() {
-    for bad in ["--pace=-3", "--pace=fast", "--pace=inf"] {
+    for bad in [
+        "--pace=-3",
+        "--pace=fast",
+        "--pace=inf",
+        "--pace=1e-300",
+        "--pace=NaN",
+    ] {
         let out = agon(&["demo", bad]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(stderr(&out).contains("--pace"), "{bad}: {}", stderr(&out));

@@ -6,7 +6,7 @@ use super::dialogs::{
     PromptPurpose, QuitWhy, VerdictDialog, VerdictPurpose,
 };
 use super::{App, Effect, Focus, Level};
-use crate::engine::{Command, QuitReason};
+use crate::engine::{Command, QuitReason, Refusal};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use time::OffsetDateTime;
 
@@ -63,11 +63,11 @@ impl App {
                 )
             }
             Action::Message => {
-                if self.session().last_finished_turn().is_none() {
-                    self.notify(
-                        Level::Info,
-                        "The judge speaks between turns: wait for the first turn.".into(),
-                    );
+                let s = self.session();
+                if s.last_finished_turn().is_none() {
+                    self.refused(&Refusal::FirstTurnFirst);
+                } else if s.ended_early.is_some() || s.next_slot().is_none() {
+                    self.refused(&Refusal::NoOneToHear);
                 } else {
                     self.dialog = Some(Dialog::Message(MessageDialog::default()));
                 }

@@ -124,11 +124,14 @@ impl App {
                     format!("At turn {turn} of {of}: n steps on, Space plays."),
                 );
             }
-            Event::Refused(why) => {
-                let text = refusal(why);
-                self.notify(Level::Info, text);
-            }
+            Event::Refused(why) => self.refused(why),
         }
+    }
+
+    /// Says why a command was not carried out (the engine's refusal, or the app's own check
+    /// of the same rule before it opens a dialog).
+    pub(crate) fn refused(&mut self, why: &Refusal) {
+        self.notify(Level::Info, refusal(why));
     }
 }
 
@@ -145,6 +148,10 @@ fn refusal(why: &Refusal) -> String {
         Refusal::EndedEarly => "You ended this debate; it takes no more rounds.".into(),
         Refusal::FirstTurnFirst => {
             "The judge speaks between turns: wait for the first turn.".into()
+        }
+        Refusal::NoOneToHear => {
+            "The debate is over, so no debater would read a message. + adds a round; t annotates a turn."
+                .into()
         }
         Refusal::WhileStreaming => {
             "Wait for the turn to finish (or Esc to stop it), then try again.".into()

@@ -613,6 +613,18 @@ fn select(app: &mut App, id: &str) {
 }
 
 #[test]
+fn i_on_a_finished_debate_says_no_one_would_read_it() {
+    let mut app = finished_demo();
+    key(&mut app, KeyCode::Char('i'));
+    assert!(app.dialog.is_none(), "no dialog promising a next prompt");
+    assert!(
+        notice(&app).contains("no debater would read"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
 fn drilling_into_a_crux_plays_its_sub_debate_then_goes_back_up() {
     let mut app = finished_demo();
     select(&mut app, "B2");

@@ -241,12 +241,17 @@ pub enum Command {
     Stats(stats::StatsArgs),
 }
 
+/// The slowest pace worth asking for: a word every 100 s.
+const MIN_PACE: f64 = 0.01;
+
 fn parse_pace(s: &str) -> Result<f64, String> {
     let pace: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
-    if pace.is_finite() && pace >= 0.0 {
+    if pace == 0.0 || (pace.is_finite() && pace >= MIN_PACE) {
         Ok(pace)
     } else {
-        Err("the pace must be 0 or more words per second".into())
+        Err(format!(
+            "the pace is in words per second: 0 (all at once) or from {MIN_PACE} up"
+        ))
     }
 }
 

@@ -249,6 +249,8 @@ pub enum Refusal {
     AlreadyOver,
     EndedEarly,
     FirstTurnFirst,
+    /// The debate is over: a message would reach no debater's prompt.
+    NoOneToHear,
     WhileStreaming,
     AlreadyInDrill(String),
     RootIsTheDebate,
@@ -932,6 +934,9 @@ impl Engine {
         }
         if self.session.last_finished_turn().is_none() {
             return self.refuse(Refusal::FirstTurnFirst);
+        }
+        if self.session.ended_early.is_some() || self.session.next_slot().is_none() {
+            return self.refuse(Refusal::NoOneToHear);
         }
         match self
             .session

@@ -379,6 +379,16 @@ fn the_judge_ends_early_adds_a_round_and_speaks_into_prompts() {
     );
     assert!(events(&out).contains(&Event::EndedEarly));
     assert!(e.is_finished());
+    // Nobody speaks again, so nothing would read a message.
+    let out = e.command(
+        Command::Message {
+            to: None,
+            text: "Anyone?".into(),
+        },
+        t(6),
+    );
+    assert_eq!(events(&out), vec![Event::Refused(Refusal::NoOneToHear)]);
+    assert_eq!(e.session().messages().count(), 1, "only the first message");
 }
 
 #[test]

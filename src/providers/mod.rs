@@ -123,6 +123,19 @@ pub fn word_chunks(text: &str) -> Vec<String> {
     chunks
 }
 
+/// The longest a paced stream waits between words.
+const MAX_WORD_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The wait between words at a pace. A pace too fast to wait for is no wait at all; one too
+/// slow to wait for (1e-300 words/s) waits [`MAX_WORD_INTERVAL`], still visibly slow, without
+/// overflowing a timer.
+fn word_interval(words_per_sec: f64) -> Option<Duration> {
+    (words_per_sec.is_finite() && words_per_sec > 0.0)
+        .then(|| Duration::try_from_secs_f64(1.0 / words_per_sec).unwrap_or(MAX_WORD_INTERVAL))
+        .map(|d| d.min(MAX_WORD_INTERVAL))
+        .filter(|d| !d.is_zero())
+}
+
 /// A stream that hands out `text` word by word at `words_per_sec` (0 means all at once), then
 /// a `Done` with the given stats and measured timings.
 pub(crate) fn paced_stream(text: String, words_per_sec: f64, stats: TurnStats) -> TurnStream {
@@ -130,11 +143,7 @@ pub(crate) fn paced_stream(text: String, words_per_sec: f64, stats: TurnStats) -
     use std::time::Instant;
 
     let chunks = word_chunks(&text);
-    // A pace too fast to wait for is no wait at all.
-    let interval = (words_per_sec.is_finite() && words_per_sec > 0.0)
-        .then(|| Duration::try_from_secs_f64(1.0 / words_per_sec).ok())
-        .flatten()
-        .filter(|d| !d.is_zero());
+    let interval = word_interval(words_per_sec);
     let started = Instant::now();
     struct St {
         chunks: std::vec::IntoIter<String>,
@@ -165,6 +174,16 @@ pub(crate) fn paced_stream(text: String, words_per_sec: f64, stats: TurnStats) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_pace_gives_a_wait_a_timer_can_hold() {
+        assert_eq!(word_interval(0.0), None, "0 is all at once");
+        assert_eq!(word_interval(f64::NAN), None);
+        assert_eq!(word_interval(1e300), None, "too fast to wait for");
+        assert_eq!(word_interval(4.0), Some(Duration::from_millis(250)));
+        assert_eq!(word_interval(1e-300), Some(MAX_WORD_INTERVAL));
+        assert_eq!(word_interval(f64::MIN_POSITIVE), Some(MAX_WORD_INTERVAL));
+    }
 
     #[test]
     fn word_chunks_rejoin_exactly() {
