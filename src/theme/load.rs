@@ -58,8 +58,15 @@ pub(super) fn load_chain(first: Source) -> Result<Vec<Layer>, ThemeError> {
     let mut seen = vec![(first.identity(), first.label())];
     let mut layers = Vec::new();
     let mut source = first;
+    // The `inherits` that led to `source`, to name when its file cannot be read.
+    let mut via: Option<Located<String>> = None;
     loop {
-        let layer = source.load()?;
+        let layer = source.load().map_err(|e| match (e, &via) {
+            (ThemeError::Read(why), Some(at)) => {
+                invalid(at, "inherits", format!("`inherits`: {why}"))
+            }
+            (e, _) => e,
+        })?;
         let Some(parent) = layer.inherits.clone() else {
             layers.push(layer);
             return Ok(layers);
@@ -81,6 +88,7 @@ pub(super) fn load_chain(first: Source) -> Result<Vec<Layer>, ThemeError> {
         seen.push((id, next.label()));
         layers.push(layer);
         source = next;
+        via = Some(parent);
     }
 }
 

@@ -287,6 +287,23 @@ fn inheritance_loops_are_refused() {
 }
 
 #[test]
+fn a_parent_file_that_cannot_be_read_is_named_where_it_is_inherited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("mine.toml");
+    fs::write(&mine, "\ninherits = \"./gone.toml\"\n").unwrap();
+    let e = Theme::resolve(mine.to_str(), None).unwrap_err();
+    assert_eq!((e.line(), e.key()), (Some(2), Some("inherits")));
+    let text = message(&e);
+    assert!(
+        text.starts_with(&format!(
+            "{} line 2: `inherits`: cannot read the theme file ",
+            mine.display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_missing_parent_is_named() {
     let e = Theme::from_toml("mine.toml", "text = \"red\"\ninherits = \"drak\"").unwrap_err();
     assert_eq!(
