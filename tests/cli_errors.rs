@@ -62,7 +62,7 @@ fn replay_of_broken_files_names_the_file_and_the_reason() {
 }
 
 #[test]
-fn a_bad_pace_or_theme_is_a_clear_error() {
+fn a_bad_pace_is_a_clear_error() {
     for bad in [
         "--pace=-3",
         "--pace=fast",
@@ -74,16 +74,30 @@ fn a_bad_pace_or_theme_is_a_clear_error() {
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(stderr(&out).contains("--pace"), "{bad}: {}", stderr(&out));
     }
+}
 
+#[test]
+fn a_bad_theme_is_reported_in_one_line_and_the_default_used() {
     let dir = tempfile::tempdir().unwrap();
     let theme = dir.path().join("bad.toml");
-    std::fs::write(&theme, "[styles]\ntext = \"chartreuse-ish\"\n").unwrap();
+    std::fs::write(&theme, "# mine\ntext = \"chartreuse-ish\"\n").unwrap();
     let out = agon(&["--theme", theme.to_str().unwrap(), "demo"]);
-    assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
+    let first = err.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "agon: {} line 2: `text`: `chartreuse-ish` is not a colour name; use #rrggbb, an ANSI name (red, light-blue...) or 0-255; using the default theme",
+            theme.display()
+        )
+    );
+    // agon went on with the default theme: here it stops only for want of a terminal.
+    assert!(err.contains("needs a terminal"), "{err}");
+    let out = agon(&["--theme", "drak", "demo"]);
     assert!(
-        err.contains("bad.toml") && err.contains("chartreuse-ish"),
-        "{err}"
+        stderr(&out).starts_with("agon: there is no theme `drak` (did you mean `dark`?)"),
+        "{}",
+        stderr(&out)
     );
 }
 

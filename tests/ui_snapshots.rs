@@ -398,10 +398,15 @@ fn span_being_chosen() {
 
 #[test]
 fn judge_message_dialog() {
-    check("message", judged_app, |app| {
-        press(app, &[KeyCode::Char('i'), KeyCode::Tab]);
-        type_text(app, "Cite the source of the 18% figure.");
-    });
+    // Mid-debate: a message after the last turn would reach no one.
+    check(
+        "message",
+        || app_for(demo_session(4).0),
+        |app| {
+            press(app, &[KeyCode::Char('i'), KeyCode::Tab]);
+            type_text(app, "Cite the source of the 18% figure.");
+        },
+    );
 }
 
 #[test]

@@ -50,6 +50,7 @@ pub enum Action {
     GoTo,
     Fork,
     WideTree,
+    ThemePicker,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -400,6 +401,13 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::WideTree,
         help: "widen the claim tree to read whole claims (again: back)",
         group: Group::Tree,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('T'), SHIFT)],
+        label: "T",
+        action: Action::ThemePicker,
+        help: "choose a theme, previewed as you move (Enter keeps it, Esc goes back)",
+        group: Group::App,
     },
     Binding {
         keys: &[(KeyCode::Char('c'), CTRL)],

@@ -123,6 +123,21 @@ impl App {
                     false
                 }
             },
+            Dialog::Theme(d) => match d.handle(key) {
+                Outcome::Open => {
+                    self.settings.theme = d.preview().clone();
+                    true
+                }
+                Outcome::Cancelled => {
+                    self.settings.theme = d.original().clone();
+                    false
+                }
+                Outcome::Submitted(theme) => {
+                    self.notify(Level::Info, super::dialogs::theme::kept(&theme.name));
+                    self.settings.theme = theme;
+                    false
+                }
+            },
             Dialog::Prompt(d) => match d.handle(key) {
                 Outcome::Open => true,
                 Outcome::Cancelled => false,

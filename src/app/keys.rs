@@ -3,7 +3,7 @@
 use super::bindings::Action;
 use super::dialogs::{
     ConfirmQuit, CredenceDialog, Dialog, EndDialog, HelpDialog, MessageDialog, PromptDialog,
-    PromptPurpose, QuitWhy, VerdictDialog, VerdictPurpose,
+    PromptPurpose, QuitWhy, ThemeDialog, VerdictDialog, VerdictPurpose,
 };
 use super::{App, Effect, Focus, Level};
 use crate::engine::{Command, QuitReason, Refusal};
@@ -102,6 +102,10 @@ impl App {
                 self.quit(QuitReason::Judge, now, effects);
             }
             Action::Help => self.dialog = Some(Dialog::Help(HelpDialog::default())),
+            Action::ThemePicker => {
+                let d = ThemeDialog::new(&self.settings.themes, &self.settings.theme);
+                self.dialog = Some(Dialog::Theme(d));
+            }
             Action::Cancel => {
                 if !self.session().streaming_turns().is_empty() && self.engine.is_live() {
                     self.command(Command::Stop, now, effects);

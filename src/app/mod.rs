@@ -143,6 +143,8 @@ pub struct Settings {
     /// Where a fork is written.
     pub sessions_dir: Option<std::path::PathBuf>,
     pub theme: Theme,
+    /// The themes the picker (`T`) offers, loaded before the screen opens.
+    pub themes: Vec<crate::theme::ThemeChoice>,
 }
 
 impl Default for Settings {
@@ -161,6 +163,8 @@ impl Default for Settings {
             read_only: None,
             sessions_dir: None,
             theme: Theme::plain(),
+            // The built-ins: listing them reads no file.
+            themes: Theme::catalogue(None, crate::theme::ColorDepth::TrueColor),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod runtime;
 pub mod sessions;
 pub mod stats;
 pub mod terminal;
+mod theme;
 
 use crate::app::{App, Settings};
 use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
@@ -43,9 +44,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "AGON_SESSIONS_DIR", value_name = "DIR")]
     pub sessions_dir: Option<PathBuf>,
 
-    /// A theme file (TOML; see themes/default.toml).
-    #[arg(long, global = true, env = "AGON_THEME", value_name = "FILE")]
-    pub theme: Option<PathBuf>,
+    /// A theme: dark, light, high-contrast, okabe-ito, one in the config folder's themes/, or a
+    /// theme file (see docs/themes.md).
+    #[arg(long, global = true, env = "AGON_THEME", value_name = "NAME|FILE")]
+    pub theme: Option<String>,
 
     #[command(flatten)]
     pub debate: DebateArgs,
@@ -125,6 +127,7 @@ fn settings(args: &DebateArgs, theme: Theme) -> Result<Settings> {
         turn_penalty: file.judging.turn_penalty().with_context(context)?,
         blind: args.blind || file.judging.blind.unwrap_or(false),
         theme,
+        themes: theme::choices(args.config.as_deref()),
         ..Settings::default()
     })
 }
@@ -263,30 +266,27 @@ pub fn main() -> Result<ExitCode> {
         tracing::info!(path = %path.display(), "agon {} starting", env!("CARGO_PKG_VERSION"));
     }
     // Only the screens need a theme: a broken one must not stop an export or a batch run.
-    let theme = || match &cli.theme {
-        Some(path) => Theme::load(path),
-        None => Ok(Theme::bundled()),
-    };
+    let theme = || theme::startup(cli.theme.as_deref(), cli.debate.config.as_deref());
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
-        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()?),
+        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()),
         Some(Command::Replay {
             ref file,
             pace,
             judgement,
-        }) => run_replay(dir, file, pace, judgement, theme()?),
-        Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()?),
+        }) => run_replay(dir, file, pace, judgement, theme()),
+        Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()),
         Some(Command::Resume { ref file, pace }) => {
-            continue_session(dir, &cli.debate, file, None, pace, theme()?)
+            continue_session(dir, &cli.debate, file, None, pace, theme())
         }
         Some(Command::Fork {
             ref file,
             after_turn,
             pace,
-        }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
-        Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
+        }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()),
+        Some(Command::Sessions { list }) => sessions::run(dir, list, theme()),
         Some(Command::Import { ref source }) => import::run(dir, source),
-        Some(Command::Stats(ref args)) => stats::run(dir, args, theme()?),
+        Some(Command::Stats(ref args)) => stats::run(dir, args, theme()),
         Some(Command::Export {
             ref file,
             format,
@@ -302,8 +302,8 @@ pub fn main() -> Result<ExitCode> {
         | Some(Command::Run {
             headless: false, ..
         }) => match resolve(&cli.debate)? {
-            None => run_demo(dir, &cli.debate, DEFAULT_PACE, theme()?),
-            Some(resolved) => run_live(dir, &cli.debate, resolved, theme()?),
+            None => run_demo(dir, &cli.debate, DEFAULT_PACE, theme()),
+            Some(resolved) => run_live(dir, &cli.debate, resolved, theme()),
         },
     }
 }
@@ -718,6 +718,7 @@ fn replay_app(
         read_only: Some(read_only.unwrap_or_else(|| "replay".into())),
         source_label: "replay".into(),
         theme,
+        themes: theme::choices(None),
         ..Settings::default()
     };
     let mut app = App::new(engine, settings);

@@ -29,6 +29,17 @@ pub struct ConfigFile {
     /// Key bindings: action name -> one key or a list of keys (see `Keymap::with_overrides`).
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, KeyList>,
+    #[serde(default)]
+    pub ui: UiSettings,
+}
+
+/// How the screens look.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// A built-in theme's name, a theme in the config folder's `themes/`, or a theme file (a
+    /// relative path is taken from the config file's folder). See docs/themes.md.
+    pub theme: Option<String>,
 }
 
 /// One key or several, as the `[keys]` table may give them.
@@ -245,6 +256,21 @@ impl Resolved {
 /// Where the config file is looked for when `--config` is not given.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "agon").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The folder of the config file `--config` names, or of the default one: where user themes
+/// (`themes/NAME.toml`) are found.
+pub fn config_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    let file = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => default_path()?,
+    };
+    let dir = file.parent()?;
+    Some(if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir.to_path_buf()
+    })
 }
 
 impl ConfigFile {
@@ -563,6 +589,22 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_ui_table_names_a_theme() {
+        let cfg = ConfigFile::parse("[ui]\ntheme = \"okabe-ito\"").unwrap();
+        assert_eq!(cfg.ui.theme.as_deref(), Some("okabe-ito"));
+        assert!(ConfigFile::parse("[ui]\ntheme = 3").is_err());
+        assert!(ConfigFile::parse("[ui]\ntheem = \"dark\"").is_err());
+        assert_eq!(
+            config_dir(Some(Path::new("/etc/agon/config.toml"))),
+            Some(PathBuf::from("/etc/agon"))
+        );
+        assert_eq!(
+            config_dir(Some(Path::new("config.toml"))),
+            Some(PathBuf::from("."))
+        );
     }
 
     #[test]

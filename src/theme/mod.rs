@@ -1,265 +1,231 @@
-//! Themes: flat TOML files of semantic style keys over a named palette (see `themes/`).
+//! Themes: helix-style TOML files of semantic keys over a named palette, with inheritance,
+//! fallbacks from each key to a related one, and colours mapped to what the terminal shows
+//! (see docs/themes.md). The built-ins in `themes/` are compiled in.
 
-use anyhow::{Context, Result, anyhow, bail};
-use ratatui::style::{Color, Modifier, Style};
-use serde::Deserialize;
-use std::collections::HashMap;
-use std::path::Path;
+mod colour;
+mod depth;
+mod error;
+mod file;
+mod keys;
+mod load;
+mod suggest;
 
-const DEFAULT_THEME: &str = include_str!("../../themes/default.toml");
-/// A theme file is read up to this size, so a wrong path (`/dev/zero`) fails at once.
-const MAX_THEME_BYTES: u64 = crate::text::capped::MIB;
+pub use depth::ColorDepth;
+pub use error::ThemeError;
+pub use keys::{KEYS, Key, Theme};
 
-/// The styles the UI draws with. Every field is resolved at load time, so drawing never looks
-/// anything up by name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Theme {
-    pub name: String,
-    pub text: Style,
-    pub muted: Style,
-    pub title: Style,
-    pub side_a: Style,
-    pub side_b: Style,
-    pub side_a_text: Style,
-    pub side_b_text: Style,
-    pub accent: Style,
-    pub border: Style,
-    pub border_focused: Style,
-    pub selection: Style,
-    pub highlight: Style,
-    pub supports: Style,
-    pub attacks: Style,
-    pub warning: Style,
-    pub error: Style,
-    pub success: Style,
-    pub status_bar: Style,
-    pub dialog: Style,
-    pub key: Style,
-}
+use file::{Layer, Located, Spec};
+use load::{Source, build, load_chain, no_parent};
+use ratatui::style::{Modifier, Style};
+use std::path::{Path, PathBuf};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ThemeFile {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    palette: HashMap<String, String>,
-    #[serde(default)]
-    styles: HashMap<String, StyleSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StyleSpec {
-    Fg(String),
-    Full {
-        #[serde(default)]
-        fg: Option<String>,
-        #[serde(default)]
-        bg: Option<String>,
-        #[serde(default)]
-        modifiers: Vec<String>,
-    },
-}
-
-/// Each key and the key it falls back to when a theme leaves it out.
-const FALLBACKS: &[(&str, Option<&str>)] = &[
-    ("text", None),
-    ("muted", Some("text")),
-    ("title", Some("text")),
-    ("accent", Some("title")),
-    ("side_a", Some("accent")),
-    ("side_b", Some("accent")),
-    ("side_a_text", Some("text")),
-    ("side_b_text", Some("text")),
-    ("border", Some("muted")),
-    ("border_focused", Some("accent")),
-    ("selection", None),
-    ("highlight", Some("accent")),
-    ("supports", Some("text")),
-    ("attacks", Some("text")),
-    ("warning", Some("highlight")),
-    ("error", Some("warning")),
-    ("success", Some("text")),
-    ("status_bar", Some("text")),
-    ("dialog", Some("text")),
-    ("key", Some("accent")),
+/// The themes compiled into the binary, in the order a picker lists them; the first is the
+/// default.
+const BUILTINS: &[(&str, &str)] = &[
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("okabe-ito", include_str!("../../themes/okabe-ito.toml")),
 ];
 
+/// The theme used when none is chosen.
+pub const DEFAULT: &str = "dark";
+
+/// At most this many user themes are listed, so a folder of thousands cannot slow the start.
+const MAX_USER_THEMES: usize = 200;
+
+/// A theme a picker offers: loaded, or the reason it does not load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeChoice {
+    pub name: String,
+    pub theme: Result<Theme, String>,
+}
+
+fn builtin_names() -> Vec<&'static str> {
+    BUILTINS.iter().map(|(n, _)| *n).collect()
+}
+
+fn builtin(name: &str) -> Option<Source> {
+    BUILTINS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(n, text)| Source::Builtin(n, text))
+}
+
+/// Whether a theme argument names a file rather than a theme: it has a slash or a backslash,
+/// or ends in `.toml`.
+pub fn names_a_file(arg: &str) -> bool {
+    arg.contains('/') || arg.contains('\\') || arg.ends_with(".toml")
+}
+
+/// `<config dir>/themes/NAME.toml`, when it is a file.
+fn user_theme(config_dir: Option<&Path>, name: &str) -> Option<PathBuf> {
+    let path = config_dir?.join("themes").join(format!("{name}.toml"));
+    path.is_file().then_some(path)
+}
+
+/// A user theme's name as the picker lists it: plain characters only, so a file name cannot
+/// put control characters on the screen or read as a path.
+fn listable(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 impl Theme {
-    /// The theme compiled into the binary (`themes/default.toml`).
+    /// The default theme (`themes/dark.toml`) as compiled in.
     pub fn bundled() -> Self {
-        // The bundled file is checked by a unit test, so this cannot fail in a release.
-        Self::parse(DEFAULT_THEME).unwrap_or_else(|_| Self::plain())
+        Self::builtin(DEFAULT).unwrap_or_else(|_| Self::plain())
     }
 
-    /// A theme with no colours at all, for terminals or tests that want none.
+    /// A built-in theme by name. The built-ins are checked by a unit test, so this fails only
+    /// for a name that is not one.
+    pub fn builtin(name: &str) -> Result<Self, ThemeError> {
+        let source = builtin(name).ok_or_else(|| unknown(name, None))?;
+        build(name, load_chain(source)?)
+    }
+
+    /// A theme with no colours at all, for tests that want none.
     pub fn plain() -> Self {
-        let s = Style::default();
-        Theme {
-            name: "plain".into(),
-            text: s,
-            muted: s,
-            title: s.add_modifier(Modifier::BOLD),
-            side_a: s.add_modifier(Modifier::BOLD),
-            side_b: s.add_modifier(Modifier::BOLD),
-            side_a_text: s,
-            side_b_text: s,
-            accent: s,
-            border: s,
-            border_focused: s.add_modifier(Modifier::BOLD),
-            selection: s.add_modifier(Modifier::REVERSED),
-            highlight: s.add_modifier(Modifier::BOLD),
-            supports: s,
-            attacks: s,
-            warning: s,
-            error: s.add_modifier(Modifier::BOLD),
-            success: s,
-            status_bar: s.add_modifier(Modifier::REVERSED),
-            dialog: s,
-            key: s.add_modifier(Modifier::BOLD),
-        }
+        const SET: &[(&str, Modifier)] = &[
+            ("text", Modifier::empty()),
+            ("muted", Modifier::empty()),
+            ("title", Modifier::BOLD),
+            ("accent", Modifier::empty()),
+            ("side_a", Modifier::BOLD),
+            ("side_b", Modifier::BOLD),
+            ("border_focused", Modifier::BOLD),
+            ("selection", Modifier::REVERSED),
+            ("highlight", Modifier::BOLD),
+            ("warning", Modifier::empty()),
+            ("error", Modifier::BOLD),
+            ("status_bar", Modifier::REVERSED),
+            ("key", Modifier::BOLD),
+        ];
+        let specs = SET
+            .iter()
+            .map(|&(key, modifiers)| {
+                let spec = Spec {
+                    modifiers,
+                    ..Spec::default()
+                };
+                let located = Located {
+                    value: spec,
+                    file: "plain".into(),
+                    line: 0,
+                };
+                (key, located)
+            })
+            .collect();
+        let layer = Layer {
+            specs,
+            ..Layer::default()
+        };
+        // Modifiers alone cannot fail to resolve.
+        build("plain", vec![layer])
+            .unwrap_or_else(|_| Theme::from_fn("plain".into(), |_| Style::default()))
     }
 
-    pub fn load(path: &Path) -> Result<Self> {
-        let text = crate::text::read_to_string_capped(path, MAX_THEME_BYTES, "theme file")?;
-        Self::parse(&text).with_context(|| format!("theme file {} is not valid", path.display()))
+    /// The theme `arg` names: a file path (anything with a `/` or ending in `.toml`), else a
+    /// user theme `<config_dir>/themes/NAME.toml`, else a built-in. `None` is the default
+    /// (which a user theme `dark.toml` may override). Never panics: a theme that does not
+    /// load is an error naming the file, the line and the key.
+    pub fn resolve(arg: Option<&str>, config_dir: Option<&Path>) -> Result<Self, ThemeError> {
+        let name = arg.unwrap_or(DEFAULT);
+        let source = if names_a_file(name) {
+            Source::File(PathBuf::from(name))
+        } else if let Some(path) = user_theme(config_dir, name) {
+            Source::File(path)
+        } else if let Some(source) = builtin(name) {
+            source
+        } else {
+            return Err(unknown(name, config_dir));
+        };
+        build(name, load_chain(source)?)
     }
 
-    pub fn parse(text: &str) -> Result<Self> {
-        let file: ThemeFile = toml::from_str(text)?;
-        let mut resolved: HashMap<&str, Style> = HashMap::new();
-        for key in file.styles.keys() {
-            if !FALLBACKS.iter().any(|(k, _)| k == key) {
-                bail!("unknown style key {key:?}");
-            }
+    /// A theme from TOML text, named `name` in messages; it may inherit built-ins only.
+    pub fn from_toml(name: &str, text: &str) -> Result<Self, ThemeError> {
+        let layer = file::parse(text, name)?;
+        let parent = layer.inherits.clone();
+        let mut layers = vec![layer];
+        if let Some(parent) = parent {
+            let source =
+                builtin(&parent.value).ok_or_else(|| no_parent(&parent, &builtin_names()))?;
+            layers.extend(load_chain(source)?);
         }
-        for &(key, fallback) in FALLBACKS {
-            let style = match file.styles.get(key) {
-                Some(spec) => {
-                    resolve(spec, &file.palette).with_context(|| format!("style {key:?}"))?
+        build(name, layers)
+    }
+
+    /// The built-ins, then the user themes in `<config_dir>/themes/` (by name, sorted); a user
+    /// theme with a built-in's name replaces it and is listed once.
+    pub fn available(config_dir: Option<&Path>) -> Vec<String> {
+        let mut names: Vec<String> = BUILTINS.iter().map(|(n, _)| n.to_string()).collect();
+        let mut user: Vec<String> = config_dir
+            .and_then(|d| std::fs::read_dir(d.join("themes")).ok())
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                if path.extension()? != "toml" || !path.is_file() {
+                    return None;
                 }
-                None => fallback
-                    .and_then(|f| resolved.get(f).copied())
-                    .unwrap_or_default(),
-            };
-            resolved.insert(key, style);
+                let stem = path.file_stem()?.to_str()?;
+                listable(stem).then(|| stem.to_string())
+            })
+            .filter(|n| !names.contains(n))
+            .collect();
+        user.sort();
+        user.truncate(MAX_USER_THEMES);
+        names.append(&mut user);
+        names
+    }
+
+    /// Every available theme loaded for `depth`, for a picker that must not read files while
+    /// it runs. A theme that does not load is listed with its reason.
+    pub fn catalogue(config_dir: Option<&Path>, depth: ColorDepth) -> Vec<ThemeChoice> {
+        Self::available(config_dir)
+            .into_iter()
+            .map(|name| {
+                let theme = Self::resolve(Some(&name), config_dir)
+                    .map(|t| t.for_terminal(depth))
+                    .map_err(|e| e.to_string());
+                ThemeChoice { name, theme }
+            })
+            .collect()
+    }
+
+    /// The theme as a terminal of `depth` can show it: each colour mapped to the nearest it
+    /// has. Without colour, only the modifiers are left; what stood out by its background is
+    /// reversed, and side B is made italic if the sides would otherwise look the same.
+    pub fn for_terminal(self, depth: ColorDepth) -> Theme {
+        let mut theme =
+            self.map_styles(|key, style| depth.style(style, keys::STAND_OUT.contains(&key)));
+        if depth == ColorDepth::NoColor && theme.side_a.add_modifier == theme.side_b.add_modifier {
+            theme.side_b = theme.side_b.add_modifier(Modifier::ITALIC);
         }
-        // Without a selection style the tree's cursor would be invisible.
-        if !file.styles.contains_key("selection") {
-            resolved.insert(
-                "selection",
-                Style::default().add_modifier(Modifier::REVERSED),
-            );
-        }
-        let get = |k: &str| resolved.get(k).copied().unwrap_or_default();
-        Ok(Theme {
-            name: file.name.unwrap_or_else(|| "custom".into()),
-            text: get("text"),
-            muted: get("muted"),
-            title: get("title"),
-            side_a: get("side_a"),
-            side_b: get("side_b"),
-            side_a_text: get("side_a_text"),
-            side_b_text: get("side_b_text"),
-            accent: get("accent"),
-            border: get("border"),
-            border_focused: get("border_focused"),
-            selection: get("selection"),
-            highlight: get("highlight"),
-            supports: get("supports"),
-            attacks: get("attacks"),
-            warning: get("warning"),
-            error: get("error"),
-            success: get("success"),
-            status_bar: get("status_bar"),
-            dialog: get("dialog"),
-            key: get("key"),
-        })
+        theme
+    }
+
+    /// Whether side A and side B differ in more than colour: the rule every built-in keeps,
+    /// for readers who cannot tell the colours apart and for terminals without colour.
+    pub fn sides_differ_without_colour(&self) -> bool {
+        self.side_a.add_modifier != self.side_b.add_modifier
     }
 }
 
-fn resolve(spec: &StyleSpec, palette: &HashMap<String, String>) -> Result<Style> {
-    let mut style = Style::default();
-    match spec {
-        StyleSpec::Fg(fg) => style = style.fg(color(fg, palette)?),
-        StyleSpec::Full { fg, bg, modifiers } => {
-            if let Some(fg) = fg {
-                style = style.fg(color(fg, palette)?);
-            }
-            if let Some(bg) = bg {
-                style = style.bg(color(bg, palette)?);
-            }
-            for m in modifiers {
-                style = style.add_modifier(modifier(m)?);
-            }
-        }
+fn unknown(name: &str, config_dir: Option<&Path>) -> ThemeError {
+    let available = Theme::available(config_dir);
+    ThemeError::Unknown {
+        name: error::shown(name),
+        hint: suggest::hint(name, available.iter().map(String::as_str)),
+        available,
     }
-    Ok(style)
-}
-
-fn color(name: &str, palette: &HashMap<String, String>) -> Result<Color> {
-    let value = palette.get(name).map_or(name, String::as_str);
-    value
-        .parse::<Color>()
-        .map_err(|_| anyhow!("{name:?} is neither a palette name nor a colour"))
-}
-
-fn modifier(name: &str) -> Result<Modifier> {
-    Ok(match name {
-        "bold" => Modifier::BOLD,
-        "dim" => Modifier::DIM,
-        "italic" => Modifier::ITALIC,
-        "underlined" => Modifier::UNDERLINED,
-        "reversed" => Modifier::REVERSED,
-        "crossed_out" => Modifier::CROSSED_OUT,
-        other => bail!("unknown modifier {other:?}"),
-    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bundled_theme_parses() {
-        let t = Theme::parse(DEFAULT_THEME).unwrap();
-        assert_eq!(t.name, "default");
-        assert_ne!(t.side_a, t.side_b, "the sides must look different");
-        assert_eq!(t.side_a.fg, Some(Color::Rgb(0x61, 0xaf, 0xef)));
-    }
-
-    #[test]
-    fn missing_keys_fall_back() {
-        let t = Theme::parse("[styles]\ntext = \"white\"\naccent = \"red\"").unwrap();
-        assert_eq!(t.muted.fg, Some(Color::White));
-        assert_eq!(t.border_focused.fg, Some(Color::Red));
-        assert_eq!(
-            t.error.fg,
-            Some(Color::Red),
-            "error -> warning -> highlight -> accent"
-        );
-    }
-
-    #[test]
-    fn bad_themes_say_what_is_wrong() {
-        let e = Theme::parse("[styles]\ntext = \"nocolour\"").unwrap_err();
-        assert!(format!("{e:#}").contains("nocolour"));
-        let e = Theme::parse("[styles]\ntxet = \"red\"").unwrap_err();
-        assert!(format!("{e:#}").contains("txet"));
-        let e =
-            Theme::parse("[styles]\ntext = { fg = \"red\", modifiers = [\"blink\"] }").unwrap_err();
-        assert!(format!("{e:#}").contains("blink"));
-        assert!(Theme::parse("not = [toml").is_err());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn an_endless_theme_file_is_refused_at_the_cap() {
-        let e = Theme::load(Path::new("/dev/zero")).unwrap_err();
-        assert_eq!(
-            format!("{e:#}"),
-            "the theme file /dev/zero is larger than 1 MiB; is it the right file?"
-        );
-    }
-}
+mod tests;

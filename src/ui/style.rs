@@ -19,31 +19,33 @@ pub fn role(theme: &Theme, role: Role) -> Style {
         Role::Prose(Side::B) => theme.side_b_text,
         Role::Text => theme.text,
         Role::Muted => theme.muted,
-        Role::Accent | Role::Cursor => theme.accent,
+        Role::Accent => theme.accent,
+        Role::Cursor => theme.cursor,
         Role::Supports => theme.supports,
         Role::Attacks => theme.attacks,
-        Role::Concession | Role::Warning | Role::Cut => theme.warning,
+        Role::Concession | Role::Warning => theme.warning,
+        Role::Cut => theme.cut,
         Role::Error => theme.error,
         Role::Judge => theme.accent,
         Role::Quote(class) => quote(theme, class),
-        Role::OverBudget => theme.error.add_modifier(Modifier::CROSSED_OUT),
+        Role::OverBudget => theme.quote_over_budget,
     }
 }
 
-/// Quoted source by how well it matched: each class its own style, and distinguishable
-/// without colour too (underlined when verified, italic when only close, crossed out when
+/// Quoted source by how well it matched: each class its own key. Their fallbacks keep them
+/// apart without colour (underlined when verified, italic when only close, crossed out when
 /// not found).
 pub fn quote(theme: &Theme, class: QuoteClass) -> Style {
     match class {
-        QuoteClass::Exact => theme.success.add_modifier(Modifier::UNDERLINED),
-        QuoteClass::Normalised => theme.supports.add_modifier(Modifier::UNDERLINED),
-        QuoteClass::Close => theme.warning.add_modifier(Modifier::ITALIC),
-        QuoteClass::NotFound => theme.error.add_modifier(Modifier::CROSSED_OUT),
+        QuoteClass::Exact => theme.quote_exact,
+        QuoteClass::Normalised => theme.quote_normalised,
+        QuoteClass::Close => theme.quote_close,
+        QuoteClass::NotFound => theme.quote_not_found,
         QuoteClass::Unchecked => theme.muted,
     }
 }
 
-fn mods(style: Style, m: Mods) -> Style {
+fn mods(theme: &Theme, style: Style, m: Mods) -> Style {
     let mut s = style;
     if m.bold {
         s = s.add_modifier(Modifier::BOLD);
@@ -52,13 +54,13 @@ fn mods(style: Style, m: Mods) -> Style {
         s = s.add_modifier(Modifier::ITALIC);
     }
     if m.code {
-        s = s.patch(Style::default().add_modifier(Modifier::DIM));
+        s = s.patch(theme.code);
     }
     s
 }
 
 pub fn seg(theme: &Theme, s: &Seg) -> Span<'static> {
-    Span::styled(s.text.clone(), mods(role(theme, s.role), s.mods))
+    Span::styled(s.text.clone(), mods(theme, role(theme, s.role), s.mods))
 }
 
 pub fn line(theme: &Theme, l: &VLine) -> Line<'static> {

@@ -10,6 +10,7 @@ pub mod prompt;
 pub mod result;
 pub mod start;
 pub mod tags;
+pub mod theme;
 pub mod verdict;
 
 use crate::app::keymap::Keymap;
@@ -30,6 +31,7 @@ pub use prompt::{PromptDialog, PromptPurpose};
 pub use result::ResultDialog;
 pub use start::{StartDialog, StartInput};
 pub use tags::{AnnotationTarget, TagDialog, TagInput};
+pub use theme::ThemeDialog;
 pub use verdict::{VerdictDialog, VerdictInput, VerdictPurpose};
 
 /// What a dialog did with a key.
@@ -54,6 +56,7 @@ pub enum Dialog {
     End(EndDialog),
     Result(ResultDialog),
     ConfirmQuit(ConfirmQuit),
+    Theme(ThemeDialog),
 }
 
 /// What drawing a dialog may read.
@@ -81,6 +84,7 @@ impl Dialog {
             Dialog::End(d) => d.draw(frame, area, cx),
             Dialog::Result(d) => d.draw(frame, area, cx),
             Dialog::ConfirmQuit(d) => d.draw(frame, area, cx),
+            Dialog::Theme(d) => d.draw(frame, area, cx),
         }
     }
 
