@@ -321,6 +321,7 @@ fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
     Ok(Debaters {
         a: Arc::new(a),
         b: Arc::new(b),
+        judge: None,
     })
 }
 

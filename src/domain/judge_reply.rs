@@ -188,7 +188,7 @@ fn reason_of(text: &str, (ls, le): (usize, usize)) -> String {
         // The rest of the word ("reasoning"), then what joins it to the reason.
         let after = after
             .trim_start_matches(char::is_alphabetic)
-            .trim_start_matches(|c: char| matches!(c, ':' | ' ' | '*' | '-'));
+            .trim_start_matches([':', ' ', '*', '-']);
         if !after.trim().is_empty() {
             return after.trim().to_string();
         }
