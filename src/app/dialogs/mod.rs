@@ -8,6 +8,7 @@ pub mod help;
 pub mod message;
 pub mod prompt;
 pub mod result;
+pub mod source;
 pub mod start;
 pub mod tags;
 pub mod verdict;
@@ -28,6 +29,7 @@ pub use help::HelpDialog;
 pub use message::MessageDialog;
 pub use prompt::{PromptDialog, PromptPurpose};
 pub use result::ResultDialog;
+pub use source::SourceDialog;
 pub use start::{StartDialog, StartInput};
 pub use tags::{AnnotationTarget, TagDialog, TagInput};
 pub use verdict::{VerdictDialog, VerdictInput, VerdictPurpose};
@@ -54,6 +56,8 @@ pub enum Dialog {
     End(EndDialog),
     Result(ResultDialog),
     ConfirmQuit(ConfirmQuit),
+    /// Drawn by `ui::source` (it paints quotes in the transcript's styles).
+    Source(SourceDialog),
 }
 
 /// What drawing a dialog may read.
@@ -81,6 +85,7 @@ impl Dialog {
             Dialog::End(d) => d.draw(frame, area, cx),
             Dialog::Result(d) => d.draw(frame, area, cx),
             Dialog::ConfirmQuit(d) => d.draw(frame, area, cx),
+            Dialog::Source(_) => {}
         }
     }
 
