@@ -9,7 +9,6 @@ use super::{
 use crate::app::App;
 use crate::app::study::StudyInfo;
 use crate::config::{ConfigFile, Resolved, ResolvedJudge};
-use crate::domain::assign::side_of_answer;
 use crate::domain::{Format, Protocol, Roles, RoundKind, Session};
 use crate::engine::driver::Debaters;
 use crate::engine::headless::{self, Job};
@@ -19,7 +18,7 @@ use crate::providers::llm::{LlmProvider, Wire};
 use crate::providers::scripted::ScriptedProvider;
 use crate::providers::scripted::questions::script_for;
 use crate::providers::scripted::script::DemoScript;
-use crate::questions::build::{Study, session_for};
+use crate::questions::build::{Study, scripted_session, session_for};
 use crate::questions::run::{RunEntry, RunFile};
 use crate::questions::shard::Shard;
 use crate::questions::{Question, QuestionSet};
@@ -287,42 +286,6 @@ impl Plan {
             config,
         })
     }
-}
-
-/// A session for a question played by its bundled script: the script's sides stand (a script
-/// argues each answer from the side it was written for), recorded as the assignment.
-fn scripted_session(
-    q: &Question,
-    repeat: u32,
-    study: &Study,
-    script: &DemoScript,
-    now: OffsetDateTime,
-) -> Result<Session> {
-    let swapped = if script.positions.a == q.answers[0] && script.positions.b == q.answers[1] {
-        false
-    } else if script.positions.a == q.answers[1] && script.positions.b == q.answers[0] {
-        true
-    } else {
-        bail!(
-            "the scripted debate of question {} argues other answers than the set's",
-            q.id
-        );
-    };
-    let setup = script.setup();
-    let study = Study {
-        protocol: Protocol {
-            rounds: script.rounds(),
-            ..study.protocol.clone()
-        },
-        ..study.clone()
-    };
-    let mut s = session_for(q, repeat, &study, &setup.debaters, now);
-    s.positions = script.positions.clone();
-    s.ground_truth = q.correct.and_then(|c| side_of_answer(c, swapped));
-    if let Some(a) = s.assignment.as_mut() {
-        a.swapped = swapped;
-    }
-    Ok(s)
 }
 
 /// A file name for a debate of a set: `<set>_<id>_r<repeat>.json`, safe on any file system.
@@ -678,37 +641,9 @@ fn judge_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Side;
 
     #[test]
     fn file_names_are_safe() {
         assert_eq!(file_name("sample", "q/1 x", 2), "sample_q-1-x_r2.json");
-    }
-
-    #[test]
-    fn the_scripted_session_keeps_the_scripts_sides_and_finds_the_truth() {
-        let set = crate::questions::parse(
-            include_str!("../../questions/sample.jsonl"),
-            "sample",
-            Path::new("sample.jsonl"),
-            &|_| Err("no files".into()),
-        );
-        let q = set.questions.iter().find(|q| q.id == "lighthouse").unwrap();
-        let script = script_for("sample", "lighthouse").unwrap().unwrap();
-        let study = Study {
-            set: "sample".into(),
-            protocol: Protocol::rounds(1),
-            seed: 3,
-        };
-        let s = scripted_session(q, 1, &study, &script, OffsetDateTime::UNIX_EPOCH).unwrap();
-        assert_eq!(s.positions, script.positions);
-        assert_eq!(
-            s.ground_truth,
-            Some(Side::B),
-            "the captain, B in the script"
-        );
-        assert_eq!(s.protocol.rounds, script.rounds());
-        assert!(!s.assignment.as_ref().unwrap().swapped);
-        assert!(s.source_text.as_deref().unwrap().contains("Gull Point"));
     }
 }

@@ -3,8 +3,11 @@
 //! the debate came from (`question_ref`, and labels from the tags).
 
 use super::Question;
+use crate::domain::assign::side_of_answer;
 use crate::domain::assign::{draw, seed_for};
 use crate::domain::{DebateSetup, Debater, Format, Protocol, QuestionRef, Session};
+use crate::providers::scripted::script::DemoScript;
+use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -66,6 +69,42 @@ pub fn session_for(
     // The index of who speaks depends on the consultant's seat, set just now.
     session.reindex();
     session
+}
+
+/// A session for a question played by its bundled script: the script's sides stand (a script
+/// argues each answer from the side it was written for), recorded as the assignment.
+pub fn scripted_session(
+    q: &Question,
+    repeat: u32,
+    study: &Study,
+    script: &DemoScript,
+    now: OffsetDateTime,
+) -> Result<Session> {
+    let swapped = if script.positions.a == q.answers[0] && script.positions.b == q.answers[1] {
+        false
+    } else if script.positions.a == q.answers[1] && script.positions.b == q.answers[0] {
+        true
+    } else {
+        bail!(
+            "the scripted debate of question {} argues other answers than the set's",
+            q.id
+        );
+    };
+    let setup = script.setup();
+    let study = Study {
+        protocol: Protocol {
+            rounds: script.rounds(),
+            ..study.protocol.clone()
+        },
+        ..study.clone()
+    };
+    let mut s = session_for(q, repeat, &study, &setup.debaters, now);
+    s.positions = script.positions.clone();
+    s.ground_truth = q.correct.and_then(|c| side_of_answer(c, swapped));
+    if let Some(a) = s.assignment.as_mut() {
+        a.swapped = swapped;
+    }
+    Ok(s)
 }
 
 /// Labels from tags: `name:value` is label `name` = `value`; a plain tag is `tag` = `true`.
@@ -182,5 +221,34 @@ mod tests {
             assert_eq!(s.speakers(), vec![seat]);
             assert_eq!(s.next_slot(), Some((1, seat)));
         }
+    }
+
+    #[test]
+    fn the_scripted_session_keeps_the_scripts_sides_and_finds_the_truth() {
+        let set = super::super::parse(
+            include_str!("../../questions/sample.jsonl"),
+            "sample",
+            std::path::Path::new("sample.jsonl"),
+            &|_| Err("no files".into()),
+        );
+        let q = set.questions.iter().find(|q| q.id == "lighthouse").unwrap();
+        let script = crate::providers::scripted::questions::script_for("sample", "lighthouse")
+            .unwrap()
+            .unwrap();
+        let study = Study {
+            set: "sample".into(),
+            protocol: Protocol::rounds(1),
+            seed: 3,
+        };
+        let s = scripted_session(q, 1, &study, &script, OffsetDateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(s.positions, script.positions);
+        assert_eq!(
+            s.ground_truth,
+            Some(Side::B),
+            "the captain, B in the script"
+        );
+        assert_eq!(s.protocol.rounds, script.rounds());
+        assert!(!s.assignment.as_ref().unwrap().swapped);
+        assert!(s.source_text.as_deref().unwrap().contains("Gull Point"));
     }
 }
