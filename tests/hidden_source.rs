@@ -59,14 +59,22 @@ async fn the_source_stays_hidden_until_the_verdict() {
     d.key(KeyCode::Char('3'));
     d.key(KeyCode::Char('0'));
     d.key(KeyCode::Enter);
-    let prior = d.app.session().judge_events.first().map(|e| (e.after_turn, e.kind.clone()));
+    let prior = d
+        .app
+        .session()
+        .judge_events
+        .first()
+        .map(|e| (e.after_turn, e.kind.clone()));
     assert!(
         matches!(prior, Some((None, JudgeEventKind::Credence { p_a, .. })) if (p_a - 0.3).abs() < 1e-9),
         "{prior:?}"
     );
     d.until(|app| app.engine.is_finished()).await;
     let status = d.frames.last().unwrap().clone();
-    assert!(status.contains("next turn −0.05"), "the cost of going on: {status}");
+    assert!(
+        status.contains("next turn −0.05"),
+        "the cost of going on: {status}"
+    );
     // Every pane and dialog the judge uses before the verdict.
     d.key(KeyCode::Char('Q'));
     let evidence = d.frames.last().unwrap().clone();
@@ -77,7 +85,10 @@ async fn the_source_stays_hidden_until_the_verdict() {
     d.key(KeyCode::Enter);
     d.key(KeyCode::Char('S'));
     assert!(
-        d.frames.last().unwrap().contains("stays hidden until your verdict"),
+        d.frames
+            .last()
+            .unwrap()
+            .contains("stays hidden until your verdict"),
         "S refuses before the verdict"
     );
     d.key(KeyCode::Char('c'));
@@ -91,7 +102,10 @@ async fn the_source_stays_hidden_until_the_verdict() {
     assert!(d.frames.last().unwrap().contains("Verdict"));
     let before: Vec<String> = d.frames.clone();
     for (i, frame) in before.iter().enumerate() {
-        assert!(!frame.contains(DISTINCTIVE), "frame {i} shows the source:\n{frame}");
+        assert!(
+            !frame.contains(DISTINCTIVE),
+            "frame {i} shows the source:\n{frame}"
+        );
     }
     d.key(KeyCode::Enter);
     assert!(d.app.session().verdict.is_some());
