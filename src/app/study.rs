@@ -152,3 +152,80 @@ impl App {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{JudgeEvent, Judgement, Session};
+    use crate::engine::{Engine, EngineConfig, Mode};
+
+    fn t() -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH
+    }
+
+    fn credence(after_turn: Option<usize>, p_a: f64) -> JudgeEvent {
+        JudgeEvent {
+            at: t(),
+            after_turn,
+            kind: JudgeEventKind::Credence {
+                node: ROOT_ID.into(),
+                p_a,
+                reason: None,
+            },
+        }
+    }
+
+    /// An app whose session has an LLM judge's credences after turns 0, 1 and 2, and the
+    /// judge's own credences at `human`.
+    fn app(human: &[(Option<usize>, f64)]) -> App {
+        let script = crate::providers::scripted::script::DemoScript::bundled().unwrap();
+        let mut s = Session::new(script.setup(), t());
+        s.judgements.push(Judgement {
+            id: 1,
+            kind: JudgeKind::Llm,
+            judge: Some("openai:j".into()),
+            mode: Some("each_turn".into()),
+            blind: true,
+            started_at: t(),
+            judge_events: vec![
+                credence(Some(0), 0.9),
+                credence(Some(1), 0.5),
+                credence(Some(2), 0.1),
+            ],
+            verdict: None,
+            annotations: Vec::new(),
+            extra: None,
+        });
+        s.judge_events = human.iter().map(|&(a, p)| credence(a, p)).collect();
+        let engine = Engine::new(s, Mode::Live, EngineConfig::default(), None);
+        App::new(engine, super::super::Settings::default())
+    }
+
+    #[test]
+    fn the_llm_credence_waits_for_the_judges_own() {
+        assert_eq!(
+            app(&[]).shadow(),
+            None,
+            "nothing before the judge's first credence"
+        );
+        assert_eq!(
+            app(&[(None, 0.5)]).shadow(),
+            None,
+            "a prior unlocks no turn"
+        );
+        let after_one = app(&[(None, 0.5), (Some(1), 0.55)]).shadow().unwrap();
+        assert_eq!(
+            after_one.after_turn,
+            Some(1),
+            "turn 2's answer is still hidden"
+        );
+        assert_eq!(after_one.p_llm, 0.5);
+        assert!(!after_one.disagrees);
+        let after_two = app(&[(Some(2), 0.8)]).shadow().unwrap();
+        assert_eq!(after_two.p_llm, 0.1);
+        assert!(
+            after_two.disagrees,
+            "0.8 against 0.1 is past the 0.3 threshold"
+        );
+    }
+}
