@@ -26,7 +26,11 @@ impl Respond for Models {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let system = body["messages"][0]["content"].as_str().unwrap_or_default();
         let user = body["messages"][1]["content"].as_str().unwrap_or_default();
-        let text = if body["model"] == "judge-model" {
+        let text = if system.starts_with("You are about to argue one answer") {
+            // Open roles: every chooser takes the set's second answer.
+            assert!(system.contains("Answer 2: "), "{system}");
+            r#"{"answer": 2}"#.to_string()
+        } else if body["model"] == "judge-model" {
             assert!(system.contains("You are the judge"), "{system}");
             assert!(
                 !system.contains("<source>") && !user.contains("<source>"),
@@ -234,4 +238,68 @@ async fn shards_split_the_set_and_consultancy_has_one_speaker() {
         .collect();
     all.sort();
     assert_eq!(ids, all, "the shards are disjoint and cover the set");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_roles_let_the_chooser_take_its_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Models)
+        .mount(&server)
+        .await;
+    let base = format!("{}/v1", server.uri());
+    let set = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questions/sample.jsonl");
+    let run = tokio::task::spawn_blocking(move || {
+        Headless::new(&[
+            "--questions",
+            set.to_str().unwrap(),
+            "--roles",
+            "open",
+            "--simultaneous",
+            "--seed",
+            "5",
+        ])
+        .config(&config(&base))
+        .run()
+    })
+    .await
+    .unwrap();
+    assert!(run.status().success(), "{}", run.describe());
+    let questions = questions();
+    assert_eq!(run.sessions.len(), questions.len());
+    for s in &run.sessions {
+        let id = s["question_ref"]["id"].as_str().unwrap();
+        let q = questions.iter().find(|q| q["id"] == id).unwrap();
+        assert_eq!(s["protocol"]["roles"], "open");
+        assert_eq!(s["protocol"]["kind"], "simultaneous");
+        let a = &s["assignment"];
+        let chooser = a["chooser"].as_str().unwrap();
+        assert_eq!(a["choice"]["answer"], 1, "{id}: {a}");
+        assert_eq!(
+            s["positions"][chooser], q["answers"][1],
+            "{id}: the chooser holds its choice"
+        );
+        let debaters = s["debaters"].as_array().unwrap();
+        for d in debaters {
+            assert_eq!(
+                d["chose_side"].as_bool().unwrap_or(false),
+                d["side"] == chooser
+            );
+        }
+        // The truth followed its answer.
+        let correct = q["correct"].as_u64().unwrap();
+        let truth_answer = &q["answers"][correct as usize];
+        let truth = s["ground_truth"].as_str().unwrap();
+        assert_eq!(&s["positions"][truth], truth_answer, "{id}");
+        // Simultaneous: the LLM judge read both speeches of the round at once.
+        let j = &s["judgements"][0];
+        let credences: Vec<&Value> = j["judge_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "credence")
+            .collect();
+        assert_eq!(credences.len(), 1, "{id}: one answer for the round");
+        assert_eq!(credences[0]["after_turn"], 1);
+    }
 }
