@@ -84,6 +84,10 @@ impl Engine {
             return;
         }
         self.llm_end = true;
+        if self.llm_judged() {
+            // A resumed session this judge has already judged to the end.
+            return;
+        }
         if when == JudgeWhen::End {
             let seen = self.session.turns().len();
             self.ask_judge(seen);
@@ -102,6 +106,19 @@ impl Engine {
 
     /// The judgement the LLM judge's answers go into: its own from an earlier run of this
     /// session (resumed) when there is one still open, else a new one.
+    /// Whether this judge already gave its verdict on the debate.
+    fn llm_judged(&self) -> bool {
+        let Some(judge) = self.llm() else {
+            return false;
+        };
+        self.session.judgements.iter().any(|j| {
+            j.kind == JudgeKind::Llm
+                && j.judge.as_deref() == Some(judge.name.as_str())
+                && j.mode.as_deref() == Some(judge.when.label())
+                && j.verdict.is_some()
+        })
+    }
+
     fn open_llm_judgement(&self) -> Option<usize> {
         let judge = self.llm()?;
         let mode = judge.when.label();

@@ -300,3 +300,22 @@ fn ending_early_brings_the_llm_verdict() {
     assert_eq!(v.winner, Side::A);
     assert!(v.ended.contains("ended the debate early"));
 }
+
+#[test]
+fn a_session_judged_to_the_end_is_not_judged_again_when_resumed() {
+    let mut e = engine(
+        session(Format::Debate, Roles::Assigned, 1),
+        Some(judge(JudgeWhen::End)),
+    );
+    let spec = starts(&e.start(t(0))).remove(0);
+    let spec = starts(&play(&mut e, &spec, "A.", 1)).remove(0);
+    let id = asks(&play(&mut e, &spec, "B.", 2))[0].0;
+    answer(&mut e, id, "0.6", 3);
+    let judged = e.session().clone();
+    assert_eq!(judged.judgements.len(), 1);
+    let mut again = engine(judged, Some(judge(JudgeWhen::End)));
+    let out = again.start(t(10));
+    assert!(asks(&out).is_empty(), "no second judgement");
+    assert_eq!(again.session().judgements.len(), 1);
+    assert!(again.is_settled());
+}
