@@ -128,3 +128,85 @@ async fn the_source_stays_hidden_until_the_verdict() {
     let app = d.quit().await;
     assert!(app.engine.saving().saved_once());
 }
+
+/// The shadow judge: an LLM judge (a local server) reads each turn; its credence reaches the
+/// status bar only once the judge has recorded theirs after that turn, and is flagged when far
+/// from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_llm_judges_credence_shows_only_after_the_judges_own() {
+    use agon::providers::llm::{LlmConfig, LlmProvider, Wire};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let reply = serde_json::json!({"choices": [{"index": 0, "delta": {"content": "{\"p_a\": 0.85, \"reason\": \"A sounds sure.\"}"}, "finish_reason": null}]});
+    let stop = serde_json::json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(format!("data: {reply}\n\ndata: {stop}\n\ndata: [DONE]\n\n")),
+        )
+        .mount(&server)
+        .await;
+    let judge = LlmProvider::new(LlmConfig {
+        wire: Wire::Openai,
+        base_url: format!("{}/v1", server.uri()),
+        model: "judge-model".into(),
+        api_key_env: None,
+        api_key: None,
+        system_prompt: String::new(),
+        params: Default::default(),
+        connect_timeout: std::time::Duration::from_secs(2),
+        first_token_timeout: std::time::Duration::from_secs(5),
+        read_timeout: std::time::Duration::from_secs(5),
+        price: None,
+    })
+    .unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questions/sample.jsonl");
+    let set = agon::questions::load(&path).unwrap();
+    let q = set.questions.iter().find(|q| q.id == "lighthouse").unwrap();
+    let script = script_for("sample", "lighthouse").unwrap().unwrap();
+    let study = Study {
+        set: "sample".into(),
+        protocol: agon::domain::Protocol::rounds(1),
+        seed: 1,
+    };
+    let session = scripted_session(q, 1, &study, &script, time::OffsetDateTime::now_utc()).unwrap();
+    let debaters = Debaters::both(Arc::new(ScriptedProvider::new(Arc::new(script), 0.0)))
+        .judged_by(Some(Arc::new(judge)));
+    let cfg = EngineConfig {
+        llm_judge: Some(agon::engine::LlmJudge {
+            name: "openai:judge-model".into(),
+            when: agon::engine::JudgeWhen::EachTurn,
+            sees_source: false,
+            prompt: agon::providers::asks::DEFAULT_JUDGE_PROMPT.into(),
+        }),
+        ..EngineConfig::default()
+    };
+    let engine = Engine::new(session, Mode::Live, cfg, None);
+    let mut d = Drive::new(App::new(engine, Settings::default()), debaters, 140, 44);
+    d.start();
+    d.until(|app| app.engine.is_settled()).await;
+    let llm = &d.app.session().judgements[0];
+    assert_eq!(
+        llm.judge_events
+            .iter()
+            .filter(|e| e.after_turn.is_some())
+            .count(),
+        5
+    );
+    assert!(llm.verdict.is_some());
+    for (i, frame) in d.frames.iter().enumerate() {
+        assert!(
+            !frame.contains("LLM 85%"),
+            "frame {i} shows the LLM's credence first"
+        );
+    }
+    // The judge's credence after the last turn unlocks the LLM's, far from it: flagged.
+    d.key(KeyCode::Char('c'));
+    d.key(KeyCode::Char('2'));
+    d.key(KeyCode::Char('0'));
+    d.key(KeyCode::Enter);
+    let frame = d.frames.last().unwrap();
+    assert!(frame.contains("LLM 85% ⚑ differs"), "{frame}");
+}
