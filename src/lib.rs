@@ -10,6 +10,7 @@
 //!   and headless runs both drive it.
 //! - [`storage`], [`config`], [`export`], [`import`]: session files and their index, the config
 //!   file, exports, debates recorded elsewhere (the NYU platform's).
+//! - [`questions`]: question sets (JSON Lines), shards, sessions drawn from questions, run files.
 //! - [`stats`]: `agon stats`, the numbers debate papers report over a directory of sessions.
 //! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
 //! - [`ui`]: drawing with ratatui, with render caches so frames cost what is visible.
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod export;
 pub mod import;
 pub mod providers;
+pub mod questions;
 pub mod stats;
 pub mod storage;
 pub mod text;

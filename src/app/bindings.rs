@@ -51,6 +51,9 @@ pub enum Action {
     Fork,
     WideTree,
     ThemePicker,
+    ToggleEvidence,
+    ShowSource,
+    NextQuestion,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -157,6 +160,27 @@ pub const BINDINGS: &[Binding] = &[
         label: "A",
         action: Action::ToggleAnnotations,
         help: "show the annotations pane (Enter jumps, e edits, x deletes) / the tree",
+        group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('Q'), SHIFT)],
+        label: "Q",
+        action: Action::ToggleEvidence,
+        help: "show the evidence pane: every quote in source order (Enter jumps) / the tree",
+        group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('S'), SHIFT)],
+        label: "S",
+        action: Action::ShowSource,
+        help: "read the hidden source with the quotes marked (after your verdict)",
+        group: Group::Judge,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('N'), SHIFT)],
+        label: "N",
+        action: Action::NextQuestion,
+        help: "judging a question set: the next question (after your verdict)",
         group: Group::Judge,
     },
     Binding {

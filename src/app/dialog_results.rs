@@ -29,6 +29,7 @@ impl App {
         }
         let keep = match &mut dialog {
             Dialog::Result(d) => d.handle(key) == Outcome::Open,
+            Dialog::Source(d) => d.handle(key) == Outcome::Open,
             Dialog::Help(d) => d.handle(key) == Outcome::Open,
             Dialog::ConfirmQuit(d) => match d.handle(key) {
                 Outcome::Open => true,
@@ -52,7 +53,10 @@ impl App {
             },
             Dialog::Credence(d) => match d.handle(key) {
                 Outcome::Open => true,
-                Outcome::Cancelled => false,
+                Outcome::Cancelled => {
+                    self.after_prior(now, effects);
+                    false
+                }
                 Outcome::Submitted(p) => {
                     let kind = JudgeEventKind::Credence {
                         node: ROOT_ID.to_string(),
@@ -66,6 +70,7 @@ impl App {
                             format!("{what} recorded: P(A is right) = {:.0}%", p * 100.0),
                         );
                     }
+                    self.after_prior(now, effects);
                     false
                 }
             },
@@ -248,6 +253,23 @@ impl App {
 
     /// Once the verdict is in: the result against the ground truth, when there is one.
     fn after_verdict(&mut self) {
+        if let Some(study) = &self.settings.study {
+            let next = if study.position < study.total {
+                format!(
+                    "N starts question {} of {}",
+                    study.position + 1,
+                    study.total
+                )
+            } else {
+                "that was the last question; q quits".to_string()
+            };
+            let source = if self.session().source_text.is_some() {
+                "S shows the source · "
+            } else {
+                ""
+            };
+            self.notify(Level::Info, format!("Verdict recorded. {source}{next}."));
+        }
         if self.session().ground_truth.is_some() {
             self.dialog = Some(Dialog::Result(super::dialogs::ResultDialog));
         }

@@ -27,13 +27,20 @@ impl App {
         {
             return;
         }
+        if self.show_evidence && self.focus == Focus::Tree && self.on_evidence_pane(action) {
+            return;
+        }
         match action {
             Action::Tag => self.open_tag_dialog(),
             Action::Visual => self.start_visual(),
             Action::ToggleAnnotations => {
                 self.show_annotations = !self.show_annotations;
+                self.show_evidence = false;
                 self.focus = Focus::Tree;
             }
+            Action::ToggleEvidence => self.toggle_evidence(),
+            Action::ShowSource => self.open_source(),
+            Action::NextQuestion => self.next_question(now, effects),
             Action::NextAnnotated => self.jump_annotated(true),
             Action::PrevAnnotated => self.jump_annotated(false),
             Action::Delete => self.notify(

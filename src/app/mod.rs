@@ -12,13 +12,16 @@ pub mod browser;
 pub mod dialogs;
 pub mod keymap;
 pub mod layout;
+pub mod source_view;
 pub mod stats_screen;
+pub mod study;
 pub mod transcript;
 pub mod tree;
 pub mod visible;
 pub mod widgets;
 
 mod dialog_results;
+pub mod evidence;
 mod judging;
 mod keys;
 mod notices;
@@ -145,6 +148,12 @@ pub struct Settings {
     pub theme: Theme,
     /// The themes the picker (`T`) offers, loaded before the screen opens.
     pub themes: Vec<crate::theme::ThemeChoice>,
+    /// Judging a question set: where the judge is in it.
+    pub study: Option<study::StudyInfo>,
+    /// Ask for the judge's prior before the first speech.
+    pub ask_prior: bool,
+    /// The LLM judge's and the judge's P(A) further apart than this are flagged.
+    pub disagreement: f64,
 }
 
 impl Default for Settings {
@@ -165,6 +174,9 @@ impl Default for Settings {
             theme: Theme::plain(),
             // The built-ins: listing them reads no file.
             themes: Theme::catalogue(None, crate::theme::ColorDepth::TrueColor),
+            study: None,
+            ask_prior: false,
+            disagreement: crate::config::judge::DEFAULT_DISAGREEMENT,
         }
     }
 }
@@ -188,6 +200,15 @@ pub struct App {
     /// The side pane shows the annotations instead of the tree.
     pub show_annotations: bool,
     pub annotation_cursor: usize,
+    /// The side pane shows the evidence (every quote in source order) instead of the tree.
+    pub show_evidence: bool,
+    pub evidence_cursor: usize,
+    /// The judge asked for the next question of the set (`N`): the app quits for it.
+    pub next_question: bool,
+    /// The prior was asked for (it is asked once).
+    prior_asked: bool,
+    /// The engine was started.
+    started: bool,
     pub pending_edit: Option<PendingEdit>,
     /// The side pane is widened to read whole claims.
     pub wide_side: bool,
@@ -224,6 +245,11 @@ impl App {
             visual: None,
             show_annotations: false,
             annotation_cursor: 0,
+            show_evidence: false,
+            evidence_cursor: 0,
+            next_question: false,
+            prior_asked: false,
+            started: false,
             pending_edit: None,
             wide_side: false,
             size: Rect::new(0, 0, 120, 40),
@@ -310,6 +336,10 @@ impl App {
             )));
             return Vec::new();
         }
+        if self.ask_prior_first() {
+            return Vec::new();
+        }
+        self.started = true;
         let outputs = self.engine.start(now);
         let mut effects = Vec::new();
         self.absorb(outputs, &mut effects);
@@ -592,6 +622,8 @@ fn fingerprint(session: &Session, t: &crate::domain::Turn, hidden: bool) -> u64 
     t.error.as_ref().map(String::len).hash(&mut h);
     t.cut.is_some().hash(&mut h);
     hidden.hash(&mut h);
+    // Close quotes show the source's words once the verdict is in.
+    session.verdict.is_some().hash(&mut h);
     session
         .messages()
         .filter(|(after, ..)| *after == Some(t.index))

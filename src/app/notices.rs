@@ -125,6 +125,22 @@ impl App {
                 );
             }
             Event::Refused(why) => self.refused(why),
+            Event::Chose { side, answer } => {
+                let text = match answer {
+                    Some(_) => format!("Debater {side} chose its answer; the debate begins."),
+                    None => format!(
+                        "Debater {side} named no answer; the drawn answers stand. The debate begins."
+                    ),
+                };
+                self.notify(Level::Info, text);
+            }
+            // Shown beside the judge's own credence once they have recorded theirs (the
+            // status bar reads the judgement), never before, so it cannot anchor them.
+            Event::LlmCredence { .. } | Event::LlmVerdict { .. } => {}
+            Event::AskFailed { what, error } => self.notify(
+                Level::Warning,
+                format!("No answer for {what}: {}", error.trim_end_matches('.')),
+            ),
         }
     }
 

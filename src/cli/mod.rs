@@ -5,6 +5,7 @@ pub mod logging;
 pub mod runtime;
 pub mod sessions;
 pub mod stats;
+pub mod study;
 pub mod terminal;
 mod theme;
 
@@ -215,6 +216,17 @@ pub enum Command {
         /// How many debates run at once.
         #[arg(long, default_value_t = 1, value_name = "K", requires = "headless", value_parser = clap::value_parser!(u32).range(1..))]
         concurrency: u32,
+        #[command(flatten)]
+        study: study::StudyArgs,
+    },
+    /// Judge a question set in the TUI, one debate after another (agon judge --questions FILE);
+    /// quitting keeps your place, and the same command continues.
+    Judge {
+        #[command(flatten)]
+        study: study::StudyArgs,
+        /// Words per second of a scripted debate; 0 shows each turn at once.
+        #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
     },
     /// Export a saved session: a Markdown transcript, JSON Lines judgements, or an HTML page.
     Export {
@@ -292,12 +304,37 @@ pub fn main() -> Result<ExitCode> {
             format,
             ref out,
         }) => run_export(file, format, out.as_deref()),
+        Some(Command::Judge { ref study, pace }) => {
+            study::run_judge(dir, &cli.debate, study, pace, theme())
+        }
         Some(Command::Run {
             headless: true,
             out,
             repeat,
             concurrency,
-        }) => run_headless(dir, &cli.debate, out, repeat as usize, concurrency as usize),
+            ref study,
+        }) => match &study.questions {
+            Some(file) => study::run_headless(
+                dir,
+                &cli.debate,
+                study,
+                file,
+                out,
+                repeat,
+                concurrency as usize,
+            ),
+            None if study.any_set() => bail!(
+                "--protocol, --roles, --simultaneous, --seed and --judge work with a question set: add --questions FILE"
+            ),
+            None => run_headless(dir, &cli.debate, out, repeat as usize, concurrency as usize),
+        },
+        Some(Command::Run {
+            headless: false,
+            ref study,
+            ..
+        }) if study.questions.is_some() || study.any_set() => {
+            bail!("to judge a question set in the TUI: agon judge --questions FILE")
+        }
         None
         | Some(Command::Run {
             headless: false, ..
@@ -326,6 +363,7 @@ fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
     Ok(Debaters {
         a: Arc::new(a),
         b: Arc::new(b),
+        judge: None,
     })
 }
 

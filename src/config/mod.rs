@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod judge;
+pub use judge::{JudgeSettings, ResolvedJudge};
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -26,6 +29,9 @@ pub struct ConfigFile {
     pub prices: HashMap<String, Price>,
     #[serde(default)]
     pub judging: JudgingSettings,
+    /// An LLM judge (see docs/llm-judge.md).
+    #[serde(default)]
+    pub judge: JudgeSettings,
     /// Key bindings: action name -> one key or a list of keys (see `Keymap::with_overrides`).
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, KeyList>,

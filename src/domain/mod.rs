@@ -2,9 +2,12 @@
 
 pub mod analysis;
 pub mod annotation;
+pub mod assign;
+pub mod choice;
 pub mod claims;
 pub mod debate;
 pub mod judge;
+pub mod judge_reply;
 pub mod limits;
 pub mod quote;
 pub mod random;
@@ -25,7 +28,7 @@ pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Ver
 pub use quote::{Quote, QuoteClass};
 pub use scoring::{JudgementRef, Scores, score};
 pub use session::{
-    Assignment, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Totals,
+    Assignment, Choice, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Totals,
     TurnOutcome,
 };
 pub use side::Side;

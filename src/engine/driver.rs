@@ -5,7 +5,7 @@
 //! async threads. Everything comes back through one `sink`, so the TUI and a headless run each
 //! decide how inputs reach their engine.
 
-use super::{Input, Output, SaveJob, SaveTarget};
+use super::{Asked, Input, Output, SaveJob, SaveTarget};
 use crate::domain::{Session, Side};
 use crate::providers::{Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream};
 use futures_util::StreamExt;
@@ -19,11 +19,13 @@ use tokio::task::{AbortHandle, JoinHandle};
 /// How often [`Input::Tick`] is sent (checkpoints of a streaming turn, the screen's clocks).
 pub const TICK: Duration = Duration::from_millis(250);
 
-/// The debaters of the two sides.
+/// The debaters of the two sides, and the LLM judge when there is one.
 #[derive(Clone)]
 pub struct Debaters {
     pub a: Arc<dyn Provider>,
     pub b: Arc<dyn Provider>,
+    /// Answers [`Asked::Judge`] questions.
+    pub judge: Option<Arc<dyn Provider>>,
 }
 
 impl Debaters {
@@ -31,7 +33,13 @@ impl Debaters {
         Debaters {
             a: provider.clone(),
             b: provider,
+            judge: None,
         }
+    }
+
+    /// The same debaters, judged by `judge` as well.
+    pub fn judged_by(self, judge: Option<Arc<dyn Provider>>) -> Self {
+        Debaters { judge, ..self }
     }
 
     pub fn of(&self, side: Side) -> &Arc<dyn Provider> {
@@ -104,6 +112,7 @@ impl Driver {
                     self.timers.push(timer.abort_handle());
                 }
                 Output::Save(job) => self.save(job.clone()),
+                Output::Ask { id, to, ask, after } => self.ask(*id, *to, ask, *after),
                 Output::Event(_) => {}
             }
         }
@@ -133,6 +142,27 @@ impl Driver {
         let handle = tokio::spawn(pump(turn, attempt, stream, self.sink.clone()));
         self.requests.retain(|_, h| !h.is_finished());
         self.requests.insert((turn, attempt), handle.abort_handle());
+    }
+
+    /// Sends a question outside the turns; the whole reply comes back as [`Input::Answer`].
+    fn ask(&mut self, id: u32, to: Asked, ask: &crate::providers::asks::Ask, after: Duration) {
+        let provider = match to {
+            Asked::Debater(side) => Some(self.debaters.of(side).clone()),
+            Asked::Judge => self.debaters.judge.clone(),
+        };
+        let (sink, ask) = (self.sink.clone(), ask.clone());
+        let task = tokio::spawn(async move {
+            if !after.is_zero() {
+                tokio::time::sleep(after).await;
+            }
+            let result = match provider {
+                Some(p) => whole_reply(p.ask(&ask)).await,
+                None => Err(ProviderError::new("no LLM judge is configured")),
+            };
+            sink(Input::Answer { id, result });
+        });
+        self.timers.retain(|t| !t.is_finished());
+        self.timers.push(task.abort_handle());
     }
 
     /// Stops every request and timer, lets the saver write what is queued (for at most
@@ -199,6 +229,28 @@ async fn pump(turn: usize, attempt: u32, mut stream: TurnStream, sink: Sink) {
         attempt,
         error: ProviderError::new("the stream ended before the turn was complete"),
     });
+}
+
+/// The most of a reply to a question that is kept: a judge's or a chooser's answer is short.
+const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// A question's reply, whole (up to [`MAX_REPLY_BYTES`]).
+async fn whole_reply(mut stream: TurnStream) -> Result<String, ProviderError> {
+    let mut text = String::new();
+    while let Some(item) = stream.next().await {
+        match item? {
+            StreamEvent::Delta(d) => {
+                if text.len() < MAX_REPLY_BYTES {
+                    text.push_str(&d);
+                }
+            }
+            StreamEvent::Done(_) => return Ok(text),
+        }
+    }
+    Err(ProviderError::retryable(
+        "the reply ended before it was complete",
+        None,
+    ))
 }
 
 /// A file the saver created for a session: where it is, and the lock that keeps a second

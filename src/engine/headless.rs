@@ -101,7 +101,8 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
                 }
             }
         }
-        if failure.is_some() || engine.is_finished() {
+        // Finished, and the LLM judge (if any) has answered.
+        if failure.is_some() || engine.is_settled() {
             break;
         }
         let Some(input) = rx.recv().await else {
@@ -184,6 +185,23 @@ fn describe(engine: &Engine, event: &Event) -> Option<String> {
                 t.stats.total_ms.unwrap_or(0) as f64 / 1000.0,
             ))
         }
+        Event::Chose { side, answer } => Some(match answer {
+            Some(a) => format!("debater {side} chose answer {}", a + 1),
+            None => format!("debater {side} named no answer; the drawn answers stand"),
+        }),
+        Event::LlmCredence { after_turn, p_a } => Some(format!(
+            "LLM judge after turn {}: P(A) {:.0}%",
+            after_turn.map_or(0, |t| t + 1),
+            p_a * 100.0
+        )),
+        Event::LlmVerdict { winner, confidence } => Some(format!(
+            "LLM judge verdict: {winner} {:.0}%",
+            confidence * 100.0
+        )),
+        Event::AskFailed { what, error } => Some(format!(
+            "no answer for {what}: {}",
+            one_line(error.trim_end_matches('.'))
+        )),
         _ => None,
     }
 }

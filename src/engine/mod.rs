@@ -8,8 +8,11 @@
 //! timers, the saver) is [`driver`]; the TUI's `App` and `agon run --headless` both drive the
 //! same engine, so every protocol exists once.
 
+mod asks;
+mod choice;
 pub mod driver;
 pub mod headless;
+pub mod judge;
 mod replay;
 mod saving;
 
@@ -20,6 +23,8 @@ use crate::domain::{
 };
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
+pub use asks::Asked;
+pub use judge::{JudgeWhen, LlmJudge};
 pub use saving::{SaveJob, SaveState, SaveTarget};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +50,8 @@ pub struct EngineConfig {
     pub start_paused: bool,
     /// Seeds the jitter of retry waits, so a run can be reproduced.
     pub seed: u64,
+    /// An LLM judge that reads the debate beside the human (or alone, in a batch run).
+    pub llm_judge: Option<LlmJudge>,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +63,7 @@ impl Default for EngineConfig {
             turn_deadline: Duration::from_secs(600),
             start_paused: false,
             seed: 0x5eed_a907,
+            llm_judge: None,
         }
     }
 }
@@ -100,6 +108,11 @@ pub enum Input {
         key: String,
         path: Option<PathBuf>,
         result: Result<(), String>,
+    },
+    /// The reply to question `id` ([`Output::Ask`]), whole, or why there is none.
+    Answer {
+        id: u32,
+        result: Result<String, ProviderError>,
     },
 }
 
@@ -170,6 +183,14 @@ pub enum Output {
     },
     /// Write a session file.
     Save(SaveJob),
+    /// Put a question to a model outside the turns (after `after`, when it is a retry); the
+    /// whole reply comes back as [`Input::Answer`].
+    Ask {
+        id: u32,
+        to: Asked,
+        ask: crate::providers::asks::Ask,
+        after: Duration,
+    },
     Event(Event),
 }
 
@@ -235,6 +256,27 @@ pub enum Event {
     },
     /// A command that could not be done now.
     Refused(Refusal),
+    /// Open roles: the debater of `side` chose answer `answer` (0 or 1, in the question's
+    /// order); `None`: it named none, and the seeded draw stands.
+    Chose {
+        side: Side,
+        answer: Option<u8>,
+    },
+    /// The LLM judge's credence after a turn (`None`: before the first).
+    LlmCredence {
+        after_turn: Option<usize>,
+        p_a: f64,
+    },
+    /// The LLM judge's verdict, from its last credence.
+    LlmVerdict {
+        winner: Side,
+        confidence: f64,
+    },
+    /// A question to a model got no usable answer.
+    AskFailed {
+        what: String,
+        error: String,
+    },
 }
 
 /// Why a command was not carried out.
@@ -318,6 +360,11 @@ pub struct Engine {
     over_said: bool,
     rng: SplitMix64,
     out: Vec<Output>,
+    /// Questions to models sent and not answered yet.
+    asks: Vec<asks::Pending>,
+    next_ask: u32,
+    /// The main debate is over for the LLM judge: its verdict is due.
+    llm_end: bool,
 }
 
 impl Engine {
@@ -346,6 +393,9 @@ impl Engine {
             over_said: false,
             rng: SplitMix64::new(seed),
             out: Vec::new(),
+            asks: Vec::new(),
+            next_ask: 1,
+            llm_end: false,
         }
     }
 
@@ -441,6 +491,11 @@ impl Engine {
         self.live.is_empty() && self.waits.is_empty() && self.next_slots().is_empty()
     }
 
+    /// Finished, and every question to a model (the LLM judge's) answered: a batch run may end.
+    pub fn is_settled(&self) -> bool {
+        self.is_finished() && self.asks.is_empty()
+    }
+
     /// The outputs produced since the last call.
     pub fn take_outputs(&mut self) -> Vec<Output> {
         std::mem::take(&mut self.out)
@@ -459,7 +514,9 @@ impl Engine {
     pub fn start(&mut self, now: OffsetDateTime) -> Vec<Output> {
         self.replay_timeline(None);
         self.save(false);
-        self.advance(now);
+        if !self.ask_choice_first() {
+            self.advance(now);
+        }
         self.take_outputs()
     }
 
@@ -482,6 +539,7 @@ impl Engine {
                 let own = self.save_key();
                 self.saving.finished(&key, &own, path.as_deref(), result);
             }
+            Input::Answer { id, result } => self.on_answer(id, result, now),
         }
         self.take_outputs()
     }
@@ -603,6 +661,10 @@ impl Engine {
             // A failed or stopped turn waits for the judge: retry it or skip it.
             return;
         }
+        if self.asking(|p| matches!(p, asks::Purpose::Choice(_))) {
+            // Open roles: nobody speaks before the chooser has chosen.
+            return;
+        }
         if self.paused && self.steps == 0 {
             return;
         }
@@ -611,6 +673,7 @@ impl Engine {
             if !self.over_said && self.is_live() {
                 self.over_said = true;
                 let event = if self.scope() == ROOT_ID {
+                    self.judge_at_end(now);
                     Event::DebateOver
                 } else {
                     Event::DrillOver {
@@ -696,6 +759,9 @@ impl Engine {
                     Event::TurnStopped { turn }
                 });
                 self.replay_timeline(Some(turn));
+                if complete {
+                    self.judge_after_turn(turn);
+                }
                 self.save(false);
                 self.advance(now);
             }
@@ -907,6 +973,7 @@ impl Engine {
         }
         self.over_said = true;
         self.emit(Event::EndedEarly);
+        self.judge_at_end(now);
         self.save(false);
     }
 
@@ -1024,3 +1091,6 @@ impl Engine {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod protocol_tests;

@@ -209,6 +209,10 @@ impl Provider for LlmProvider {
         let user = prompt::turn_message(session, spec.side, spec.round, &spec.scope);
         self.stream_prompt(&system, &user)
     }
+
+    fn ask(&self, ask: &super::asks::Ask) -> TurnStream {
+        self.stream_prompt(&ask.system, &ask.user)
+    }
 }
 
 impl LlmProvider {

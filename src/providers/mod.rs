@@ -1,6 +1,7 @@
 //! Debaters behind one streaming interface: a turn request in, a stream of text deltas and a
 //! final usage record out. The scripted demo, replay and the LLM wires all fit it.
 
+pub mod asks;
 pub mod decode;
 pub mod llm;
 pub mod prompt;
@@ -9,6 +10,7 @@ pub mod retry;
 pub mod scripted;
 
 use crate::domain::{Session, Side, TurnStats};
+use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use std::time::Duration;
 
@@ -86,6 +88,14 @@ pub type TurnStream = BoxStream<'static, Result<StreamEvent, ProviderError>>;
 pub trait Provider: Send + Sync {
     /// Starts streaming one turn. Dropping the stream cancels the request.
     fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream;
+
+    /// Answers a question outside the debate's turns (a debater choosing its answer, an LLM
+    /// judge's credence), streamed like a turn. A provider that cannot answer says so.
+    fn ask(&self, ask: &asks::Ask) -> TurnStream {
+        let _ = ask;
+        let err = ProviderError::new("this debater answers only its turns, not other questions");
+        futures_util::stream::once(async move { Err(err) }).boxed()
+    }
 }
 
 /// A wait as people read it: "45 ms", "1.5 s".

@@ -12,7 +12,22 @@ pub const DEFAULT_WORD_LIMIT: u32 = 200;
 /// Fills the system prompt template for one side of a session.
 pub fn system_prompt(template: &str, session: &Session, side: Side) -> String {
     let word_limit = session.protocol.word_limit.unwrap_or(DEFAULT_WORD_LIMIT);
-    template
+    // A consultant has no opponent: the bundled debater prompt gives way to the consultant's.
+    let template = if session.protocol.format == crate::domain::Format::Consultancy
+        && template == DEFAULT_SYSTEM_PROMPT
+    {
+        super::asks::CONSULTANT_PROMPT
+    } else {
+        template
+    };
+    // A template of the user's own without the placeholder still gets the source.
+    let source = super::asks::source_section(session);
+    let tail = if template.contains("{source_section}") || source.is_empty() {
+        ""
+    } else {
+        "\n{source_section}"
+    };
+    format!("{template}{tail}")
         .replace("{question}", &session.question)
         .replace("{side}", &side.to_string())
         .replace("{opponent_side}", &side.other().to_string())
@@ -20,6 +35,8 @@ pub fn system_prompt(template: &str, session: &Session, side: Side) -> String {
         .replace("{opponent_position}", session.positions.of(side.other()))
         .replace("{word_limit}", &word_limit.to_string())
         .replace("{rounds}", &session.protocol.rounds.to_string())
+        // Last, so nothing in the source is taken for a placeholder.
+        .replace("{source_section}", &source)
 }
 
 /// The user message for one turn: the transcript so far, the claim tree, and what to do now.
@@ -106,11 +123,14 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
             .drill_rounds(scope)
             .unwrap_or(session.protocol.rounds)
     };
+    let (role, task) = match session.protocol.format {
+        crate::domain::Format::Debate => ("debater", "answer the opponent's strongest point"),
+        crate::domain::Format::Consultancy => ("the consultant", "answer the judge's questions"),
+    };
     let _ = write!(
         m,
-        "\nIt is round {round} of {rounds}. You are debater {side}. Write your turn now: answer the \
-         opponent's strongest point, make your case, and end with the claims block. Your next \
-         claim id is {}.",
+        "\nIt is round {round} of {rounds}. You are {role} {side}. Write your turn now: {task}, \
+         make your case, and end with the claims block. Your next claim id is {}.",
         next_claim_id(&session.tree, side)
     );
     m

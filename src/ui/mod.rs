@@ -4,8 +4,11 @@
 pub mod annotations;
 pub mod browser;
 pub mod chart;
+pub mod evidence;
+pub mod source;
 pub mod stats;
 pub mod status;
+pub mod study;
 pub mod style;
 pub mod transcript;
 pub mod tree;
@@ -55,7 +58,13 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
         chart::draw_credence(frame, areas.chart, app);
     }
 
-    if app.show_annotations {
+    if app.show_evidence {
+        let title = format!(" Evidence · {} quotes (Q: tree) ", app.evidence().len());
+        let block = pane_block(app, &title, app.focus == Focus::Tree);
+        let inner = block.inner(areas.side);
+        frame.render_widget(block, areas.side);
+        evidence::draw(frame, inner, app);
+    } else if app.show_annotations {
         let title = format!(
             " Annotations · {} (A: tree) ",
             app.session().annotations.len()
@@ -89,7 +98,10 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
             scores: app.scores(),
             debaters_note,
         };
-        dialog.draw(frame, area, &cx);
+        match dialog {
+            crate::app::dialogs::Dialog::Source(d) => source::draw(frame, area, app, d),
+            _ => dialog.draw(frame, area, &cx),
+        }
     }
 }
 

@@ -57,6 +57,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     if let Some(p) = s.credence(ROOT_ID) {
         left.push(Span::styled(format!("│ P(A) {:.0}% ", p * 100.0), bar));
     }
+    left.extend(super::study::status_spans(app, bar));
     if let Some(v) = &s.verdict {
         left.push(Span::styled(
             format!("│ verdict {} {:.0}% ", v.winner, v.confidence * 100.0),

@@ -78,6 +78,8 @@ fn body_key(app: &App, t: &Turn, hidden: bool) -> u64 {
     t.error.as_ref().map(String::len).hash(&mut h);
     hidden.hash(&mut h);
     app.redactor().is_blind().hash(&mut h);
+    // Close quotes show the source's words once the verdict is in.
+    app.session().verdict.is_some().hash(&mut h);
     app.session()
         .messages()
         .filter(|(after, ..)| *after == Some(t.index))

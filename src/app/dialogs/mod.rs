@@ -8,6 +8,7 @@ pub mod help;
 pub mod message;
 pub mod prompt;
 pub mod result;
+pub mod source;
 pub mod start;
 pub mod tags;
 pub mod theme;
@@ -29,6 +30,7 @@ pub use help::HelpDialog;
 pub use message::MessageDialog;
 pub use prompt::{PromptDialog, PromptPurpose};
 pub use result::ResultDialog;
+pub use source::SourceDialog;
 pub use start::{StartDialog, StartInput};
 pub use tags::{AnnotationTarget, TagDialog, TagInput};
 pub use theme::ThemeDialog;
@@ -57,6 +59,8 @@ pub enum Dialog {
     Result(ResultDialog),
     ConfirmQuit(ConfirmQuit),
     Theme(ThemeDialog),
+    /// Drawn by `ui::source` (it paints quotes in the transcript's styles).
+    Source(SourceDialog),
 }
 
 /// What drawing a dialog may read.
@@ -85,6 +89,7 @@ impl Dialog {
             Dialog::Result(d) => d.draw(frame, area, cx),
             Dialog::ConfirmQuit(d) => d.draw(frame, area, cx),
             Dialog::Theme(d) => d.draw(frame, area, cx),
+            Dialog::Source(_) => {}
         }
     }
 

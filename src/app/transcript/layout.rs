@@ -106,6 +106,7 @@ pub fn body(turn: &Turn, cx: &Context<'_>) -> Vec<VLine> {
             width,
         );
     }
+    quote_notes(turn, cx, width, &mut lines);
     if !turn.claims.is_empty() || !turn.concessions.is_empty() {
         lines.push(Vec::new());
     }
@@ -234,6 +235,57 @@ fn prose(turn: &Turn, width: usize, lines: &mut Vec<VLine>) {
         }
         lines.push(line);
     }
+}
+
+/// Under a speech: each close quote and how close it is (with the source's words once the
+/// judge may read the source), and the point where the quote budget was passed.
+fn quote_notes(turn: &Turn, cx: &Context<'_>, width: usize, lines: &mut Vec<VLine>) {
+    let source = cx
+        .session
+        .source_text
+        .as_deref()
+        .filter(|_| cx.session.verdict.is_some() || cx.session.protocol.judge_sees_source);
+    for q in turn.quotes.iter().filter(|q| q.class == QuoteClass::Close) {
+        let pct = q
+            .similarity
+            .map_or(String::new(), |s| format!(" ({:.0}% alike)", s * 100.0));
+        let words = crate::text::wrap::truncate(&q.text, 40);
+        let text = match source.and_then(|src| close_quote_diff(q, src)) {
+            Some(diff) => format!("“{words}”{pct}: the source reads “{diff}”"),
+            None => format!("“{words}” is close to the source but not the same{pct}"),
+        };
+        hanging(
+            lines,
+            "≈ ",
+            Role::Quote(QuoteClass::Close),
+            &text,
+            Role::Muted,
+            width,
+        );
+    }
+    if let Some(limit) = cx.session.protocol.quote_limit
+        && turn.quotes.iter().any(|q| q.over_budget)
+    {
+        hanging(
+            lines,
+            "✂ ",
+            Role::OverBudget,
+            &format!("quotes past the budget of {limit} characters per speech are struck through"),
+            Role::Muted,
+            width,
+        );
+    }
+}
+
+/// The source's words at the place a close quote was matched to.
+///
+/// Hook: the quote checker's word diff (`Quote::diff(source) -> Vec<DiffPart>`, from
+/// `domain::quote::diff`) is not on this branch yet; once it is, this shows the dropped and
+/// inserted words instead of the whole place.
+fn close_quote_diff(q: &crate::domain::Quote, source: &str) -> Option<String> {
+    let place = q.source?;
+    let words = source.get(place.start..place.end)?;
+    Some(crate::text::wrap::truncate(&words.replace('\n', " "), 60))
 }
 
 const QUOTE_OPEN: &str = "<quote>";

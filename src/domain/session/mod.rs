@@ -116,6 +116,28 @@ pub struct Assignment {
     /// The side the consultant argues, in consultancy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consultant: Option<Side>,
+    /// Open roles: the side whose debater (or consultant) chose its answer; the other side,
+    /// in a debate, argues the other answer. Drawn from the seed like the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chooser: Option<Side>,
+    /// Open roles: what the chooser answered when asked to choose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
+}
+
+/// A debater's answer to "which answer will you argue?" (open roles).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    /// The answer it chose, by its place in the question (0 or 1); `None` when the reply named
+    /// neither, and the seeded draw stood.
+    pub answer: Option<u8>,
+    /// The reply as it came (made inert, at most [`Choice::MAX_REPLY`] characters).
+    pub reply: String,
+}
+
+impl Choice {
+    /// The most of a reply that is kept.
+    pub const MAX_REPLY: usize = 2000;
 }
 
 /// Where a debate's question came from: a question set file and the question's id in it.

@@ -1,5 +1,6 @@
 //! The offline demo debater: plays a bundled script word by word at a readable pace.
 
+pub mod questions;
 pub mod script;
 
 use super::{Provider, ProviderError, TurnRequest, TurnStream, paced_stream};

@@ -20,6 +20,12 @@ pub struct DemoScript {
     pub turns: Vec<ScriptTurn>,
     #[serde(default)]
     pub subdebates: Vec<SubDebate>,
+    /// The question set and question this script plays, when it plays one (see
+    /// [`super::questions`]).
+    #[serde(default)]
+    pub set: Option<String>,
+    #[serde(default)]
+    pub question_id: Option<String>,
     #[serde(skip)]
     name: String,
 }
