@@ -34,7 +34,7 @@ pub const THRESHOLD: f64 = NUM as f64 / DEN as f64;
 /// The most votes cast for one quote. Every voter beyond the `U + 1` needed makes the bands
 /// that can hold a close window rarer, so as many vote as fit, rarest first; only long quotes
 /// of frequent words reach it.
-const VOTE_BUDGET: usize = 200_000;
+const VOTE_BUDGET: usize = 50_000;
 
 /// Votes within this many neighbouring diagonals make a peak: a place where the quote's words
 /// line up with few words inserted or dropped. Peaks rank the bands.
@@ -204,17 +204,27 @@ struct Stretch {
 impl Search<'_> {
     /// A close window near the highest peaks, if there is one: a cheap first `λ`.
     fn guess(&mut self) -> Option<Window> {
-        // The highest peaks, earliest first on a tie (a linear pass: there are many peaks).
+        // The highest peaks (earliest first on a tie), each far enough from the others not to
+        // align the same words twice: a linear pass, as there are many peaks.
+        let apart = 2 * GUESS_SLACK + PEAK;
         let mut top: Vec<(isize, usize)> = Vec::with_capacity(GUESSES + 1);
         for &(d, votes) in &self.peaks {
+            if let Some(near) = top.iter().position(|&(e, _)| (e - d).abs() < apart) {
+                if top.get(near).is_some_and(|&(_, v)| v >= votes) {
+                    continue;
+                }
+                top.remove(near);
+            }
             let at = top.partition_point(|&(_, v)| v >= votes);
             if at < GUESSES {
                 top.insert(at, (d, votes));
                 top.truncate(GUESSES);
             }
         }
+        // Peaks far below the highest are noise, not worth a guess.
+        let highest = top.first().map_or(0, |&(_, v)| v);
         let mut best: Option<(i64, Window)> = None;
-        for (d, _) in top {
+        for (d, _) in top.into_iter().filter(|&(_, v)| 2 * v >= highest) {
             let stretch = self.stretch(d - GUESS_SLACK, d + PEAK + GUESS_SLACK);
             if let Some(found) = self.align(stretch, Lambda::THRESHOLD)
                 && found.0 >= 0
@@ -518,9 +528,13 @@ fn best_path(
         }
         let mut diagonal = column.get(lo - 1).copied().unwrap_or(EMPTY);
         let mut up = EMPTY;
-        for i in lo..=hi {
-            let left = column.get(i).copied().unwrap_or(EMPTY);
-            let matched = (quote.get(i - 1) == Some(&word)).then(|| Path {
+        let (Some(cells), Some(pairs)) = (column.get_mut(lo..=hi), quote.get(lo - 1..hi)) else {
+            previous = None;
+            continue;
+        };
+        for (cell, &q) in cells.iter_mut().zip(pairs) {
+            let left = *cell;
+            let matched = (q == word).then(|| Path {
                 score: diagonal.score.saturating_add(gain),
                 start: if diagonal.same == 0 {
                     j
@@ -530,22 +544,24 @@ fn best_path(
                 end: j + 1,
                 same: diagonal.same + 1,
             });
-            let dropped = Path {
-                score: left.score.saturating_sub(a),
-                ..left
-            };
+            let dropped = left.score.saturating_sub(a);
             let mut next = matched.unwrap_or(EMPTY);
-            for other in [up, dropped] {
-                if other.score > next.score {
-                    next = other;
-                }
+            if up.score > next.score {
+                next = up;
             }
-            if let Some(cell) = column.get_mut(i) {
-                *cell = next;
+            if dropped > next.score {
+                next = Path {
+                    score: dropped,
+                    ..left
+                };
             }
-            // Leaving out the quote's remaining words costs nothing: a path may end anywhere.
-            if next.same > 0 && best.is_none_or(|b| next.score > b.score) {
-                best = Some(next);
+            *cell = next;
+            // Leaving out the quote's remaining words costs nothing, so a path may end anywhere;
+            // its score is highest just after a word in common.
+            if let Some(m) = matched
+                && best.is_none_or(|b| m.score > b.score)
+            {
+                best = Some(m);
             }
             diagonal = left;
             up = next;

@@ -84,6 +84,23 @@ fn close_reports_similarity_worked_by_hand() {
 }
 
 #[test]
+fn short_quotes_are_close_only_when_the_change_is_at_an_end() {
+    let source = "he was not there that night";
+    // The middle word changed: 2·2 / (3 + 3), not found.
+    assert_eq!(
+        classify("was never there", source).class,
+        QuoteClass::NotFound
+    );
+    // The last word changed: "was not", 2·2 / (3 + 2) = 0.8, close.
+    let c = classify("was not guilty", source);
+    assert_eq!(
+        (c.class, at(source, c.source)),
+        (QuoteClass::Close, "was not")
+    );
+    assert_eq!(c.similarity, Some(0.8));
+}
+
+#[test]
 fn close_similarity_agrees_with_the_diff() {
     let quote = "the harbour master surely knew it at 1,000 feet when the fog lifted";
     let c = classify(quote, STORY);
