@@ -206,10 +206,10 @@ impl Search<'_> {
     fn guess(&mut self) -> Option<Window> {
         // The highest peaks (earliest first on a tie), each far enough from the others not to
         // align the same words twice: a linear pass, as there are many peaks.
-        let apart = 2 * GUESS_SLACK + PEAK;
+        let apart = (2 * GUESS_SLACK + PEAK).unsigned_abs();
         let mut top: Vec<(isize, usize)> = Vec::with_capacity(GUESSES + 1);
         for &(d, votes) in &self.peaks {
-            if let Some(near) = top.iter().position(|&(e, _)| (e - d).abs() < apart) {
+            if let Some(near) = top.iter().position(|&(e, _)| e.abs_diff(d) < apart) {
                 if top.get(near).is_some_and(|&(_, v)| v >= votes) {
                     continue;
                 }
