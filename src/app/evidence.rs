@@ -87,8 +87,7 @@ impl App {
     /// Whether the judge may read the source now: after their verdict, or when the protocol
     /// shows it to the judge.
     pub fn may_read_source(&self) -> bool {
-        let s = self.session();
-        s.source_text.is_some() && (s.verdict.is_some() || s.protocol.judge_sees_source)
+        self.session().source_for_judge().is_some()
     }
 
     /// `S`: the source, with the quotes marked, once the judge may read it.

@@ -4,7 +4,7 @@
 //! (`prompts/source.md`) appended to a debater's or consultant's system prompt.
 
 use crate::domain::assign::answers_in_order;
-use crate::domain::quote::check::OPEN;
+use crate::domain::quote::OPEN;
 use crate::domain::{Format, QuoteClass, Session, TurnStatus};
 use std::fmt::Write;
 

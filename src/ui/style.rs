@@ -29,6 +29,8 @@ pub fn role(theme: &Theme, role: Role) -> Style {
         Role::Judge => theme.accent,
         Role::Quote(class) => quote(theme, class),
         Role::OverBudget => theme.quote_over_budget,
+        Role::DiffInserted => theme.diff_inserted,
+        Role::DiffDropped => theme.diff_dropped,
     }
 }
 

@@ -3,8 +3,10 @@
 //! it in the theme's styles and caches what it painted.
 
 use crate::app::visible::Redactor;
+use crate::domain::quote::DiffKind;
 use crate::domain::{QuoteClass, Relation, Session, Side, Turn, TurnStatus};
 use crate::text::wrap::wrap;
+use unicode_width::UnicodeWidthStr;
 
 /// What a piece of text is, for the theme to style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +26,10 @@ pub enum Role {
     Quote(QuoteClass),
     /// Quoted text past the protocol's quote budget.
     OverBudget,
+    /// Words a close quote has that the source lacks.
+    DiffInserted,
+    /// Source words a close quote left out.
+    DiffDropped,
     /// The marker where a speech was cut to its length limit.
     Cut,
     /// The cursor of a turn still streaming.
@@ -237,31 +243,43 @@ fn prose(turn: &Turn, width: usize, lines: &mut Vec<VLine>) {
     }
 }
 
-/// Under a speech: each close quote and how close it is (with the source's words once the
-/// judge may read the source), and the point where the quote budget was passed.
+/// Under a speech: each close quote and how it differs from the source, and the point where
+/// the quote budget was passed. Before the judge may read the source, only the quote's own
+/// words that the source lacks are shown (they are the debater's, so they reveal nothing);
+/// after, the whole word diff with the source's words it dropped.
 fn quote_notes(turn: &Turn, cx: &Context<'_>, width: usize, lines: &mut Vec<VLine>) {
-    let source = cx
-        .session
-        .source_text
-        .as_deref()
-        .filter(|_| cx.session.verdict.is_some() || cx.session.protocol.judge_sees_source);
+    let source = cx.session.source_text.as_deref();
+    let readable = cx.session.source_for_judge();
     for q in turn.quotes.iter().filter(|q| q.class == QuoteClass::Close) {
         let pct = q
             .similarity
             .map_or(String::new(), |s| format!(" ({:.0}% alike)", s * 100.0));
-        let words = crate::text::wrap::truncate(&q.text, 40);
-        let text = match source.and_then(|src| close_quote_diff(q, src)) {
-            Some(diff) => format!("“{words}”{pct}: the source reads “{diff}”"),
-            None => format!("“{words}” is close to the source but not the same{pct}"),
-        };
-        hanging(
-            lines,
-            "≈ ",
-            Role::Quote(QuoteClass::Close),
-            &text,
-            Role::Muted,
-            width,
-        );
+        let parts = source.and_then(|src| q.diff(src)).unwrap_or_default();
+        let mut line: VLine = vec![Seg::new("≈ ", Role::Quote(QuoteClass::Close))];
+        if readable.is_some() && !parts.is_empty() {
+            line.push(Seg::new(format!("close quote{pct}: "), Role::Muted));
+            for p in &parts {
+                let role = match p.kind {
+                    DiffKind::Same => Role::Muted,
+                    DiffKind::Inserted => Role::DiffInserted,
+                    DiffKind::Dropped => Role::DiffDropped,
+                };
+                line.push(Seg::new(format!("{} ", p.text.trim()), role));
+            }
+        } else {
+            let inserted: Vec<String> = parts
+                .iter()
+                .filter(|p| p.kind == DiffKind::Inserted)
+                .map(|p| format!("“{}”", p.text.trim()))
+                .collect();
+            let words = crate::text::wrap::truncate(&q.text, 40);
+            line.push(Seg::new(format!("“{words}” is close{pct}"), Role::Muted));
+            if !inserted.is_empty() {
+                line.push(Seg::new("; not in the source: ", Role::Muted));
+                line.push(Seg::new(inserted.join(", "), Role::DiffInserted));
+            }
+        }
+        wrap_styled(lines, &line, width);
     }
     if let Some(limit) = cx.session.protocol.quote_limit
         && turn.quotes.iter().any(|q| q.over_budget)
@@ -277,15 +295,36 @@ fn quote_notes(turn: &Turn, cx: &Context<'_>, width: usize, lines: &mut Vec<VLin
     }
 }
 
-/// The source's words at the place a close quote was matched to.
-///
-/// Hook: the quote checker's word diff (`Quote::diff(source) -> Vec<DiffPart>`, from
-/// `domain::quote::diff`) is not on this branch yet; once it is, this shows the dropped and
-/// inserted words instead of the whole place.
-fn close_quote_diff(q: &crate::domain::Quote, source: &str) -> Option<String> {
-    let place = q.source?;
-    let words = source.get(place.start..place.end)?;
-    Some(crate::text::wrap::truncate(&words.replace('\n', " "), 60))
+/// Wraps a line of styled segments to `width`, continuation rows indented by two columns.
+/// Segments split at spaces, so a style holds across the break.
+fn wrap_styled(lines: &mut Vec<VLine>, line: &VLine, width: usize) {
+    let width = width.max(3);
+    let mut row: VLine = Vec::new();
+    let mut row_w = 0usize;
+    for seg in line {
+        for (i, word) in seg.text.split(' ').enumerate() {
+            let piece = if i == 0 {
+                word.to_string()
+            } else {
+                format!(" {word}")
+            };
+            let w = piece.width();
+            if row_w + w > width && row_w > 2 {
+                lines.push(std::mem::take(&mut row));
+                row.push(Seg::new("  ", Role::Muted));
+                row_w = 2;
+                let trimmed = piece.trim_start().to_string();
+                row_w += trimmed.width();
+                push(&mut row, &trimmed, seg.role);
+                continue;
+            }
+            row_w += w;
+            push(&mut row, &piece, seg.role);
+        }
+    }
+    if !row.is_empty() {
+        lines.push(row);
+    }
 }
 
 const QUOTE_OPEN: &str = "<quote>";
@@ -369,6 +408,57 @@ mod tests {
                 .any(|seg| seg.role == Role::Quote(QuoteClass::Exact)
                     && seg.text == "the tide turned")
         );
+    }
+
+    #[test]
+    fn a_close_quote_shows_its_extra_words_and_after_the_verdict_the_sources() {
+        let mut s = session();
+        s.source_text = Some("The keeper lit the lamp at dusk every night for forty years.".into());
+        let t = s.begin_turn(Side::A, 1, "root", time::OffsetDateTime::UNIX_EPOCH);
+        s.push_text(
+            t,
+            "As written: <quote>the keeper lit the great lamp at dusk every night for years</quote>.",
+        );
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        s.finish_turn(t, crate::domain::TurnOutcome::Complete, None, now);
+        let turn = s.turn(t).unwrap().clone();
+        assert_eq!(turn.quotes[0].class, QuoteClass::Close, "{:?}", turn.quotes);
+        let text = |s: &Session| -> String {
+            let cx = Context {
+                session: s,
+                redactor: &Redactor::open(),
+                width: 60,
+                hidden: false,
+            };
+            body(&turn, &cx)
+                .iter()
+                .map(plain)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let before = text(&s);
+        assert!(before.contains("not in the source: “great”"), "{before}");
+        assert!(
+            !before.contains("forty"),
+            "the source's words stay hidden: {before}"
+        );
+        s.record_verdict(Side::A, 0.7, String::new(), None, now);
+        let after = text(&s);
+        assert!(after.contains("forty"), "the dropped words, now: {after}");
+        assert!(after.contains("great"), "{after}");
+        let cx = Context {
+            session: &s,
+            redactor: &Redactor::open(),
+            width: 60,
+            hidden: false,
+        };
+        assert!(
+            body(&turn, &cx)
+                .iter()
+                .flatten()
+                .any(|seg| seg.role == Role::DiffDropped && seg.text.contains("forty"))
+        );
+        assert!(body(&turn, &cx).iter().all(|l| plain(l).width() <= 60));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Quotes of the hidden source: where a debater quoted it, and how well the quote matches.
 //!
-//! This module is the record a session keeps; finding each quote in the source and classifying
-//! the match is the checker's job.
+//! This module is the record a session keeps; [`check::quotes_of`] finds a turn's quotes and
+//! classifies each. The rules are in docs/quotes.md: the markers ([`markers`]), what a word is
+//! ([`words`]), the classes ([`index`], [`close`]), the judge's word diff ([`diff`]) and the
+//! quote budget ([`budget`]).
 
 use super::annotation::Span;
 use serde::{Deserialize, Serialize};
@@ -12,9 +14,11 @@ use serde::{Deserialize, Serialize};
 pub enum QuoteClass {
     /// Word for word, character for character.
     Exact,
-    /// The same once case, white space, punctuation and curly quotes are set aside.
+    /// The same words once case, white space, punctuation, quote marks, dashes and ellipses are
+    /// set aside.
     Normalised,
-    /// Very similar but not the same: words were inserted, dropped or changed.
+    /// Very similar but not the same: words were inserted, dropped or changed (word similarity
+    /// at least [`CLOSE_THRESHOLD`]).
     Close,
     /// Nothing in the source is close to it.
     NotFound,
@@ -58,4 +62,33 @@ pub struct Quote {
     pub over_budget: bool,
 }
 
+impl Quote {
+    /// The words of `source` the quote was matched to, if it was.
+    pub fn source_text<'s>(&self, source: &'s str) -> Option<&'s str> {
+        let at = self.source?;
+        source.get(at.start..at.end)
+    }
+
+    /// The word diff of the quote against the place it was matched to, if it was.
+    pub fn diff(&self, source: &str) -> Option<Vec<DiffPart>> {
+        self.source_text(source)
+            .map(|place| diff(&self.text, place))
+    }
+}
+
+pub mod budget;
 pub mod check;
+pub mod close;
+pub mod diff;
+pub mod index;
+pub mod markers;
+pub mod words;
+
+pub use budget::{Overrun, overrun};
+pub use close::THRESHOLD as CLOSE_THRESHOLD;
+pub use diff::{DiffKind, DiffPart, diff};
+pub use index::{Check, SourceIndex, classify};
+pub use markers::{CLOSE, OPEN, marked};
+
+#[cfg(test)]
+mod tests;

@@ -292,6 +292,14 @@ impl Session {
         fork
     }
 
+    /// The hidden source, if the judge may read it now: after the verdict, or when the
+    /// protocol shows it to the judge. Every screen that could reveal it asks this.
+    pub fn source_for_judge(&self) -> Option<&str> {
+        self.source_text
+            .as_deref()
+            .filter(|_| self.verdict.is_some() || self.protocol.judge_sees_source)
+    }
+
     pub fn debater(&self, side: Side) -> Option<&Debater> {
         self.debaters.iter().find(|d| d.side == side)
     }

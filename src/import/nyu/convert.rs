@@ -4,7 +4,7 @@ use super::format::{
     Debate, JudgeFeedback, MetadataRow, OfflineJudgment, Round, RoundType, Rules, Segment, Speech,
 };
 use super::rules;
-use crate::domain::quote::check::{CLOSE, OPEN};
+use crate::domain::quote::{CLOSE, OPEN};
 use crate::domain::{
     DebateSetup, Debater, DebaterKind, Format, JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind,
     Judgement, Positions, Protocol, Quote, QuoteClass, ROOT_ID, RoundKind, SamplingParams, Session,
