@@ -1,6 +1,7 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
 pub mod import;
+mod llm_rejudge;
 pub mod logging;
 pub mod runtime;
 pub mod sessions;
@@ -174,12 +175,27 @@ pub enum Command {
     },
     /// Judge a recorded debate again, step by step, with the earlier judgements hidden. Your
     /// judgement is saved beside them in the same file; theirs are never changed.
+    ///
+    /// With --judge, an LLM judges instead, without a screen: every debate that is over among
+    /// the files (and folders) given, as its judge saw it.
     Rejudge {
-        /// The session file.
-        file: PathBuf,
+        /// The session file; with --judge, any number of files and folders.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
         /// Words per second while a turn plays; 0 shows each turn at once.
         #[arg(long, default_value_t = 0.0, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
+        /// An LLM judges, PROVIDER:MODEL (e.g. ollama:llama3.1); the config's [judge] table
+        /// sets its base URL, prompt and the rest.
+        #[arg(long, value_name = "PROVIDER:MODEL", value_parser = crate::config::judge::parse_judge_flag)]
+        judge: Option<(Wire, String)>,
+        /// When the LLM judge reads the debate: after each turn a judge would weigh in, or
+        /// once at the end.
+        #[arg(long, value_enum, value_name = "WHEN", requires = "judge")]
+        judge_when: Option<study::WhenArg>,
+        /// Debates judged at once by the LLM judge.
+        #[arg(long, default_value_t = 1, value_name = "K", requires = "judge", value_parser = clap::value_parser!(u32).range(1..))]
+        concurrency: u32,
     },
     /// Continue a session that was cut off: the unfinished turn is played again; nothing
     /// else changes. The same debaters are used unless flags choose others.
@@ -287,7 +303,23 @@ pub fn main() -> Result<ExitCode> {
             pace,
             judgement,
         }) => run_replay(dir, file, pace, judgement, theme()),
-        Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()),
+        Some(Command::Rejudge {
+            ref files,
+            pace,
+            ref judge,
+            judge_when,
+            concurrency,
+        }) => match (judge, files.as_slice()) {
+            (Some(flag), _) => {
+                let judge = study::llm_judge(&cli.debate, Some(flag.clone()), judge_when)?
+                    .context("choosing the LLM judge")?;
+                llm_rejudge::run(files, judge, concurrency as usize)
+            }
+            (None, [file]) => run_rejudge(file, pace, &cli.debate, theme()),
+            (None, _) => bail!(
+                "a person re-judges one debate at a time; --judge PROVIDER:MODEL has an LLM judge many"
+            ),
+        },
         Some(Command::Resume { ref file, pace }) => {
             continue_session(dir, &cli.debate, file, None, pace, theme())
         }

@@ -115,6 +115,27 @@ impl StudyArgs {
     }
 }
 
+/// The LLM judge the flags and the config's `[judge]` table choose, if any.
+pub fn llm_judge(
+    args: &DebateArgs,
+    flag: Option<(Wire, String)>,
+    when: Option<WhenArg>,
+) -> Result<Option<ResolvedJudge>> {
+    let (file_cfg, cfg_path) = ConfigFile::load(args.config.as_deref())?;
+    let env = |name: &str| std::env::var(name).ok();
+    let base = cfg_path.as_deref().and_then(Path::parent);
+    let when = when.map(|w| match w {
+        WhenArg::EachTurn => JudgeWhen::EachTurn,
+        WhenArg::End => JudgeWhen::End,
+    });
+    file_cfg
+        .resolve_judge(flag, when, base, &env)
+        .with_context(|| match &cfg_path {
+            Some(p) => format!("in config file {}", p.display()),
+            None => "choosing the LLM judge".into(),
+        })
+}
+
 /// Who argues the debates of a run.
 enum Players {
     /// The configured LLM debaters.
@@ -158,19 +179,7 @@ impl Plan {
         }
         let set = load_set(file)?;
         let resolved = resolve(args)?;
-        let (file_cfg, cfg_path) = ConfigFile::load(args.config.as_deref())?;
-        let env = |name: &str| std::env::var(name).ok();
-        let base = cfg_path.as_deref().and_then(Path::parent);
-        let when = study_args.judge_when.map(|w| match w {
-            WhenArg::EachTurn => JudgeWhen::EachTurn,
-            WhenArg::End => JudgeWhen::End,
-        });
-        let judge = file_cfg
-            .resolve_judge(study_args.judge.clone(), when, base, &env)
-            .with_context(|| match &cfg_path {
-                Some(p) => format!("in config file {}", p.display()),
-                None => "choosing the LLM judge".into(),
-            })?;
+        let judge = llm_judge(args, study_args.judge.clone(), study_args.judge_when)?;
         let (players, protocol) = match resolved {
             Some(r) => {
                 let protocol = study_args.protocol(r.rounds, Some(r.word_limit));

@@ -50,32 +50,26 @@ impl Engine {
         self.cfg.llm_judge.as_ref().filter(|_| self.is_live())
     }
 
-    /// A turn finished: the LLM judge reads the debate so far, if it judges after each turn.
-    /// In a simultaneous round it waits until both speeches are in, as the human does.
+    /// A turn finished: the LLM judge reads the debate so far, if it judges after each turn
+    /// and the turn completes what a judge waits for (see `Session::reading_point`).
     pub(super) fn judge_after_turn(&mut self, turn: usize) {
         let Some(judge) = self.llm() else { return };
         if judge.when != JudgeWhen::EachTurn {
             return;
         }
-        let Some(t) = self.session.turn(turn) else {
-            return;
-        };
-        if t.scope != ROOT_ID || t.status != TurnStatus::Complete || self.is_hidden(turn) {
-            return;
+        // In a simultaneous round the speech that completes it may not be the round's last.
+        if let Some(point) = self.session.reading_point(turn) {
+            let seen = point + 1;
+            if !self.asking(|p| p == Purpose::Judge { seen }) {
+                self.ask_judge(seen);
+            }
         }
-        let seen = self
-            .session
-            .turns()
-            .iter()
-            .filter(|t| t.status.is_finished())
-            .map(|t| t.index + 1)
-            .max()
-            .unwrap_or(0);
-        self.ask_judge(seen);
     }
 
-    /// The main debate is over (every round played, or the human ended it): the LLM judge
-    /// gives its answer now if it judges at the end; its verdict follows its last answer.
+    /// The main debate is over (every round played, the human ended it, or it was recorded
+    /// before this judge came): the LLM judge gives its answer now if it judges at the end;
+    /// if it judges after each turn, it first catches up on every point it has no answer for
+    /// (all of them, for a recorded debate). Its verdict follows its last answer.
     pub(super) fn judge_at_end(&mut self, now: OffsetDateTime) {
         let Some(when) = self.llm().map(|j| j.when) else {
             return;
@@ -88,12 +82,41 @@ impl Engine {
             // A resumed session this judge has already judged to the end.
             return;
         }
-        if when == JudgeWhen::End {
-            let seen = self.session.turns().len();
-            self.ask_judge(seen);
-        } else {
-            self.settle_llm_verdict(now);
+        match when {
+            JudgeWhen::End => {
+                let seen = self.session.turns().len();
+                self.ask_judge(seen);
+            }
+            JudgeWhen::EachTurn => {
+                for seen in self.unanswered_points() {
+                    self.ask_judge(seen);
+                }
+                self.settle_llm_verdict(now);
+            }
         }
+    }
+
+    /// The points (turns seen) this judge reads the debate at and has neither answered nor
+    /// been asked about: each turn a judge weighs in after, and the debate's last speech.
+    fn unanswered_points(&self) -> Vec<usize> {
+        let s = &self.session;
+        let last = s
+            .turns()
+            .iter()
+            .rev()
+            .find(|t| t.scope == ROOT_ID && t.status == TurnStatus::Complete)
+            .map(|t| t.index);
+        let answered: Vec<Option<usize>> = self
+            .open_llm_judgement()
+            .and_then(|i| s.judgements.get(i))
+            .map(|j| j.judge_events.iter().map(|e| e.after_turn).collect())
+            .unwrap_or_default();
+        (0..s.turns().len())
+            .filter(|&t| s.judge_reads_after(t) || Some(t) == last)
+            .filter(|&t| !answered.contains(&Some(t)))
+            .map(|t| t + 1)
+            .filter(|&seen| !self.asking(|p| p == Purpose::Judge { seen }))
+            .collect()
     }
 
     fn ask_judge(&mut self, seen: usize) {

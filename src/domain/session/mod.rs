@@ -9,7 +9,7 @@ mod slots;
 
 use super::annotation::Annotation;
 use super::claims::{self, ROOT_ID};
-use super::debate::{DebateSetup, Debater, Format, Positions, Protocol, RoundKind};
+use super::debate::{DebateSetup, Debater, Format, PenaltyUnit, Positions, Protocol, RoundKind};
 use super::judge::{JudgeEvent, JudgeEventKind, JudgeInfo, Judgement, Verdict};
 use super::side::Side;
 use super::tree::ClaimTree;
@@ -319,6 +319,43 @@ impl Session {
                 vec![side]
             }
         }
+    }
+
+    /// Where a judge reading the debate as it unfolds weighs in, if `turn` completed what the
+    /// judge waits for: the turn itself, a complete speech of the main debate; except where the
+    /// judge hears whole rounds (simultaneous rounds, whose speeches are revealed together, or
+    /// a protocol that counts rounds, as on the NYU platform): then, once every speaker's
+    /// speech of the round is in, the round's last speech.
+    pub fn reading_point(&self, turn: usize) -> Option<usize> {
+        let t = self.turn(turn)?;
+        if t.scope != ROOT_ID || t.status != TurnStatus::Complete {
+            return None;
+        }
+        let whole_rounds = self.protocol.kind == RoundKind::Simultaneous
+            || self.protocol.penalty_unit == PenaltyUnit::Round;
+        if !whole_rounds {
+            return Some(turn);
+        }
+        let round: Vec<&Turn> = self
+            .turns
+            .iter()
+            .filter(|o| {
+                o.scope == ROOT_ID && o.round == t.round && o.status == TurnStatus::Complete
+            })
+            .collect();
+        let all_in = self
+            .speakers()
+            .iter()
+            .all(|side| round.iter().any(|o| o.side == *side));
+        all_in
+            .then(|| round.iter().map(|o| o.index).max())
+            .flatten()
+    }
+
+    /// Whether a judge reading the debate as it unfolds weighs in right after `turn` (see
+    /// [`Session::reading_point`]).
+    pub fn judge_reads_after(&self, turn: usize) -> bool {
+        self.reading_point(turn) == Some(turn)
     }
 
     /// A file name for the session: its creation time and the start of the question.

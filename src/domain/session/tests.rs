@@ -421,3 +421,51 @@ fn rebuild_reproduces_the_session() {
     s.rebuild();
     assert_eq!(s, before);
 }
+
+#[test]
+fn a_judge_weighs_in_after_each_speech_or_after_each_whole_round() {
+    // Sequential, counted by speech: after every complete speech of the main debate.
+    let mut s = Session::new(setup(2), t0());
+    for _ in 0..3 {
+        play(&mut s, "Words.");
+    }
+    let points: Vec<bool> = (0..4).map(|t| s.judge_reads_after(t)).collect();
+    assert_eq!(points, [true, true, true, false], "no turn 3 yet");
+
+    // Rounds counted whole (NYU): after the round's last speech, once both are in.
+    let mut setup_r = setup(2);
+    setup_r.protocol.penalty_unit = PenaltyUnit::Round;
+    let mut s = Session::new(setup_r, t0());
+    for _ in 0..3 {
+        play(&mut s, "Words.");
+    }
+    let points: Vec<bool> = (0..3).map(|t| s.judge_reads_after(t)).collect();
+    assert_eq!(
+        points,
+        [false, true, false],
+        "round 2 has one speech of two"
+    );
+
+    // Simultaneous: the same, whichever speech finished last.
+    let mut setup_s = setup(1);
+    setup_s.protocol.kind = RoundKind::Simultaneous;
+    let mut s = Session::new(setup_s, t0());
+    let b = s.begin_turn(Side::B, 1, "root", t0());
+    let a = s.begin_turn(Side::A, 1, "root", t0());
+    s.push_text(a, "A speaks.");
+    s.finish_turn(a, TurnOutcome::Complete, None, t0());
+    assert!(!s.judge_reads_after(a), "B's speech is not in");
+    s.push_text(b, "B speaks.");
+    s.finish_turn(b, TurnOutcome::Complete, None, t0());
+    // B began first, so A's is the round's last speech though B's completed the round.
+    assert_eq!(s.reading_point(b), Some(a));
+    assert!(s.judge_reads_after(a));
+    assert!(!s.judge_reads_after(b));
+
+    // A failed speech, or a drill's, is no point to weigh in at.
+    let mut s = Session::new(setup(1), t0());
+    let t = s.begin_turn(Side::A, 1, "root", t0());
+    s.finish_turn(t, TurnOutcome::Failed("down".into()), None, t0());
+    assert!(!s.judge_reads_after(t));
+    assert!(!s.judge_reads_after(99));
+}
