@@ -12,6 +12,7 @@ use agon::engine::{EngineConfig, Mode, SaveTarget};
 use agon::providers::llm::{LlmConfig, LlmProvider, Wire};
 use agon::providers::retry::RetryPolicy;
 use agon::providers::scripted::script::DemoScript;
+use agon::providers::structured::ClaimsMode;
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +66,7 @@ async fn no_frame_names_the_debaters_while_judging_blind() {
         first_token_timeout: Duration::from_secs(5),
         read_timeout: Duration::from_secs(5),
         price: None,
+        claims: ClaimsMode::Block,
     };
     let provider = Arc::new(LlmProvider::new(cfg).unwrap());
     let mut setup = DemoScript::bundled().unwrap().setup();

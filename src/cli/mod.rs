@@ -335,6 +335,7 @@ fn engine_config(resolved: &Resolved) -> EngineConfig {
         retry: resolved.retry.clone(),
         drill_rounds: resolved.drill_rounds,
         turn_deadline: resolved.turn_deadline,
+        repair_claims: resolved.repair_claims,
         ..EngineConfig::default()
     }
 }

@@ -6,6 +6,7 @@ use crate::domain::{Debater, SamplingParams, Side};
 use crate::providers::llm::{ApiKey, LlmConfig, Price, Wire};
 use crate::providers::prompt::DEFAULT_SYSTEM_PROMPT;
 use crate::providers::retry::RetryPolicy;
+use crate::providers::structured::ClaimsMode;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -114,6 +115,11 @@ pub struct DebaterSettings {
     pub system_prompt_file: Option<PathBuf>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// How the claims are obtained: `auto` (structured where the wire offers it), `structured`
+    /// or `block`.
+    pub claims: Option<ClaimsMode>,
+    /// When a turn's claims cannot be read, ask once more for them alone (default on).
+    pub repair_claims: Option<bool>,
 }
 
 impl DebaterSettings {
@@ -134,6 +140,8 @@ impl DebaterSettings {
                 .or_else(|| self.system_prompt_file.clone()),
             temperature: other.temperature.or(self.temperature),
             max_tokens: other.max_tokens.or(self.max_tokens),
+            claims: other.claims.or(self.claims),
+            repair_claims: other.repair_claims.or(self.repair_claims),
         }
     }
 }
@@ -210,6 +218,8 @@ pub struct Resolved {
     pub retry: RetryPolicy,
     /// The longest one turn may take, retries included.
     pub turn_deadline: Duration,
+    /// Per side (A, B): ask again for a turn's claims when they cannot be read.
+    pub repair_claims: [bool; 2],
 }
 
 impl Resolved {
@@ -380,6 +390,7 @@ impl ConfigFile {
                 connect_timeout: connect,
                 first_token_timeout: first_token,
                 read_timeout: read,
+                claims: s.claims.unwrap_or_default(),
             })
         };
         let ca = build(Side::A, &a)?;
@@ -413,6 +424,7 @@ impl ConfigFile {
                 .unwrap_or_else(|| "No".into()),
             retry,
             turn_deadline,
+            repair_claims: [a.repair_claims, b.repair_claims].map(|r| r.unwrap_or(true)),
         }))
     }
 }
@@ -437,6 +449,26 @@ mod tests {
         assert_eq!(r.a.wire, Wire::Openai);
         assert!(r.a.api_key.is_some());
         assert!(r.b.api_key.is_none(), "ANTHROPIC_API_KEY is unset here");
+    }
+
+    #[test]
+    fn claims_settings_layer_per_side() {
+        let cfg = ConfigFile::parse(
+            "[debaters.default]\nprovider = \"openai\"\nmodel = \"m\"\nclaims = \"block\"\n\
+             [debaters.B]\nclaims = \"structured\"\nrepair_claims = false",
+        )
+        .unwrap();
+        let r = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.a.claims, r.b.claims),
+            (ClaimsMode::Block, ClaimsMode::Structured)
+        );
+        assert_eq!(r.repair_claims, [true, false]);
+        let e = ConfigFile::parse("[debaters.A]\nclaims = \"json\"").unwrap_err();
+        assert!(e.to_string().contains("json"), "{e}");
     }
 
     #[test]

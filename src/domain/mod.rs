@@ -25,9 +25,9 @@ pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Ver
 pub use quote::{Quote, QuoteClass};
 pub use scoring::{JudgementRef, Scores, score};
 pub use session::{
-    Assignment, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Totals,
-    TurnOutcome,
+    Assignment, Finish, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Supplied,
+    Totals, TurnOutcome,
 };
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
-pub use turn::{Attempt, Cut, Turn, TurnStats, TurnStatus};
+pub use turn::{Attempt, Cut, Followup, FollowupPurpose, Turn, TurnStats, TurnStatus};

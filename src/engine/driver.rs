@@ -5,9 +5,11 @@
 //! async threads. Everything comes back through one `sink`, so the TUI and a headless run each
 //! decide how inputs reach their engine.
 
-use super::{Input, Output, SaveJob, SaveTarget};
+use super::{FollowupSpec, Input, Output, SaveJob, SaveTarget};
 use crate::domain::{Session, Side};
-use crate::providers::{Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream};
+use crate::providers::{
+    FollowupRequest, Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream,
+};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -104,6 +106,7 @@ impl Driver {
                     self.timers.push(timer.abort_handle());
                 }
                 Output::Save(job) => self.save(job.clone()),
+                Output::Followup(followup) => self.followup(followup, session),
                 Output::Event(_) => {}
             }
         }
@@ -131,6 +134,30 @@ impl Driver {
             .stream_turn(TurnRequest { spec, session });
         let (turn, attempt) = (spec.turn, spec.attempt);
         let handle = tokio::spawn(pump(turn, attempt, stream, self.sink.clone()));
+        self.requests.retain(|_, h| !h.is_finished());
+        self.requests.insert((turn, attempt), handle.abort_handle());
+    }
+
+    /// Asks a debater for its claims; the answer comes back as [`Input::Followup`].
+    fn followup(&mut self, followup: &FollowupSpec, session: &Session) {
+        let spec = &followup.spec;
+        let answer = self
+            .debaters
+            .of(spec.side)
+            .claims_followup(FollowupRequest {
+                spec,
+                session,
+                purpose: followup.purpose,
+            });
+        let (turn, attempt, sink) = (spec.turn, spec.attempt, self.sink.clone());
+        let handle = tokio::spawn(async move {
+            let result = answer.await;
+            sink(Input::Followup {
+                turn,
+                attempt,
+                result,
+            });
+        });
         self.requests.retain(|_, h| !h.is_finished());
         self.requests.insert((turn, attempt), handle.abort_handle());
     }

@@ -9,6 +9,7 @@
 //! same engine, so every protocol exists once.
 
 pub mod driver;
+mod followup;
 pub mod headless;
 mod replay;
 mod saving;
@@ -19,7 +20,8 @@ use crate::domain::{
     TurnOutcome, TurnStatus,
 };
 use crate::providers::retry::RetryPolicy;
-use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
+use crate::providers::{FollowupReply, ProviderError, Retry, StreamEvent, TurnSpec};
+pub use followup::FollowupSpec;
 pub use saving::{SaveJob, SaveState, SaveTarget};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,6 +47,9 @@ pub struct EngineConfig {
     pub start_paused: bool,
     /// Seeds the jitter of retry waits, so a run can be reproduced.
     pub seed: u64,
+    /// Per side (A, B): when a live turn's claims cannot be read, ask once more for them
+    /// alone. Off unless the config turns it on: the demo and replays never ask.
+    pub repair_claims: [bool; 2],
 }
 
 impl Default for EngineConfig {
@@ -56,6 +61,7 @@ impl Default for EngineConfig {
             turn_deadline: Duration::from_secs(600),
             start_paused: false,
             seed: 0x5eed_a907,
+            repair_claims: [false; 2],
         }
     }
 }
@@ -93,6 +99,12 @@ pub enum Input {
     },
     /// The wait before retrying turn `turn` with request `attempt` is over.
     RetryDue { turn: usize, attempt: u32 },
+    /// Follow-up `attempt` for the claims of turn `turn` answered, or failed.
+    Followup {
+        turn: usize,
+        attempt: u32,
+        result: Result<FollowupReply, ProviderError>,
+    },
     /// Time passes: checkpoints of a streaming turn.
     Tick,
     /// A save of session `key` finished (to `path`, once the file exists).
@@ -170,6 +182,9 @@ pub enum Output {
     },
     /// Write a session file.
     Save(SaveJob),
+    /// Ask a debater for the claims of its finished speech; the answer comes back as
+    /// [`Input::Followup`]. [`Output::Cancel`] with its attempt abandons it.
+    Followup(FollowupSpec),
     Event(Event),
 }
 
@@ -295,6 +310,8 @@ pub enum Activity {
         at: OffsetDateTime,
         reason: String,
     },
+    /// The speech is done; a follow-up asks for its claims.
+    ReadingClaims { turn: usize, since: OffsetDateTime },
 }
 
 pub struct Engine {
@@ -313,6 +330,8 @@ pub struct Engine {
     waits: Vec<Wait>,
     /// Numbers requests.
     next_attempt: u32,
+    /// Claims that came apart from the text, and follow-ups for them.
+    claims: followup::Claims,
     quitting: bool,
     /// Whether "nothing left to play" was said for the current scope.
     over_said: bool,
@@ -342,6 +361,7 @@ impl Engine {
             live: Vec::new(),
             waits: Vec::new(),
             next_attempt: 1,
+            claims: followup::Claims::default(),
             quitting: false,
             over_said: false,
             rng: SplitMix64::new(seed),
@@ -417,6 +437,7 @@ impl Engine {
             at: w.until,
             reason: w.reason.clone(),
         }));
+        out.extend(self.claims.activity());
         out
     }
 
@@ -438,7 +459,10 @@ impl Engine {
 
     /// True when nothing is under way and nothing is left to play in the current scope.
     pub fn is_finished(&self) -> bool {
-        self.live.is_empty() && self.waits.is_empty() && self.next_slots().is_empty()
+        self.live.is_empty()
+            && self.waits.is_empty()
+            && !self.claims.busy()
+            && self.next_slots().is_empty()
     }
 
     /// The outputs produced since the last call.
@@ -477,6 +501,11 @@ impl Engine {
                 error,
             } => self.on_failed(turn, attempt, error, now),
             Input::RetryDue { turn, attempt } => self.on_retry_due(turn, attempt, now),
+            Input::Followup {
+                turn,
+                attempt,
+                result,
+            } => self.on_followup(turn, attempt, result, now),
             Input::Tick => self.checkpoint(now),
             Input::Saved { key, path, result } => {
                 let own = self.save_key();
@@ -596,7 +625,7 @@ impl Engine {
 
     /// Starts the next turn(s) if the debate may go on.
     fn advance(&mut self, now: OffsetDateTime) {
-        if self.quitting || !self.live.is_empty() || !self.waits.is_empty() {
+        if self.quitting || !self.live.is_empty() || !self.waits.is_empty() || self.claims.busy() {
             return;
         }
         if self.session.unresolved_turn().is_some() && self.is_live() {
@@ -666,6 +695,9 @@ impl Engine {
         let Some(i) = self.live_index(turn, attempt) else {
             return;
         };
+        if self.claims.gather(turn, attempt, &event) {
+            return;
+        }
         match event {
             StreamEvent::Delta(text) => {
                 if let Some(l) = self.live.get_mut(i) {
@@ -688,18 +720,32 @@ impl Engine {
                     }
                 }
                 let outcome = self.recorded_outcome(turn);
-                let complete = outcome == TurnOutcome::Complete;
-                self.session.finish_turn(turn, outcome, Some(stats), now);
-                self.emit(if complete {
-                    Event::TurnComplete { turn }
-                } else {
-                    Event::TurnStopped { turn }
-                });
-                self.replay_timeline(Some(turn));
-                self.save(false);
-                self.advance(now);
+                self.speech_done(turn, attempt, stats, outcome, now);
             }
+            StreamEvent::Claims(_) | StreamEvent::ClaimsLater | StreamEvent::Note(_) => {}
         }
+    }
+
+    /// Closes a turn whose speech (and follow-up, if one was asked) is done, and moves on.
+    fn finish_speech(
+        &mut self,
+        turn: usize,
+        outcome: TurnOutcome,
+        stats: crate::domain::TurnStats,
+        finish: crate::domain::Finish,
+        now: OffsetDateTime,
+    ) {
+        let complete = outcome == TurnOutcome::Complete;
+        self.session
+            .finish_turn_with(turn, outcome, Some(stats), finish, now);
+        self.emit(if complete {
+            Event::TurnComplete { turn }
+        } else {
+            Event::TurnStopped { turn }
+        });
+        self.replay_timeline(Some(turn));
+        self.save(false);
+        self.advance(now);
     }
 
     /// How a turn ends: complete when live; as it ended in the recording in a replay.
@@ -726,6 +772,7 @@ impl Engine {
             return;
         };
         let live = self.live.remove(i);
+        self.claims.forget(turn, attempt);
         let spoke = live.first_token_at.is_some()
             || self.session.turn(turn).is_some_and(|t| !t.text.is_empty());
         let retries = self.session.turn(turn).map_or(0, |t| t.stats.retries);
@@ -822,6 +869,7 @@ impl Engine {
                 turn: l.turn,
                 attempt: l.attempt,
             });
+            self.claims.forget(l.turn, l.attempt);
             stopped.push(l.turn);
         }
         for w in std::mem::take(&mut self.waits) {
@@ -842,8 +890,15 @@ impl Engine {
         if !self.is_live() {
             return self.refuse(Refusal::NotLive);
         }
+        let settled = self.settle_followups(now);
         let stopped = self.stop_all("stopped by the judge", now);
         if stopped.is_empty() {
+            if settled > 0 {
+                self.paused = true;
+                self.steps = 0;
+                self.save(false);
+                return;
+            }
             return self.refuse(Refusal::NothingToStop);
         }
         self.paused = true;
@@ -901,6 +956,7 @@ impl Engine {
         {
             return self.refuse(Refusal::Edit(e));
         }
+        self.settle_followups(now);
         let stopped = self.stop_all("the judge ended the debate", now);
         for turn in stopped {
             self.emit(Event::TurnStopped { turn });
@@ -1014,6 +1070,7 @@ impl Engine {
             return;
         }
         self.quitting = true;
+        self.settle_followups(now);
         let stopped = self.stop_all(&reason.stop_reason(), now);
         for turn in stopped {
             self.emit(Event::TurnStopped { turn });

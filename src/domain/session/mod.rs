@@ -6,9 +6,10 @@
 mod judging;
 mod migrate;
 mod slots;
+mod supplied;
 
 use super::annotation::Annotation;
-use super::claims::{self, ROOT_ID};
+use super::claims::ROOT_ID;
 use super::debate::{DebateSetup, Debater, Format, Positions, Protocol, RoundKind};
 use super::judge::{JudgeEvent, JudgeEventKind, JudgeInfo, Judgement, Verdict};
 use super::side::Side;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use slots::Slots;
 pub use slots::Totals;
 use std::collections::BTreeMap;
+pub use supplied::{Finish, Supplied};
 use time::OffsetDateTime;
 
 /// The version of the session format this build writes. See `docs/session-format.md`.
@@ -343,6 +345,20 @@ impl Session {
         stats: Option<TurnStats>,
         now: OffsetDateTime,
     ) {
+        self.finish_turn_with(turn, outcome, stats, Finish::default(), now);
+    }
+
+    /// [`Session::finish_turn`], with claims that came apart from the text (structured output,
+    /// a follow-up request, a recording) and the follow-ups made for them. A failed or stopped
+    /// turn keeps the follow-ups' record but adds no claims.
+    pub fn finish_turn_with(
+        &mut self,
+        turn: usize,
+        outcome: TurnOutcome,
+        stats: Option<TurnStats>,
+        finish: Finish,
+        now: OffsetDateTime,
+    ) {
         self.ensure_index();
         let speakers = self.speakers();
         let protocol = self.protocol.clone();
@@ -364,6 +380,12 @@ impl Session {
             t.stats = stats;
         }
         t.finished_at = Some(now);
+        let Finish {
+            claims: supplied,
+            notes,
+            followups,
+        } = finish;
+        t.followups.extend(followups);
         self.slots.finished(turn);
         match outcome {
             TurnOutcome::Complete => {
@@ -372,7 +394,7 @@ impl Session {
                     t.set_text(kept);
                     t.cut = Some(cut);
                 }
-                let parsed = claims::parse(&t.text);
+                let (parsed, with_tree_warnings) = supplied::read(supplied, &t.text);
                 let (index, side) = (t.index, t.side);
                 let tree_warnings =
                     self.tree
@@ -382,8 +404,11 @@ impl Session {
                 t.quotes = crate::domain::quote::check::quotes_of(&t.text, source, &protocol);
                 t.claims = parsed.claims;
                 t.concessions = parsed.concessions;
-                t.warnings = parsed.warnings;
-                t.warnings.extend(tree_warnings);
+                t.warnings = notes;
+                t.warnings.extend(parsed.warnings);
+                if with_tree_warnings {
+                    t.warnings.extend(tree_warnings);
+                }
                 let t = &self.turns[turn];
                 self.slots.played(t, &speakers);
             }
