@@ -11,6 +11,7 @@ pub mod random;
 pub mod scoring;
 pub mod session;
 pub mod side;
+pub mod targets;
 pub mod tree;
 pub mod turn;
 
@@ -25,8 +26,8 @@ pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Ver
 pub use quote::{Quote, QuoteClass};
 pub use scoring::{JudgementRef, Scores, score};
 pub use session::{
-    Assignment, Finish, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Supplied,
-    Totals, TurnOutcome,
+    Assignment, ExtractTurns, Extraction, Finish, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session,
+    SessionStatus, Supplied, Totals, TurnClaims, TurnOutcome,
 };
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};

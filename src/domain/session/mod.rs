@@ -3,6 +3,7 @@
 //! The turns are private: they change only through the methods here, which keep the running
 //! index of what the protocol calls for next ([`slots`]) and the turns' word counts current.
 
+mod extraction;
 mod judging;
 mod migrate;
 mod slots;
@@ -15,6 +16,7 @@ use super::judge::{JudgeEvent, JudgeEventKind, JudgeInfo, Judgement, Verdict};
 use super::side::Side;
 use super::tree::ClaimTree;
 use super::turn::{Attempt, Turn, TurnStats, TurnStatus};
+pub use extraction::{ExtractTurns, Extraction, TurnClaims};
 use serde::{Deserialize, Serialize};
 use slots::Slots;
 pub use slots::Totals;
@@ -92,6 +94,10 @@ pub struct Session {
     /// What a debate recorded elsewhere said that agon's model has no field for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Value>,
+    /// Claims extracted from the turns by another model (`agon extract`), oldest first; each
+    /// holds what is needed to undo it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extractions: Vec<Extraction>,
     #[serde(skip)]
     slots: Slots,
 }
@@ -168,6 +174,7 @@ impl Session {
             forked_from: None,
             judgements: Vec::new(),
             extra: None,
+            extractions: Vec::new(),
             slots: Slots::default(),
         }
     }
