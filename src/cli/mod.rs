@@ -1,5 +1,6 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
+pub mod extract;
 pub mod import;
 pub mod logging;
 pub mod runtime;
@@ -224,6 +225,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Give a recorded debate its claim tree (or rebuild it) with an extractor model: claims
+    /// per turn, what each supports or attacks, concessions. --undo takes it back.
+    Extract(extract::ExtractArgs),
     /// Import debates recorded elsewhere as session files.
     Import {
         #[command(subcommand)]
@@ -286,6 +290,7 @@ pub fn main() -> Result<ExitCode> {
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
         Some(Command::Import { ref source }) => import::run(dir, source),
+        Some(Command::Extract(ref args)) => extract::run(args, cli.debate.config.as_deref()),
         Some(Command::Stats(ref args)) => stats::run(dir, args, theme()?),
         Some(Command::Export {
             ref file,

@@ -2,6 +2,8 @@
 //! model and settings each debater uses. Keys are never in the file: it names the environment
 //! variable that holds each key.
 
+pub mod extractor;
+
 use crate::domain::{Debater, SamplingParams, Side};
 use crate::providers::llm::{ApiKey, LlmConfig, Price, Wire};
 use crate::providers::prompt::DEFAULT_SYSTEM_PROMPT;
@@ -30,6 +32,9 @@ pub struct ConfigFile {
     /// Key bindings: action name -> one key or a list of keys (see `Keymap::with_overrides`).
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, KeyList>,
+    /// The model `agon extract` asks for the claims of recorded debates.
+    #[serde(default)]
+    pub extractor: Option<extractor::ExtractorSettings>,
 }
 
 /// One key or several, as the `[keys]` table may give them.

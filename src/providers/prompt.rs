@@ -181,6 +181,13 @@ fn addressee(to: Option<Side>) -> String {
     }
 }
 
+/// The tree as a debater is shown it: one line per node, with its id, side and relation.
+pub fn tree_listing(tree: &ClaimTree) -> String {
+    let mut m = String::new();
+    write_tree(&mut m, tree, 0, 0);
+    m
+}
+
 fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
     let node = &tree.nodes()[pos];
     if node.merged_into.is_some() {

@@ -64,6 +64,20 @@ impl Session {
             .collect()
     }
 
+    /// The tree as it stood before turn `turn`, had the turns in `claims` held those claims:
+    /// what an extractor is shown while it works through the turns in order.
+    pub fn tree_before(&self, turn: usize, claims: &[TurnClaims]) -> crate::domain::ClaimTree {
+        let mut then = self.clone();
+        then.turns.truncate(turn);
+        for c in claims {
+            if let Some(t) = then.turns.get_mut(c.turn) {
+                t.claims = c.claims.clone();
+                t.concessions = c.concessions.clone();
+            }
+        }
+        then.as_of(turn).tree
+    }
+
     /// Sets the claims of the turns in `found` and rebuilds the tree, recording the extraction
     /// (`stats`: the extractor and its cost). Returns the judge's events set aside because
     /// they no longer apply.
@@ -195,6 +209,16 @@ mod tests {
             concessions: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_tree_before_a_turn_holds_what_was_found_up_to_it() {
+        let s = recorded();
+        let found = [found(0, vec![claim("A1", "root")]), found(1, vec![claim("B1", "A1")])];
+        assert_eq!(s.tree_before(0, &found).len(), 1);
+        let before_b = s.tree_before(1, &found);
+        assert!(before_b.get("A1").is_some() && before_b.get("B1").is_none());
+        assert_eq!(s.tree_before(2, &found).len(), 3);
     }
 
     #[test]
