@@ -55,7 +55,10 @@ pub fn run(args: &ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
         None => resolved?,
     };
     let who = format!("{} {}", cfg.wire.name(), cfg.model);
-    eprintln!("Extracting the claims of {} with {who}", args.file.display());
+    eprintln!(
+        "Extracting the claims of {} with {who}",
+        args.file.display()
+    );
     let rt = super::tokio_runtime()?;
     let mut progress = |line: String| eprintln!("  {line}");
     let report = rt.block_on(crate::extract::extract_file(

@@ -137,13 +137,15 @@ mod tests {
         )
         .unwrap();
         let table = cfg.extractor.clone().unwrap();
-        let r = table
-            .resolve(&cfg.network, &cfg.prices, &no_env)
-            .unwrap();
+        let r = table.resolve(&cfg.network, &cfg.prices, &no_env).unwrap();
         assert_eq!((r.wire, r.model.as_str()), (Wire::Openai, "gpt-4o-mini"));
         assert_eq!(r.base_url, "http://127.0.0.1:9/v1");
         assert_eq!(r.claims, ClaimsMode::Block);
-        assert_eq!(r.params.temperature, Some(0.0), "extraction is not creative");
+        assert_eq!(
+            r.params.temperature,
+            Some(0.0),
+            "extraction is not creative"
+        );
         // Another provider by flag: its own default server, not the table's.
         let flag = ExtractorSettings::from_flag("ollama:llama3.2").unwrap();
         let r = table

@@ -45,6 +45,10 @@ pub async fn extract(
     now: OffsetDateTime,
 ) -> Result<Report> {
     let turns = session.extraction_turns(which);
+    if turns.is_empty() {
+        // Nothing to ask about: no request, and no extraction recorded to undo.
+        return Ok(Report::default());
+    }
     let cfg = extractor.config();
     let mut stats = TurnStats {
         provider: cfg.wire.name().to_string(),
@@ -70,7 +74,9 @@ pub async fn extract(
             )
         })?;
         add(&mut stats, &reply.stats);
-        let side = session.turn(turn).map_or(crate::domain::Side::A, |t| t.side);
+        let side = session
+            .turn(turn)
+            .map_or(crate::domain::Side::A, |t| t.side);
         let claims = read(&reply, &tree, turn, side);
         progress(format!(
             "turn {} ({} of {}): {} claims, {} concessions{}",
@@ -120,7 +126,12 @@ async fn ask(
 
 /// The claims of one answer: JSON with its worded targets matched to nodes, or a block; the
 /// tree's warnings for what still does not attach follow the parser's.
-fn read(reply: &FollowupReply, tree: &ClaimTree, turn: usize, side: crate::domain::Side) -> TurnClaims {
+fn read(
+    reply: &FollowupReply,
+    tree: &ClaimTree,
+    turn: usize,
+    side: crate::domain::Side,
+) -> TurnClaims {
     let mut warnings: Vec<String> = reply.note.iter().cloned().collect();
     let parsed = match serde_json::from_str::<serde_json::Value>(reply.text.trim()) {
         Ok(mut value) if reply.json => {

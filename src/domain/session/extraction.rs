@@ -214,7 +214,10 @@ mod tests {
     #[test]
     fn the_tree_before_a_turn_holds_what_was_found_up_to_it() {
         let s = recorded();
-        let found = [found(0, vec![claim("A1", "root")]), found(1, vec![claim("B1", "A1")])];
+        let found = [
+            found(0, vec![claim("A1", "root")]),
+            found(1, vec![claim("B1", "A1")]),
+        ];
         assert_eq!(s.tree_before(0, &found).len(), 1);
         let before_b = s.tree_before(1, &found);
         assert!(before_b.get("A1").is_some() && before_b.get("B1").is_none());
