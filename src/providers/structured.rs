@@ -271,14 +271,11 @@ impl ToolCalls {
     /// (a server that drops names). `None` when there is none; a cut call gives text that is
     /// not JSON, which the session reads as a fallback to the block.
     pub fn claims(&self) -> Option<String> {
-        let call = self
-            .calls
-            .iter()
-            .find(|c| c.name == TOOL_NAME)
-            .or_else(|| match self.calls.as_slice() {
-                [only] => Some(only),
-                _ => None,
-            })?;
+        let only = match self.calls.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        };
+        let call = self.calls.iter().find(|c| c.name == TOOL_NAME).or(only)?;
         Some(if call.cut {
             format!("{}…", call.args.get(..80).unwrap_or(""))
         } else {
