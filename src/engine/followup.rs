@@ -30,6 +30,9 @@ pub struct FollowupSpec {
 pub(super) struct Claims {
     gathered: Vec<Gathered>,
     pending: Vec<Pending>,
+    /// Notes of requests that failed, kept for the turn's next request: a refusal happened
+    /// once, and the retried speech (which no longer asks) would not say so again.
+    carried: Vec<(usize, Vec<String>)>,
 }
 
 /// Claims-related items of one request's stream.
@@ -103,10 +106,29 @@ impl Claims {
         true
     }
 
-    /// Forgets what a request brought (it failed, or was stopped or replaced).
+    /// Forgets what a request brought (it failed, or was stopped or replaced), but its notes.
     pub(super) fn forget(&mut self, turn: usize, attempt: u32) {
-        self.gathered
-            .retain(|g| !(g.turn == turn && g.attempt == attempt));
+        let Some(g) = self.take(turn, attempt) else {
+            return;
+        };
+        if !g.notes.is_empty() {
+            self.carried.push((turn, g.notes));
+        }
+    }
+
+    /// The notes carried from the turn's earlier requests, then `notes`.
+    fn notes_of(&mut self, turn: usize, notes: Vec<String>) -> Vec<String> {
+        let mut all = Vec::new();
+        self.carried.retain_mut(|(t, carried)| {
+            if *t == turn {
+                all.append(carried);
+                false
+            } else {
+                true
+            }
+        });
+        all.extend(notes);
+        all
     }
 
     fn take(&mut self, turn: usize, attempt: u32) -> Option<Gathered> {
@@ -142,6 +164,7 @@ impl Engine {
         let gathered = self.claims.take(turn, attempt);
         let (json, later, notes) =
             gathered.map_or((None, false, Vec::new()), |g| (g.json, g.later, g.notes));
+        let notes = self.claims.notes_of(turn, notes);
         if !self.is_live() {
             let finish = self.recorded_finish(turn);
             return self.finish_speech(turn, outcome, stats, finish, now);

@@ -266,6 +266,41 @@ fn a_failed_speech_forgets_its_claims() {
 }
 
 #[test]
+fn a_refusal_before_a_retry_is_still_told() {
+    let mut e = engine(false);
+    let spec = start(&mut e);
+    send(&mut e, &spec, StreamEvent::Note("refused".into()), 0);
+    let out = e.handle(
+        Input::Failed {
+            turn: 0,
+            attempt: spec.attempt,
+            error: ProviderError::retryable("HTTP 503", None),
+        },
+        t(1),
+    );
+    let (turn, attempt) = out
+        .iter()
+        .find_map(|o| match o {
+            Output::Wake { turn, attempt, .. } => Some((*turn, *attempt)),
+            _ => None,
+        })
+        .expect("a retry is due");
+    let out = e.handle(Input::RetryDue { turn, attempt }, t(2));
+    let retry = match out.as_slice() {
+        [Output::Start(s)] => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    send(
+        &mut e,
+        &retry,
+        StreamEvent::Delta("Closing.\n\n```claims\n```\n".into()),
+        3,
+    );
+    send(&mut e, &retry, StreamEvent::Done(stats(1)), 4);
+    assert_eq!(e.session().turns()[0].warnings, ["refused"]);
+}
+
+#[test]
 fn a_replay_plays_back_the_recorded_claims_not_the_text() {
     let mut e = engine(true);
     let spec = start(&mut e);
