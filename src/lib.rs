@@ -8,8 +8,9 @@
 //! - [`providers`]: debaters behind one streaming interface (LLM wires, scripted demo, replay).
 //! - [`engine`]: the debate protocol: who speaks next, retries, drills, the save policy. The TUI
 //!   and headless runs both drive it.
-//! - [`storage`], [`config`], [`export`], [`import`]: session files and their index, the config
-//!   file, exports, debates recorded elsewhere (the NYU platform's).
+//! - [`storage`], [`config`], [`export`], [`import`], [`extract`]: session files and their
+//!   index, the config file, exports, debates recorded elsewhere (the NYU platform's), and the
+//!   claim trees an extractor model gives recorded debates.
 //! - [`questions`]: question sets (JSON Lines), shards, sessions drawn from questions, run files.
 //! - [`stats`]: `agon stats`, the numbers debate papers report over a directory of sessions.
 //! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
@@ -22,6 +23,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod export;
+pub mod extract;
 pub mod import;
 pub mod providers;
 pub mod questions;

@@ -9,7 +9,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::servers::{Aimock, HeadlessRun, run_headless};
+use support::servers::{Aimock, Headless, HeadlessRun};
 
 const QUESTION: &str =
     "Should the city adopt congestion pricing for its downtown core at peak hours?";
@@ -84,8 +84,12 @@ impl Wire {
     }
 }
 
+/// The claims block in the text, as these fixtures write it: the structured paths against
+/// aimock are tests/aimock_structured.rs.
+const BLOCK_CLAIMS: &str = "[debaters.A]\nclaims = \"block\"\n[debaters.B]\nclaims = \"block\"\n";
+
 fn debate(wire: Wire, aimock: &Aimock, question: &str) -> HeadlessRun {
-    run_headless(&[
+    Headless::new(&[
         "--provider",
         wire.name(),
         "--base-url",
@@ -97,6 +101,8 @@ fn debate(wire: Wire, aimock: &Aimock, question: &str) -> HeadlessRun {
         "--rounds",
         "1",
     ])
+    .config(BLOCK_CLAIMS)
+    .run()
 }
 
 fn u64_at(v: &Value, key: &str) -> Option<u64> {

@@ -160,6 +160,7 @@ async fn the_llm_judges_credence_shows_only_after_the_judges_own() {
         first_token_timeout: std::time::Duration::from_secs(5),
         read_timeout: std::time::Duration::from_secs(5),
         price: None,
+        claims: agon::providers::structured::ClaimsMode::Block,
     })
     .unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questions/sample.jsonl");

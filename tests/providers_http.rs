@@ -7,6 +7,7 @@ mod support;
 use agon::domain::{SamplingParams, TurnStatus};
 use agon::providers::llm::{ApiKey, LlmConfig, LlmProvider, Price, Wire};
 use agon::providers::retry::RetryPolicy;
+use agon::providers::structured::ClaimsMode;
 use agon::providers::{Provider, ProviderError, Retry, StreamEvent, TurnRequest, TurnSpec};
 use futures_util::StreamExt;
 use std::io::{Read, Write};
@@ -37,6 +38,8 @@ fn config(wire: Wire, base_url: String) -> LlmConfig {
             input_per_mtok: 1.0,
             output_per_mtok: 2.0,
         }),
+        // The structured paths have their own tests (tests/structured_claims.rs).
+        claims: ClaimsMode::Block,
     }
 }
 
@@ -550,6 +553,7 @@ async fn single_request(cfg: LlmConfig) -> (String, Option<ProviderError>) {
         match item {
             Ok(StreamEvent::Delta(t)) => text.push_str(&t),
             Ok(StreamEvent::Done(_)) => return (text, None),
+            Ok(_) => {}
             Err(e) => return (text, Some(e)),
         }
     }

@@ -1,5 +1,6 @@
 //! Command-line interface: parses arguments and starts the right screen.
 
+pub mod extract;
 pub mod import;
 mod llm_rejudge;
 pub mod logging;
@@ -255,6 +256,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Give a recorded debate its claim tree (or rebuild it) with an extractor model: claims
+    /// per turn, what each supports or attacks, concessions. --undo takes it back.
+    Extract(extract::ExtractArgs),
     /// Import debates recorded elsewhere as session files.
     Import {
         #[command(subcommand)]
@@ -330,6 +334,7 @@ pub fn main() -> Result<ExitCode> {
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()),
         Some(Command::Sessions { list }) => sessions::run(dir, list, theme()),
         Some(Command::Import { ref source }) => import::run(dir, source),
+        Some(Command::Extract(ref args)) => extract::run(args, cli.debate.config.as_deref()),
         Some(Command::Stats(ref args)) => stats::run(dir, args, theme()),
         Some(Command::Export {
             ref file,
@@ -405,6 +410,7 @@ fn engine_config(resolved: &Resolved) -> EngineConfig {
         retry: resolved.retry.clone(),
         drill_rounds: resolved.drill_rounds,
         turn_deadline: resolved.turn_deadline,
+        repair_claims: resolved.repair_claims,
         ..EngineConfig::default()
     }
 }

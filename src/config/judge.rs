@@ -117,6 +117,8 @@ impl ConfigFile {
             api_key,
             // The engine builds the judge's prompts itself; this is never filled.
             system_prompt: String::new(),
+            // A judge answers in prose; it is never asked for claims.
+            claims: crate::providers::structured::ClaimsMode::Block,
             params: crate::domain::SamplingParams {
                 temperature: j.temperature,
                 max_tokens: j.max_tokens,

@@ -2,10 +2,13 @@
 //! model and settings each debater uses. Keys are never in the file: it names the environment
 //! variable that holds each key.
 
+pub mod extractor;
+
 use crate::domain::{Debater, SamplingParams, Side};
 use crate::providers::llm::{ApiKey, LlmConfig, Price, Wire};
 use crate::providers::prompt::DEFAULT_SYSTEM_PROMPT;
 use crate::providers::retry::RetryPolicy;
+use crate::providers::structured::ClaimsMode;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -37,6 +40,9 @@ pub struct ConfigFile {
     pub keys: std::collections::BTreeMap<String, KeyList>,
     #[serde(default)]
     pub ui: UiSettings,
+    /// The model `agon extract` asks for the claims of recorded debates.
+    #[serde(default)]
+    pub extractor: Option<extractor::ExtractorSettings>,
 }
 
 /// How the screens look.
@@ -131,6 +137,11 @@ pub struct DebaterSettings {
     pub system_prompt_file: Option<PathBuf>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// How the claims are obtained: `auto` (structured where the wire offers it), `structured`
+    /// or `block`.
+    pub claims: Option<ClaimsMode>,
+    /// When a turn's claims cannot be read, ask once more for them alone (default on).
+    pub repair_claims: Option<bool>,
 }
 
 impl DebaterSettings {
@@ -151,6 +162,8 @@ impl DebaterSettings {
                 .or_else(|| self.system_prompt_file.clone()),
             temperature: other.temperature.or(self.temperature),
             max_tokens: other.max_tokens.or(self.max_tokens),
+            claims: other.claims.or(self.claims),
+            repair_claims: other.repair_claims.or(self.repair_claims),
         }
     }
 }
@@ -227,6 +240,8 @@ pub struct Resolved {
     pub retry: RetryPolicy,
     /// The longest one turn may take, retries included.
     pub turn_deadline: Duration,
+    /// Per side (A, B): ask again for a turn's claims when they cannot be read.
+    pub repair_claims: [bool; 2],
 }
 
 impl Resolved {
@@ -412,6 +427,7 @@ impl ConfigFile {
                 connect_timeout: connect,
                 first_token_timeout: first_token,
                 read_timeout: read,
+                claims: s.claims.unwrap_or_default(),
             })
         };
         let ca = build(Side::A, &a)?;
@@ -445,6 +461,7 @@ impl ConfigFile {
                 .unwrap_or_else(|| "No".into()),
             retry,
             turn_deadline,
+            repair_claims: [a.repair_claims, b.repair_claims].map(|r| r.unwrap_or(true)),
         }))
     }
 }
@@ -469,6 +486,26 @@ mod tests {
         assert_eq!(r.a.wire, Wire::Openai);
         assert!(r.a.api_key.is_some());
         assert!(r.b.api_key.is_none(), "ANTHROPIC_API_KEY is unset here");
+    }
+
+    #[test]
+    fn claims_settings_layer_per_side() {
+        let cfg = ConfigFile::parse(
+            "[debaters.default]\nprovider = \"openai\"\nmodel = \"m\"\nclaims = \"block\"\n\
+             [debaters.B]\nclaims = \"structured\"\nrepair_claims = false",
+        )
+        .unwrap();
+        let r = cfg
+            .resolve(&Overrides::default(), None, &no_env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.a.claims, r.b.claims),
+            (ClaimsMode::Block, ClaimsMode::Structured)
+        );
+        assert_eq!(r.repair_claims, [true, false]);
+        let e = ConfigFile::parse("[debaters.A]\nclaims = \"json\"").unwrap_err();
+        assert!(e.to_string().contains("json"), "{e}");
     }
 
     #[test]

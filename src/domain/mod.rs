@@ -14,6 +14,7 @@ pub mod random;
 pub mod scoring;
 pub mod session;
 pub mod side;
+pub mod targets;
 pub mod tree;
 pub mod turn;
 
@@ -28,9 +29,9 @@ pub use judge::{JudgeEvent, JudgeEventKind, JudgeInfo, JudgeKind, Judgement, Ver
 pub use quote::{Quote, QuoteClass};
 pub use scoring::{JudgementRef, Scores, score};
 pub use session::{
-    Assignment, Choice, ForkOrigin, QuestionRef, SCHEMA_VERSION, Session, SessionStatus, Totals,
-    TurnOutcome,
+    Assignment, Choice, ExtractTurns, Extraction, Finish, ForkOrigin, QuestionRef, SCHEMA_VERSION,
+    Session, SessionStatus, Supplied, Totals, TurnClaims, TurnOutcome,
 };
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
-pub use turn::{Attempt, Cut, Turn, TurnStats, TurnStatus};
+pub use turn::{Attempt, Cut, Followup, FollowupPurpose, Turn, TurnStats, TurnStatus};

@@ -73,6 +73,32 @@ pub struct Attempt {
     pub stats: TurnStats,
 }
 
+/// Why a short request followed a turn's speech.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FollowupPurpose {
+    /// The debater's wire gives structured claims only by a second request (Ollama's `format`).
+    Structured,
+    /// The speech's claims could not be read; the debater was asked for them alone.
+    Repair,
+}
+
+/// A short request after a turn's speech asking for its claims alone. Its tokens, time and
+/// cost belong to the turn: what a study counts as the turn's price includes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Followup {
+    pub purpose: FollowupPurpose,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub stats: TurnStats,
+    /// Why it gave no claims, when it failed or was stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// A speech cut to the protocol's length limit: what the debater wrote beyond it is kept here,
 /// out of the transcript the judge and the opponent see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +150,9 @@ pub struct Turn {
     /// Set when the speech was cut to the protocol's length limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut: Option<Cut>,
+    /// Requests made after the speech for its claims alone (at most one per turn today).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub followups: Vec<Followup>,
     /// Who spoke, when that is not the side's debater record (e.g. a named person in an
     /// imported debate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +190,7 @@ impl Turn {
             stats: TurnStats::default(),
             attempts: Vec::new(),
             cut: None,
+            followups: Vec::new(),
             speaker: None,
             extra: None,
             words: WordTally::default(),
@@ -209,10 +239,18 @@ impl Turn {
         self.words.sync(&self.text);
     }
 
-    /// Tokens and dollars of every attempt, this one included.
+    /// The stats of every request this turn made: this attempt, the earlier ones, and the
+    /// follow-ups for its claims.
+    fn all_stats(&self) -> impl Iterator<Item = &TurnStats> {
+        std::iter::once(&self.stats)
+            .chain(self.attempts.iter().map(|a| &a.stats))
+            .chain(self.followups.iter().map(|f| &f.stats))
+    }
+
+    /// Output tokens of every request of this turn (attempts and follow-ups included).
     pub fn total_output_tokens(&self) -> Option<u64> {
-        let all = std::iter::once(&self.stats).chain(self.attempts.iter().map(|a| &a.stats));
-        all.map(|s| s.output_tokens)
+        self.all_stats()
+            .map(|s| s.output_tokens)
             .reduce(|a, b| match (a, b) {
                 (Some(a), Some(b)) => Some(a.saturating_add(b)),
                 (a, b) => a.or(b),
@@ -220,10 +258,11 @@ impl Turn {
             .flatten()
     }
 
-    /// Dollars spent on every attempt of this turn, this one included.
+    /// Dollars spent on every request of this turn (attempts and follow-ups included).
     pub fn total_cost(&self) -> Option<f64> {
-        let all = std::iter::once(&self.stats).chain(self.attempts.iter().map(|a| &a.stats));
-        all.filter_map(|s| s.cost_usd).reduce(|a, b| a + b)
+        self.all_stats()
+            .filter_map(|s| s.cost_usd)
+            .reduce(|a, b| a + b)
     }
 }
 
@@ -304,5 +343,18 @@ mod tests {
         });
         assert_eq!(t.total_output_tokens(), Some(13));
         assert_eq!(t.total_cost(), Some(0.75));
+        t.followups.push(Followup {
+            purpose: FollowupPurpose::Repair,
+            started_at: OffsetDateTime::UNIX_EPOCH,
+            finished_at: None,
+            stats: TurnStats {
+                output_tokens: Some(4),
+                cost_usd: Some(0.125),
+                ..TurnStats::default()
+            },
+            error: None,
+        });
+        assert_eq!(t.total_output_tokens(), Some(17));
+        assert_eq!(t.total_cost(), Some(0.875));
     }
 }

@@ -5,9 +5,11 @@
 //! async threads. Everything comes back through one `sink`, so the TUI and a headless run each
 //! decide how inputs reach their engine.
 
-use super::{Asked, Input, Output, SaveJob, SaveTarget};
+use super::{Asked, FollowupSpec, Input, Output, SaveJob, SaveTarget};
 use crate::domain::{Session, Side};
-use crate::providers::{Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream};
+use crate::providers::{
+    FollowupRequest, Provider, ProviderError, StreamEvent, TurnRequest, TurnSpec, TurnStream,
+};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -113,6 +115,7 @@ impl Driver {
                 }
                 Output::Save(job) => self.save(job.clone()),
                 Output::Ask { id, to, ask, after } => self.ask(*id, *to, ask, *after),
+                Output::Followup(followup) => self.followup(followup, session),
                 Output::Event(_) => {}
             }
         }
@@ -163,6 +166,30 @@ impl Driver {
         });
         self.timers.retain(|t| !t.is_finished());
         self.timers.push(task.abort_handle());
+    }
+
+    /// Asks a debater for its claims; the answer comes back as [`Input::Followup`].
+    fn followup(&mut self, followup: &FollowupSpec, session: &Session) {
+        let spec = &followup.spec;
+        let answer = self
+            .debaters
+            .of(spec.side)
+            .claims_followup(FollowupRequest {
+                spec,
+                session,
+                purpose: followup.purpose,
+            });
+        let (turn, attempt, sink) = (spec.turn, spec.attempt, self.sink.clone());
+        let handle = tokio::spawn(async move {
+            let result = answer.await;
+            sink(Input::Followup {
+                turn,
+                attempt,
+                result,
+            });
+        });
+        self.requests.retain(|_, h| !h.is_finished());
+        self.requests.insert((turn, attempt), handle.abort_handle());
     }
 
     /// Stops every request and timer, lets the saver write what is queued (for at most
@@ -245,6 +272,8 @@ async fn whole_reply(mut stream: TurnStream) -> Result<String, ProviderError> {
                 }
             }
             StreamEvent::Done(_) => return Ok(text),
+            // An answer is prose: claims and notes meant for turns are not part of it.
+            StreamEvent::Claims(_) | StreamEvent::ClaimsLater | StreamEvent::Note(_) => {}
         }
     }
     Err(ProviderError::retryable(

@@ -11,6 +11,7 @@
 mod asks;
 mod choice;
 pub mod driver;
+mod followup;
 pub mod headless;
 pub mod judge;
 mod replay;
@@ -22,8 +23,9 @@ use crate::domain::{
     TurnOutcome, TurnStatus,
 };
 use crate::providers::retry::RetryPolicy;
-use crate::providers::{ProviderError, Retry, StreamEvent, TurnSpec};
+use crate::providers::{FollowupReply, ProviderError, Retry, StreamEvent, TurnSpec};
 pub use asks::Asked;
+pub use followup::FollowupSpec;
 pub use judge::{JudgeWhen, LlmJudge};
 pub use saving::{SaveJob, SaveState, SaveTarget};
 use std::path::PathBuf;
@@ -52,6 +54,9 @@ pub struct EngineConfig {
     pub seed: u64,
     /// An LLM judge that reads the debate beside the human (or alone, in a batch run).
     pub llm_judge: Option<LlmJudge>,
+    /// Per side (A, B): when a live turn's claims cannot be read, ask once more for them
+    /// alone. Off unless the config turns it on: the demo and replays never ask.
+    pub repair_claims: [bool; 2],
 }
 
 impl Default for EngineConfig {
@@ -64,6 +69,7 @@ impl Default for EngineConfig {
             start_paused: false,
             seed: 0x5eed_a907,
             llm_judge: None,
+            repair_claims: [false; 2],
         }
     }
 }
@@ -101,6 +107,12 @@ pub enum Input {
     },
     /// The wait before retrying turn `turn` with request `attempt` is over.
     RetryDue { turn: usize, attempt: u32 },
+    /// Follow-up `attempt` for the claims of turn `turn` answered, or failed.
+    Followup {
+        turn: usize,
+        attempt: u32,
+        result: Result<FollowupReply, ProviderError>,
+    },
     /// Time passes: checkpoints of a streaming turn.
     Tick,
     /// A save of session `key` finished (to `path`, once the file exists).
@@ -191,6 +203,9 @@ pub enum Output {
         ask: crate::providers::asks::Ask,
         after: Duration,
     },
+    /// Ask a debater for the claims of its finished speech; the answer comes back as
+    /// [`Input::Followup`]. [`Output::Cancel`] with its attempt abandons it.
+    Followup(FollowupSpec),
     Event(Event),
 }
 
@@ -337,6 +352,8 @@ pub enum Activity {
         at: OffsetDateTime,
         reason: String,
     },
+    /// The speech is done; a follow-up asks for its claims.
+    ReadingClaims { turn: usize, since: OffsetDateTime },
 }
 
 pub struct Engine {
@@ -355,6 +372,8 @@ pub struct Engine {
     waits: Vec<Wait>,
     /// Numbers requests.
     next_attempt: u32,
+    /// Claims that came apart from the text, and follow-ups for them.
+    claims: followup::Claims,
     quitting: bool,
     /// Whether "nothing left to play" was said for the current scope.
     over_said: bool,
@@ -389,6 +408,7 @@ impl Engine {
             live: Vec::new(),
             waits: Vec::new(),
             next_attempt: 1,
+            claims: followup::Claims::default(),
             quitting: false,
             over_said: false,
             rng: SplitMix64::new(seed),
@@ -467,6 +487,7 @@ impl Engine {
             at: w.until,
             reason: w.reason.clone(),
         }));
+        out.extend(self.claims.activity());
         out
     }
 
@@ -488,7 +509,10 @@ impl Engine {
 
     /// True when nothing is under way and nothing is left to play in the current scope.
     pub fn is_finished(&self) -> bool {
-        self.live.is_empty() && self.waits.is_empty() && self.next_slots().is_empty()
+        self.live.is_empty()
+            && self.waits.is_empty()
+            && !self.claims.busy()
+            && self.next_slots().is_empty()
     }
 
     /// Finished, and every question to a model (the LLM judge's) answered: a batch run may end.
@@ -534,6 +558,11 @@ impl Engine {
                 error,
             } => self.on_failed(turn, attempt, error, now),
             Input::RetryDue { turn, attempt } => self.on_retry_due(turn, attempt, now),
+            Input::Followup {
+                turn,
+                attempt,
+                result,
+            } => self.on_followup(turn, attempt, result, now),
             Input::Tick => self.checkpoint(now),
             Input::Saved { key, path, result } => {
                 let own = self.save_key();
@@ -654,7 +683,7 @@ impl Engine {
 
     /// Starts the next turn(s) if the debate may go on.
     fn advance(&mut self, now: OffsetDateTime) {
-        if self.quitting || !self.live.is_empty() || !self.waits.is_empty() {
+        if self.quitting || !self.live.is_empty() || !self.waits.is_empty() || self.claims.busy() {
             return;
         }
         if self.session.unresolved_turn().is_some() && self.is_live() {
@@ -729,6 +758,9 @@ impl Engine {
         let Some(i) = self.live_index(turn, attempt) else {
             return;
         };
+        if self.claims.gather(turn, attempt, &event) {
+            return;
+        }
         match event {
             StreamEvent::Delta(text) => {
                 if let Some(l) = self.live.get_mut(i) {
@@ -751,21 +783,35 @@ impl Engine {
                     }
                 }
                 let outcome = self.recorded_outcome(turn);
-                let complete = outcome == TurnOutcome::Complete;
-                self.session.finish_turn(turn, outcome, Some(stats), now);
-                self.emit(if complete {
-                    Event::TurnComplete { turn }
-                } else {
-                    Event::TurnStopped { turn }
-                });
-                self.replay_timeline(Some(turn));
-                if complete {
-                    self.judge_after_turn(turn);
-                }
-                self.save(false);
-                self.advance(now);
+                self.speech_done(turn, attempt, stats, outcome, now);
             }
+            StreamEvent::Claims(_) | StreamEvent::ClaimsLater | StreamEvent::Note(_) => {}
         }
+    }
+
+    /// Closes a turn whose speech (and follow-up, if one was asked) is done, and moves on.
+    fn finish_speech(
+        &mut self,
+        turn: usize,
+        outcome: TurnOutcome,
+        stats: crate::domain::TurnStats,
+        finish: crate::domain::Finish,
+        now: OffsetDateTime,
+    ) {
+        let complete = outcome == TurnOutcome::Complete;
+        self.session
+            .finish_turn_with(turn, outcome, Some(stats), finish, now);
+        self.emit(if complete {
+            Event::TurnComplete { turn }
+        } else {
+            Event::TurnStopped { turn }
+        });
+        self.replay_timeline(Some(turn));
+        if complete {
+            self.judge_after_turn(turn);
+        }
+        self.save(false);
+        self.advance(now);
     }
 
     /// How a turn ends: complete when live; as it ended in the recording in a replay.
@@ -792,6 +838,7 @@ impl Engine {
             return;
         };
         let live = self.live.remove(i);
+        self.claims.forget(turn, attempt);
         let spoke = live.first_token_at.is_some()
             || self.session.turn(turn).is_some_and(|t| !t.text.is_empty());
         let retries = self.session.turn(turn).map_or(0, |t| t.stats.retries);
@@ -888,6 +935,7 @@ impl Engine {
                 turn: l.turn,
                 attempt: l.attempt,
             });
+            self.claims.forget(l.turn, l.attempt);
             stopped.push(l.turn);
         }
         for w in std::mem::take(&mut self.waits) {
@@ -908,8 +956,15 @@ impl Engine {
         if !self.is_live() {
             return self.refuse(Refusal::NotLive);
         }
+        let settled = self.settle_followups(now);
         let stopped = self.stop_all("stopped by the judge", now);
         if stopped.is_empty() {
+            if settled > 0 {
+                self.paused = true;
+                self.steps = 0;
+                self.save(false);
+                return;
+            }
             return self.refuse(Refusal::NothingToStop);
         }
         self.paused = true;
@@ -967,6 +1022,7 @@ impl Engine {
         {
             return self.refuse(Refusal::Edit(e));
         }
+        self.settle_followups(now);
         let stopped = self.stop_all("the judge ended the debate", now);
         for turn in stopped {
             self.emit(Event::TurnStopped { turn });
@@ -1081,6 +1137,7 @@ impl Engine {
             return;
         }
         self.quitting = true;
+        self.settle_followups(now);
         let stopped = self.stop_all(&reason.stop_reason(), now);
         for turn in stopped {
             self.emit(Event::TurnStopped { turn });

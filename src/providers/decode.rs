@@ -8,6 +8,13 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decoded {
     Text(String),
+    /// A piece of tool call `index`: its name when the call starts, then its JSON arguments in
+    /// parts (OpenAI `tool_calls`, Anthropic `tool_use` with `input_json_delta`).
+    Tool {
+        index: u64,
+        name: Option<String>,
+        args: String,
+    },
     /// Token counts seen so far (the last report wins).
     Usage {
         input: Option<u64>,
@@ -56,6 +63,24 @@ struct OaChoice<'a> {
 struct OaDelta<'a> {
     #[serde(default, borrow)]
     content: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    tool_calls: Option<Vec<OaToolCall>>,
+}
+
+#[derive(Deserialize)]
+struct OaToolCall {
+    #[serde(default)]
+    index: u64,
+    #[serde(default)]
+    function: Option<OaFunction>,
+}
+
+#[derive(Deserialize)]
+struct OaFunction {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    arguments: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,11 +102,25 @@ pub fn openai(data: &str, out: &mut Vec<Decoded>) -> Result<(), DecodeError> {
     if let Some(err) = chunk.error {
         return Err(DecodeError::Remote(error_message(&err)));
     }
-    for choice in chunk.choices.iter().take(1) {
-        if let Some(text) = choice.delta.as_ref().and_then(|d| d.content.as_deref())
+    for choice in chunk.choices.into_iter().take(1) {
+        let Some(delta) = choice.delta else {
+            continue;
+        };
+        if let Some(text) = delta.content.as_deref()
             && !text.is_empty()
         {
             out.push(Decoded::Text(text.to_string()));
+        }
+        for call in delta.tool_calls.into_iter().flatten() {
+            let (name, args) = call
+                .function
+                .map(|f| (f.name, f.arguments.unwrap_or_default()))
+                .unwrap_or_default();
+            out.push(Decoded::Tool {
+                index: call.index,
+                name,
+                args,
+            });
         }
     }
     if let Some(u) = chunk.usage {
@@ -99,6 +138,10 @@ pub fn openai(data: &str, out: &mut Vec<Decoded>) -> Result<(), DecodeError> {
 struct AnEvent<'a> {
     #[serde(rename = "type", borrow)]
     kind: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    index: u64,
+    #[serde(default)]
+    content_block: Option<AnBlock>,
     #[serde(default, borrow)]
     delta: Option<AnDelta<'a>>,
     #[serde(default)]
@@ -115,6 +158,19 @@ struct AnDelta<'a> {
     kind: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, borrow)]
     text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    partial_json: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct AnBlock {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    name: Option<String>,
+    /// A tool call's input when the server sends it whole (streams send `{}` and deltas).
+    #[serde(default)]
+    input: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -144,15 +200,39 @@ pub fn anthropic(data: &str, out: &mut Vec<Decoded>) -> Result<(), DecodeError> 
                 });
             }
         }
-        "content_block_delta" => {
-            if let Some(d) = ev.delta
-                && d.kind.as_deref().is_none_or(|k| k == "text_delta")
-                && let Some(text) = d.text
-                && !text.is_empty()
+        "content_block_start" => {
+            if let Some(block) = ev.content_block
+                && block.kind == "tool_use"
             {
-                out.push(Decoded::Text(text.into_owned()));
+                let args = block
+                    .input
+                    .filter(|i| i.as_object().is_some_and(|m| !m.is_empty()))
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
+                out.push(Decoded::Tool {
+                    index: ev.index,
+                    name: block.name,
+                    args,
+                });
             }
         }
+        "content_block_delta" => match ev.delta {
+            Some(d) if d.kind.as_deref() == Some("input_json_delta") => {
+                if let Some(part) = d.partial_json.filter(|p| !p.is_empty()) {
+                    out.push(Decoded::Tool {
+                        index: ev.index,
+                        name: None,
+                        args: part.into_owned(),
+                    });
+                }
+            }
+            Some(d) if d.kind.as_deref().is_none_or(|k| k == "text_delta") => {
+                if let Some(text) = d.text.filter(|t| !t.is_empty()) {
+                    out.push(Decoded::Text(text.into_owned()));
+                }
+            }
+            _ => {}
+        },
         "message_delta" => {
             if let Some(u) = ev.usage {
                 out.push(Decoded::Usage {
@@ -166,7 +246,7 @@ pub fn anthropic(data: &str, out: &mut Vec<Decoded>) -> Result<(), DecodeError> 
             let err = ev.error.unwrap_or(serde_json::Value::Null);
             return Err(DecodeError::Remote(error_message(&err)));
         }
-        _ => {} // ping, content_block_start/stop, and anything newer
+        _ => {} // ping, content_block_stop, and anything newer
     }
     Ok(())
 }
@@ -341,11 +421,73 @@ mod tests {
                     output: Some(1)
                 },
                 text("Tea "),
+                Decoded::Tool {
+                    index: 0,
+                    name: None,
+                    args: "{".into()
+                },
                 Decoded::Usage {
                     input: None,
                     output: Some(7)
                 },
                 Decoded::End
+            ]
+        );
+    }
+
+    #[test]
+    fn tool_calls_stream_on_both_sse_wires() {
+        let out = run(
+            openai,
+            &[
+                r#"{"choices":[{"index":0,"delta":{"content":"Speech."}}]}"#,
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"record_claims","arguments":""}}]}}]}"#,
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"claims\""}}]}}]}"#,
+                r#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+            ],
+        );
+        assert_eq!(
+            out,
+            vec![
+                text("Speech."),
+                Decoded::Tool {
+                    index: 0,
+                    name: Some("record_claims".into()),
+                    args: String::new()
+                },
+                Decoded::Tool {
+                    index: 0,
+                    name: None,
+                    args: r#"{"claims""#.into()
+                },
+            ]
+        );
+        let out = run(
+            anthropic,
+            &[
+                r#"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"record_claims","input":{}}}"#,
+                r#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"claims\": []}"}}"#,
+                r#"{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","name":"record_claims","input":{"claims":[]}}}"#,
+            ],
+        );
+        assert_eq!(
+            out,
+            vec![
+                Decoded::Tool {
+                    index: 1,
+                    name: Some("record_claims".into()),
+                    args: String::new()
+                },
+                Decoded::Tool {
+                    index: 1,
+                    name: None,
+                    args: r#"{"claims": []}"#.into()
+                },
+                Decoded::Tool {
+                    index: 2,
+                    name: Some("record_claims".into()),
+                    args: r#"{"claims":[]}"#.into()
+                },
             ]
         );
     }

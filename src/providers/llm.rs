@@ -6,11 +6,17 @@
 use super::decode::{self, DecodeError, Decoded};
 use super::prompt;
 use super::retry;
-use super::{Provider, ProviderError, StreamEvent, TurnRequest, TurnStream, millis};
+use super::structured::{self, Ask, ClaimsMode, ToolCalls};
+use super::{
+    FollowupFuture, FollowupReply, FollowupRequest, Provider, ProviderError, StreamEvent,
+    TurnRequest, TurnStream, millis,
+};
 use crate::domain::{SamplingParams, TurnStats};
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -113,11 +119,17 @@ pub struct LlmConfig {
     /// Longest silence allowed between chunks once the answer streams.
     pub read_timeout: Duration,
     pub price: Option<Price>,
+    /// How the debater's claims are obtained: structured where the wire offers it, or the
+    /// claims block.
+    pub claims: ClaimsMode,
 }
 
 pub struct LlmProvider {
     cfg: LlmConfig,
     client: reqwest::Client,
+    /// The server refused structured claims once: this debater asks for the block from then
+    /// on, so the failed request is not paid every turn.
+    refused: Arc<AtomicBool>,
 }
 
 /// Anthropic requires `max_tokens`; this is used when the config gives none.
@@ -133,7 +145,27 @@ impl LlmProvider {
             .user_agent(concat!("agon/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ProviderError::new(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(LlmProvider { cfg, client })
+        Ok(LlmProvider {
+            cfg,
+            client,
+            refused: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// How this debater's claims are asked for now.
+    fn ask(&self) -> Ask {
+        if self.cfg.claims.structured() && !self.refused.load(Ordering::Relaxed) {
+            Ask::structured_on(self.cfg.wire)
+        } else {
+            Ask::Block
+        }
+    }
+
+    fn conn(&self) -> Conn {
+        Conn {
+            cfg: self.cfg.clone(),
+            client: self.client.clone(),
+        }
     }
 
     pub fn config(&self) -> &LlmConfig {
@@ -206,8 +238,39 @@ impl Provider for LlmProvider {
     fn stream_turn(&self, request: TurnRequest<'_>) -> TurnStream {
         let (session, spec) = (request.session, request.spec);
         let system = prompt::system_prompt(&self.cfg.system_prompt, session, spec.side);
-        let user = prompt::turn_message(session, spec.side, spec.round, &spec.scope);
-        self.stream_prompt(&system, &user)
+        let message =
+            |ask| prompt::turn_message_for(session, spec.side, spec.round, &spec.scope, ask);
+        let ask = self.ask();
+        let mut body = self.request_body(&system, &message(ask));
+        let fallback = match ask {
+            Ask::Tool => {
+                structured::add_tool(&mut body, self.cfg.wire);
+                Some(self.request_body(&system, &message(Ask::Block)))
+            }
+            Ask::Block | Ask::Later => None,
+        };
+        self.spawn(Job {
+            conn: self.conn(),
+            body,
+            fallback,
+            claims_later: ask == Ask::Later,
+            refused: self.refused.clone(),
+            tx: None,
+        })
+    }
+
+    fn claims_followup(&self, request: FollowupRequest<'_>) -> FollowupFuture {
+        let (session, spec) = (request.session, request.spec);
+        let system = prompt::system_prompt(&self.cfg.system_prompt, session, spec.side);
+        let structured = self.ask() != Ask::Block;
+        let json = structured.then(|| {
+            let user = prompt::claims_message(session, spec.turn, true);
+            structured::followup_body(&self.cfg, &system, &user, true)
+        });
+        let user = prompt::claims_message(session, spec.turn, false);
+        let block = structured::followup_body(&self.cfg, &system, &user, false);
+        let (conn, refused) = (self.conn(), self.refused.clone());
+        Box::pin(async move { conn.followup(json, block, &refused).await })
     }
 
     fn ask(&self, ask: &super::asks::Ask) -> TurnStream {
@@ -220,15 +283,36 @@ impl LlmProvider {
     /// question about the debate).
     pub fn stream_prompt(&self, system: &str, user: &str) -> TurnStream {
         let body = self.request_body(system, user);
-        let (tx, rx) = mpsc::channel(256);
-        let job = Job {
-            cfg: self.cfg.clone(),
-            client: self.client.clone(),
+        self.spawn(Job {
+            conn: self.conn(),
             body,
-            tx,
-        };
+            fallback: None,
+            claims_later: false,
+            refused: self.refused.clone(),
+            tx: None,
+        })
+    }
+
+    fn spawn(&self, mut job: Job) -> TurnStream {
+        let (tx, rx) = mpsc::channel(256);
+        job.tx = Some(tx);
         let task = tokio::spawn(job.run());
         ChannelStream { rx, task }.boxed()
+    }
+
+    /// One non-streaming request for claims, for `agon extract`: the answer's text (JSON when
+    /// `structured` and the server accepted the schema) and its stats.
+    pub async fn claims_request(
+        &self,
+        system: &str,
+        user_json: &str,
+        user_block: &str,
+    ) -> Result<FollowupReply, ProviderError> {
+        let structured = self.ask() != Ask::Block;
+        let json =
+            structured.then(|| structured::followup_body(&self.cfg, system, user_json, true));
+        let block = structured::followup_body(&self.cfg, system, user_block, false);
+        self.conn().followup(json, block, &self.refused).await
     }
 }
 
@@ -252,11 +336,50 @@ impl Drop for ChannelStream {
     }
 }
 
-struct Job {
+/// What a request needs to reach the server, and to say what went wrong without secrets.
+struct Conn {
     cfg: LlmConfig,
     client: reqwest::Client,
+}
+
+/// Why a request failed before its answer streamed.
+enum SendError {
+    /// The server does not do structured claims (see `structured::is_refusal`); `error` is
+    /// what to report if there is nothing to fall back to.
+    Refused {
+        detail: String,
+        error: ProviderError,
+    },
+    Failed(ProviderError),
+}
+
+impl SendError {
+    fn into_error(self) -> ProviderError {
+        match self {
+            SendError::Refused { error, .. } | SendError::Failed(error) => error,
+        }
+    }
+}
+
+impl From<ProviderError> for SendError {
+    fn from(e: ProviderError) -> Self {
+        SendError::Failed(e)
+    }
+}
+
+/// Longest follow-up answer read.
+const ANSWER_LIMIT: usize = 1024 * 1024;
+
+struct Job {
+    conn: Conn,
     body: serde_json::Value,
-    tx: mpsc::Sender<Result<StreamEvent, ProviderError>>,
+    /// The same speech asking for the claims block, for a server that refuses the tool.
+    fallback: Option<serde_json::Value>,
+    /// The claims come from a second request: say so once the speech is done.
+    claims_later: bool,
+    refused: Arc<AtomicBool>,
+    /// Set by `LlmProvider::spawn` before the job runs.
+    tx: Option<mpsc::Sender<Result<StreamEvent, ProviderError>>>,
 }
 
 /// What the job does with decoded items: forward text, keep usage, note the end.
@@ -267,15 +390,52 @@ struct Progress {
     /// Whether any text has been sent on (after that, nothing is retried).
     spoke: bool,
     ended: bool,
+    /// The tool calls the speech made (its structured claims).
+    tools: ToolCalls,
+}
+
+impl Progress {
+    fn new(started: Instant, cfg: &LlmConfig) -> Progress {
+        Progress {
+            started,
+            stats: TurnStats {
+                provider: cfg.wire.name().to_string(),
+                model: cfg.model.clone(),
+                ..TurnStats::default()
+            },
+            usage: (None, None),
+            spoke: false,
+            ended: false,
+            tools: ToolCalls::default(),
+        }
+    }
+}
+
+/// Token counts of two requests: what is known of each, added.
+fn add(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 impl Job {
     async fn run(self) {
         if let Err(e) = self.request().await {
-            let _ = self.tx.send(Err(e)).await;
+            self.send_event(Err(e)).await;
         }
     }
 
+    /// Sends an item on; `false` when the receiver is gone (the turn was cancelled).
+    async fn send_event(&self, item: Result<StreamEvent, ProviderError>) -> bool {
+        match &self.tx {
+            Some(tx) => tx.send(item).await.is_ok(),
+            None => false,
+        }
+    }
+}
+
+impl Conn {
     fn key_hint(&self) -> String {
         match &self.cfg.api_key_env {
             Some(var) if self.cfg.api_key.is_some() => format!("the key comes from ${var}"),
@@ -296,13 +456,19 @@ impl Job {
         crate::text::redact::secrets(&message, &refs)
     }
 
-    async fn send(&self) -> Result<reqwest::Response, ProviderError> {
+    /// Sends `body`. When `structured` (it asks for structured claims), a refusal of the
+    /// feature is told apart from other failures so that the caller can fall back.
+    async fn send(
+        &self,
+        body: &serde_json::Value,
+        structured: bool,
+    ) -> Result<reqwest::Response, SendError> {
         let url = self.cfg.wire.endpoint(&self.cfg.base_url);
         let mut req = self
             .client
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(self.body.to_string());
+            .body(body.to_string());
         match (self.cfg.wire, &self.cfg.api_key) {
             (Wire::Openai, Some(k)) => req = req.bearer_auth(&k.0),
             (Wire::Anthropic, Some(k)) => req = req.header("x-api-key", &k.0),
@@ -317,10 +483,9 @@ impl Job {
             Ok(Ok(resp)) => resp,
             Ok(Err(e)) => {
                 let why = self.scrub(describe_reqwest(&e));
-                return Err(ProviderError::retryable(
-                    format!("cannot reach {shown}: {why}"),
-                    None,
-                ));
+                return Err(
+                    ProviderError::retryable(format!("cannot reach {shown}: {why}"), None).into(),
+                );
             }
             Err(_) => {
                 return Err(ProviderError::retryable(
@@ -329,7 +494,8 @@ impl Job {
                         super::describe_wait(self.cfg.first_token_timeout)
                     ),
                     None,
-                ));
+                )
+                .into());
             }
         };
         let status = resp.status().as_u16();
@@ -355,13 +521,12 @@ impl Job {
         let body = read_capped(resp, ERROR_BODY_LIMIT).await;
         let detail = self.scrub(server_message(&body));
         if should_retry {
-            return Err(ProviderError::retryable(
-                format!("HTTP {status}{detail}"),
-                server_wait,
-            ));
+            return Err(
+                ProviderError::retryable(format!("HTTP {status}{detail}"), server_wait).into(),
+            );
         }
         let hint = self.key_hint();
-        Err(ProviderError::new(match status {
+        let error = ProviderError::new(match status {
             401 | 403 => format!(
                 "the server refused the credentials (HTTP {status}){detail}. Check the API key: {hint}."
             ),
@@ -370,36 +535,160 @@ impl Job {
             ),
             400 => format!("the server rejected the request (HTTP 400){detail}; {hint}."),
             _ => format!("HTTP {status}{detail}; {hint}."),
-        }))
+        });
+        if structured && structured::is_refusal(status, &body) {
+            return Err(SendError::Refused { detail, error });
+        }
+        Err(SendError::Failed(error))
     }
 
+    /// A follow-up for claims: the structured request when there is one, else (or when the
+    /// server refuses it, remembered in `refused`) the plain one asking for a block.
+    async fn followup(
+        &self,
+        json: Option<serde_json::Value>,
+        block: serde_json::Value,
+        refused: &AtomicBool,
+    ) -> Result<FollowupReply, ProviderError> {
+        let started = Instant::now();
+        let mut note = None;
+        let (resp, is_json) = match &json {
+            Some(body) => match self.send(body, true).await {
+                Ok(resp) => (resp, true),
+                Err(SendError::Refused { detail, .. }) => {
+                    refused.store(true, Ordering::Relaxed);
+                    note = Some(structured::refusal_note(&detail));
+                    (
+                        self.send(&block, false)
+                            .await
+                            .map_err(SendError::into_error)?,
+                        false,
+                    )
+                }
+                Err(e) => return Err(e.into_error()),
+            },
+            None => (
+                self.send(&block, false)
+                    .await
+                    .map_err(SendError::into_error)?,
+                false,
+            ),
+        };
+        let text = tokio::time::timeout(self.cfg.read_timeout, read_capped(resp, ANSWER_LIMIT))
+            .await
+            .map_err(|_| {
+                ProviderError::new(format!(
+                    "the answer stalled: nothing for {}",
+                    super::describe_wait(self.cfg.read_timeout)
+                ))
+            })?;
+        let answer = structured::read_answer(self.cfg.wire, &text)
+            .map_err(|e| ProviderError::new(self.scrub(e)))?;
+        let stats = TurnStats {
+            provider: self.cfg.wire.name().to_string(),
+            model: self.cfg.model.clone(),
+            time_to_first_token_ms: None,
+            total_ms: Some(millis(started.elapsed())),
+            input_tokens: answer.input_tokens,
+            output_tokens: answer.output_tokens,
+            cost_usd: self
+                .cfg
+                .price
+                .map(|p| p.cost(answer.input_tokens, answer.output_tokens)),
+            retries: 0,
+        };
+        Ok(FollowupReply {
+            text: answer.text,
+            json: is_json,
+            stats,
+            note,
+        })
+    }
+}
+
+impl Job {
     /// One request: send, then stream until the end marker.
     async fn request(&self) -> Result<(), ProviderError> {
         let started = Instant::now();
-        let resp = self.send().await?;
-        let mut p = Progress {
-            started,
-            stats: TurnStats {
-                provider: self.cfg.wire.name().to_string(),
-                model: self.cfg.model.clone(),
-                ..TurnStats::default()
-            },
-            usage: (None, None),
-            spoke: false,
-            ended: false,
+        let resp = match self.conn.send(&self.body, self.fallback.is_some()).await {
+            Ok(resp) => resp,
+            Err(SendError::Refused { detail, error }) => {
+                let Some(fallback) = &self.fallback else {
+                    return Err(error);
+                };
+                // Not a retry of the turn: the same speech, asking for the block instead.
+                self.refused.store(true, Ordering::Relaxed);
+                if !self
+                    .send_event(Ok(StreamEvent::Note(structured::refusal_note(&detail))))
+                    .await
+                {
+                    return Ok(());
+                }
+                self.conn
+                    .send(fallback, false)
+                    .await
+                    .map_err(SendError::into_error)?
+            }
+            Err(e) => return Err(e.into_error()),
         };
-        let result = match self.cfg.wire {
-            Wire::Openai | Wire::Anthropic => self.read_sse(resp, &mut p).await,
-            Wire::Ollama => self.read_ndjson(resp, &mut p).await,
-        };
-        match result {
-            Ok(true) => {}
-            // The receiver went away: the turn was cancelled.
-            Ok(false) => return Ok(()),
-            Err(e) => return Err(e),
+        let mut p = Progress::new(started, &self.conn.cfg);
+        if !self.read(resp, &mut p).await? {
+            return Ok(());
         }
-        if !p.ended {
-            let marker = match self.cfg.wire {
+        // A model given the tool may call it and write no speech at all (llmock does; so do
+        // real models at times): ask once more for the speech with its block, and from then on
+        // ask this debater for the block. Both requests' tokens count.
+        if let Some(fallback) = &self.fallback
+            && !p.spoke
+            && p.tools.claims().is_some()
+        {
+            self.refused.store(true, Ordering::Relaxed);
+            if !self
+                .send_event(Ok(StreamEvent::Note(structured::TOOL_ALONE_NOTE.into())))
+                .await
+            {
+                return Ok(());
+            }
+            let resp = self
+                .conn
+                .send(fallback, false)
+                .await
+                .map_err(SendError::into_error)?;
+            let spent = p.usage;
+            p = Progress::new(started, &self.conn.cfg);
+            if !self.read(resp, &mut p).await? {
+                return Ok(());
+            }
+            p.usage = (add(spent.0, p.usage.0), add(spent.1, p.usage.1));
+        }
+        p.stats.total_ms = Some(millis(p.started.elapsed()));
+        p.stats.input_tokens = p.usage.0;
+        p.stats.output_tokens = p.usage.1;
+        p.stats.cost_usd = self
+            .conn
+            .cfg
+            .price
+            .map(|price| price.cost(p.usage.0, p.usage.1));
+        if let Some(args) = p.tools.claims()
+            && !self.send_event(Ok(StreamEvent::Claims(args))).await
+        {
+            return Ok(());
+        }
+        if self.claims_later && !self.send_event(Ok(StreamEvent::ClaimsLater)).await {
+            return Ok(());
+        }
+        self.send_event(Ok(StreamEvent::Done(p.stats))).await;
+        Ok(())
+    }
+
+    /// Reads one response to its end marker: `false` when the turn was cancelled meanwhile.
+    async fn read(&self, resp: reqwest::Response, p: &mut Progress) -> Result<bool, ProviderError> {
+        let going = match self.conn.cfg.wire {
+            Wire::Openai | Wire::Anthropic => self.read_sse(resp, p).await?,
+            Wire::Ollama => self.read_ndjson(resp, p).await?,
+        };
+        if going && !p.ended {
+            let marker = match self.conn.cfg.wire {
                 Wire::Openai => "[DONE]",
                 Wire::Anthropic => "message_stop",
                 Wire::Ollama => "done: true",
@@ -412,12 +701,7 @@ impl Job {
                 ProviderError::retryable(message, None)
             });
         }
-        p.stats.total_ms = Some(millis(p.started.elapsed()));
-        p.stats.input_tokens = p.usage.0;
-        p.stats.output_tokens = p.usage.1;
-        p.stats.cost_usd = self.cfg.price.map(|price| price.cost(p.usage.0, p.usage.1));
-        let _ = self.tx.send(Ok(StreamEvent::Done(p.stats))).await;
-        Ok(())
+        Ok(going)
     }
 
     /// Waits for the next chunk: the first-token timeout until text has come, the read timeout
@@ -427,10 +711,12 @@ impl Job {
         next: impl std::future::Future<Output = Option<T>>,
         p: &Progress,
     ) -> Result<Option<T>, ProviderError> {
-        let limit = if p.spoke {
-            self.cfg.read_timeout
+        // A speech that went straight to its tool call is under way too.
+        let limit = if p.spoke || !p.tools.is_empty() {
+            self.conn.cfg.read_timeout
         } else {
-            self.cfg
+            self.conn
+                .cfg
                 .first_token_timeout
                 .saturating_sub(p.started.elapsed())
         };
@@ -443,7 +729,7 @@ impl Job {
             Err(_) => Err(ProviderError::retryable(
                 format!(
                     "no first token within {}",
-                    super::describe_wait(self.cfg.first_token_timeout)
+                    super::describe_wait(self.conn.cfg.first_token_timeout)
                 ),
                 None,
             )),
@@ -462,9 +748,12 @@ impl Job {
                         .time_to_first_token_ms
                         .get_or_insert(millis(p.started.elapsed()));
                     p.spoke = true;
-                    if self.tx.send(Ok(StreamEvent::Delta(t))).await.is_err() {
+                    if !self.send_event(Ok(StreamEvent::Delta(t))).await {
                         return false;
                     }
+                }
+                Decoded::Tool { index, name, args } => {
+                    p.tools.push(index, name.as_deref(), &args);
                 }
                 Decoded::Usage { input, output } => {
                     p.usage.0 = input.or(p.usage.0);
@@ -477,7 +766,7 @@ impl Job {
     }
 
     fn failure(&self, what: String, p: &Progress) -> ProviderError {
-        let what = self.scrub(what);
+        let what = self.conn.scrub(what);
         if p.spoke {
             ProviderError::new(what)
         } else {
@@ -492,7 +781,7 @@ impl Job {
         p: &mut Progress,
     ) -> Result<bool, ProviderError> {
         use eventsource_stream::Eventsource;
-        let decode_fn = if self.cfg.wire == Wire::Openai {
+        let decode_fn = if self.conn.cfg.wire == Wire::Openai {
             decode::openai
         } else {
             decode::anthropic
@@ -580,9 +869,9 @@ impl Job {
         // A server that says it is overloaded mid-stream may be fine a moment later.
         match &e {
             DecodeError::Remote(_) if !p.spoke => {
-                ProviderError::retryable(self.scrub(e.to_string()), None)
+                ProviderError::retryable(self.conn.scrub(e.to_string()), None)
             }
-            _ => ProviderError::new(self.scrub(e.to_string())),
+            _ => ProviderError::new(self.conn.scrub(e.to_string())),
         }
     }
 }
@@ -659,6 +948,7 @@ mod tests {
             first_token_timeout: Duration::from_secs(1),
             read_timeout: Duration::from_secs(1),
             price: None,
+            claims: ClaimsMode::Block,
         }
     }
 

@@ -8,9 +8,11 @@ pub mod prompt;
 pub mod recorded;
 pub mod retry;
 pub mod scripted;
+pub mod structured;
 
-use crate::domain::{Session, Side, TurnStats};
+use crate::domain::{FollowupPurpose, Session, Side, TurnStats};
 use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use std::time::Duration;
 
@@ -40,9 +42,39 @@ pub struct TurnRequest<'a> {
 pub enum StreamEvent {
     /// More text.
     Delta(String),
+    /// The turn's claims as JSON under `claims::json_schema()`, returned in the same request
+    /// (a tool call's arguments); they take precedence over a block in the text.
+    Claims(String),
+    /// The prompt asked for no claims block: the claims come from a second request once the
+    /// speech is done (Ollama's `format` would make the whole reply JSON).
+    ClaimsLater,
+    /// A note for the turn's warnings about how its claims are obtained (a refused feature).
+    Note(String),
     /// The turn ended normally; the stream ends after this.
     Done(TurnStats),
 }
+
+/// A short request after a speech for its claims alone.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowupRequest<'a> {
+    /// The turn (still streaming in the session: its speech is complete).
+    pub spec: &'a TurnSpec,
+    pub session: &'a Session,
+    pub purpose: FollowupPurpose,
+}
+
+/// What a follow-up answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowupReply {
+    /// The answer: JSON under `claims::json_schema()` when `json`, else a claims block.
+    pub text: String,
+    pub json: bool,
+    pub stats: TurnStats,
+    /// A note for the turn's warnings (the server refused structured output).
+    pub note: Option<String>,
+}
+
+pub type FollowupFuture = BoxFuture<'static, Result<FollowupReply, ProviderError>>;
 
 /// Whether a failed request is worth sending again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +127,17 @@ pub trait Provider: Send + Sync {
         let _ = ask;
         let err = ProviderError::new("this debater answers only its turns, not other questions");
         futures_util::stream::once(async move { Err(err) }).boxed()
+    }
+
+    /// Asks the debater for the claims of its finished speech alone (one request, never
+    /// retried). Dropping the future cancels it. Debaters that always write their block (the
+    /// scripted demo, a recording) cannot be asked.
+    fn claims_followup(&self, _request: FollowupRequest<'_>) -> FollowupFuture {
+        Box::pin(async {
+            Err(ProviderError::new(
+                "this debater cannot be asked for its claims",
+            ))
+        })
     }
 }
 

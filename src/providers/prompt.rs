@@ -1,6 +1,7 @@
 //! What a debater is told: the system prompt (from `prompts/debater.md` or a file the config
 //! names) and, each turn, the transcript so far and the claim tree with its ids.
 
+use super::structured::{Ask, TOOL_NAME};
 use crate::domain::{ClaimTree, ROOT_ID, RoundKind, Session, Side};
 use std::fmt::Write;
 
@@ -41,6 +42,18 @@ pub fn system_prompt(template: &str, session: &Session, side: Side) -> String {
 
 /// The user message for one turn: the transcript so far, the claim tree, and what to do now.
 pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> String {
+    turn_message_for(session, side, round, scope, Ask::Block)
+}
+
+/// [`turn_message`], asking for the claims as `ask` says: in the block, by the claims tool,
+/// or not at all (a second request asks for them).
+pub fn turn_message_for(
+    session: &Session,
+    side: Side,
+    round: u32,
+    scope: &str,
+    ask: Ask,
+) -> String {
     let mut m = String::new();
     let simultaneous = session.protocol.kind == RoundKind::Simultaneous;
     let visible: Vec<_> = session
@@ -127,11 +140,57 @@ pub fn turn_message(session: &Session, side: Side, round: u32, scope: &str) -> S
         crate::domain::Format::Debate => ("debater", "answer the opponent's strongest point"),
         crate::domain::Format::Consultancy => ("the consultant", "answer the judge's questions"),
     };
+    let how = match ask {
+        Ask::Block => "make your case, and end with the claims block.".to_string(),
+        Ask::Tool => format!(
+            "and make your case. Do not write a claims block this turn: after your speech, \
+             call the tool {TOOL_NAME} once with the claims it makes and the points it concedes."
+        ),
+        Ask::Later => "and make your case. Do not write a claims block this turn: you will be \
+                       asked for its claims right after your speech."
+            .to_string(),
+    };
     let _ = write!(
         m,
         "\nIt is round {round} of {rounds}. You are {role} {side}. Write your turn now: {task}, \
-         make your case, and end with the claims block. Your next claim id is {}.",
+         {how} Your next claim id is {}.",
         next_claim_id(&session.tree, side)
+    );
+    m
+}
+
+/// The user message of a follow-up asking for the claims of turn `turn` alone: the speech,
+/// the tree's ids, and the answer wanted (JSON under the schema, or a claims block).
+pub fn claims_message(session: &Session, turn: usize, json: bool) -> String {
+    let mut m = String::new();
+    let Some(t) = session.turn(turn) else {
+        return m;
+    };
+    let _ = writeln!(
+        m,
+        "Your speech (turn {}, debater {}, round {}):\n\n{}\n",
+        t.index + 1,
+        t.side,
+        t.round,
+        t.text.trim()
+    );
+    m.push_str("Claim tree (ids you may refer to):\n");
+    write_tree(&mut m, &session.tree, 0, 0);
+    let answer = if json {
+        "Answer with JSON only: an object with a list \"claims\" (each with id, relation \
+         supports or attacks, target, text) and a list \"concessions\" (each with target and \
+         reason). Both lists may be empty."
+    } else {
+        "Answer with the claims block only, in the format of your instructions: one line per \
+         claim, `<id> supports|attacks <target>: <text>`, or `concede <id>: <reason>`, inside a \
+         ```claims fence. Write an empty block if the speech makes no claim."
+    };
+    let _ = write!(
+        m,
+        "\nList the claims this speech makes and the points it concedes, as written in it. Ids \
+         continue your numbering (your next claim id is {}); a target is root or an id above. \
+         {answer}",
+        next_claim_id(&session.tree, t.side)
     );
     m
 }
@@ -141,6 +200,13 @@ fn addressee(to: Option<Side>) -> String {
         Some(side) => format!("debater {side}"),
         None => "both debaters".to_string(),
     }
+}
+
+/// The tree as a debater is shown it: one line per node, with its id, side and relation.
+pub fn tree_listing(tree: &ClaimTree) -> String {
+    let mut m = String::new();
+    write_tree(&mut m, tree, 0, 0);
+    m
 }
 
 fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
@@ -247,6 +313,38 @@ mod tests {
             "Your next claim id is {}.",
             next_claim_id(&s.tree, Side::A)
         )));
+    }
+
+    #[test]
+    fn structured_turns_ask_for_the_tool_or_nothing() {
+        let s = played(2);
+        let m = turn_message_for(&s, Side::A, 2, ROOT_ID, Ask::Tool);
+        assert!(m.contains("call the tool record_claims once"), "{m}");
+        assert!(!m.contains("end with the claims block"));
+        let m = turn_message_for(&s, Side::A, 2, ROOT_ID, Ask::Later);
+        assert!(
+            m.contains("you will be asked for its claims right after"),
+            "{m}"
+        );
+        assert_eq!(
+            turn_message(&s, Side::A, 2, ROOT_ID),
+            turn_message_for(&s, Side::A, 2, ROOT_ID, Ask::Block)
+        );
+    }
+
+    #[test]
+    fn the_claims_message_holds_the_speech_and_the_ids() {
+        let s = played(2);
+        let m = claims_message(&s, 1, true);
+        assert!(
+            m.starts_with("Your speech (turn 2, debater B, round 1):"),
+            "{m}"
+        );
+        assert!(m.contains(s.turns()[1].text.trim()));
+        assert!(m.contains("- A1 (A, supports root)"));
+        assert!(m.contains("Answer with JSON only"));
+        assert!(claims_message(&s, 1, false).contains("```claims fence"));
+        assert_eq!(claims_message(&s, 9, true), "");
     }
 
     #[test]

@@ -125,6 +125,10 @@ fn state_label(app: &App, now: OffsetDateTime) -> String {
                     seconds(now - since)
                 );
             }
+            Activity::ReadingClaims { turn, .. } => {
+                let side = s.turn(turn).map_or('?', |t| t.side.letter());
+                return format!(" {sp} {side}: reading claims…{pause} ");
+            }
             Activity::Streaming { .. } => {}
         }
     }

@@ -216,7 +216,8 @@ fn status_label(
             let activity = app.engine.activity().into_iter().find(|a| match a {
                 Activity::WaitingForFirstToken { turn: t, .. }
                 | Activity::Streaming { turn: t, .. }
-                | Activity::RetryDue { turn: t, .. } => *t == turn.index,
+                | Activity::RetryDue { turn: t, .. }
+                | Activity::ReadingClaims { turn: t, .. } => *t == turn.index,
             });
             let label = match activity {
                 Some(Activity::WaitingForFirstToken { since, .. }) => {
@@ -226,6 +227,7 @@ fn status_label(
                     format!("retry {retry} in {}", seconds(at - now))
                 }
                 Some(Activity::Streaming { .. }) => "streaming…".to_string(),
+                Some(Activity::ReadingClaims { .. }) => "reading claims…".to_string(),
                 None => "streaming…".to_string(),
             };
             (label, theme.accent)

@@ -38,11 +38,16 @@ pub fn one_turn_session() -> Session {
 
 /// Plays the first turn of a one-turn debate with `provider` and `retry`.
 pub async fn one_turn(provider: Arc<dyn Provider>, retry: RetryPolicy) -> TurnOutcome {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Input>();
     let cfg = EngineConfig {
         retry,
         ..EngineConfig::default()
     };
+    one_turn_with(provider, cfg).await
+}
+
+/// [`one_turn`] with the engine configured as given (repair of unreadable claims, say).
+pub async fn one_turn_with(provider: Arc<dyn Provider>, cfg: EngineConfig) -> TurnOutcome {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Input>();
     let mut engine = Engine::new(one_turn_session(), Mode::Live, cfg, None);
     let mut driver = Driver::new(
         Debaters::both(provider),

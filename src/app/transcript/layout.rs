@@ -169,7 +169,9 @@ pub fn body(turn: &Turn, cx: &Context<'_>) -> Vec<VLine> {
         );
     }
     for w in &turn.warnings {
-        hanging(&mut lines, "⚠ ", Role::Warning, w, Role::Warning, width);
+        // A server's note (a refused feature) may name the model: blind judging hides it.
+        let w = cx.redactor.chrome(w);
+        hanging(&mut lines, "⚠ ", Role::Warning, &w, Role::Warning, width);
     }
     for (_, to, text) in cx
         .session

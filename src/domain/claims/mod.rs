@@ -151,6 +151,16 @@ pub fn parse(text: &str) -> ParsedClaims {
     }
 }
 
+/// Whether a complete turn's claims could not be read, so that asking the debater for them
+/// again is worth a request: nothing was read, and the text has no block in any form or its
+/// block had entries that were not understood. A block that is empty on purpose (a closing
+/// statement that makes no new claim) reads as nothing without a warning, and asks for nothing.
+pub fn unreadable(parsed: &ParsedClaims, text: &str) -> bool {
+    parsed.claims.is_empty()
+        && parsed.concessions.is_empty()
+        && (find_block(text).is_none() || !parsed.warnings.is_empty())
+}
+
 #[cfg(test)]
 mod props;
 #[cfg(test)]

@@ -232,3 +232,16 @@ fn hostile_shapes_stay_linear() {
         let _ = prose(&text);
     }
 }
+
+#[test]
+fn unreadable_turns_are_those_with_nothing_read_and_no_empty_block() {
+    let check = |text: &str| unreadable(&parse(text), text);
+    assert!(check("A closing statement with no block."));
+    assert!(check("Prose.\n\n```claims\nthis is not a claim\n```\n"));
+    assert!(
+        !check("Prose.\n\n```claims\n```\n"),
+        "an empty block is a choice"
+    );
+    assert!(!check("Prose.\n\n```claims\nA1 supports root: x\n```\n"));
+    assert!(!check("Prose.\n\n```claims\nconcede B1: fair\n```\n"));
+}

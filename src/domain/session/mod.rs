@@ -3,21 +3,25 @@
 //! The turns are private: they change only through the methods here, which keep the running
 //! index of what the protocol calls for next ([`slots`]) and the turns' word counts current.
 
+mod extraction;
 mod judging;
 mod migrate;
 mod slots;
+mod supplied;
 
 use super::annotation::Annotation;
-use super::claims::{self, ROOT_ID};
+use super::claims::ROOT_ID;
 use super::debate::{DebateSetup, Debater, Format, PenaltyUnit, Positions, Protocol, RoundKind};
 use super::judge::{JudgeEvent, JudgeEventKind, JudgeInfo, Judgement, Verdict};
 use super::side::Side;
 use super::tree::ClaimTree;
 use super::turn::{Attempt, Turn, TurnStats, TurnStatus};
+pub use extraction::{ExtractTurns, Extraction, TurnClaims};
 use serde::{Deserialize, Serialize};
 use slots::Slots;
 pub use slots::Totals;
 use std::collections::BTreeMap;
+pub use supplied::{Finish, Supplied};
 use time::OffsetDateTime;
 
 /// The version of the session format this build writes. See `docs/session-format.md`.
@@ -90,6 +94,10 @@ pub struct Session {
     /// What a debate recorded elsewhere said that agon's model has no field for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Value>,
+    /// Claims extracted from the turns by another model (`agon extract`), oldest first; each
+    /// holds what is needed to undo it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extractions: Vec<Extraction>,
     #[serde(skip)]
     slots: Slots,
 }
@@ -188,6 +196,7 @@ impl Session {
             forked_from: None,
             judgements: Vec::new(),
             extra: None,
+            extractions: Vec::new(),
             slots: Slots::default(),
         }
     }
@@ -410,6 +419,20 @@ impl Session {
         stats: Option<TurnStats>,
         now: OffsetDateTime,
     ) {
+        self.finish_turn_with(turn, outcome, stats, Finish::default(), now);
+    }
+
+    /// [`Session::finish_turn`], with claims that came apart from the text (structured output,
+    /// a follow-up request, a recording) and the follow-ups made for them. A failed or stopped
+    /// turn keeps the follow-ups' record but adds no claims.
+    pub fn finish_turn_with(
+        &mut self,
+        turn: usize,
+        outcome: TurnOutcome,
+        stats: Option<TurnStats>,
+        finish: Finish,
+        now: OffsetDateTime,
+    ) {
         self.ensure_index();
         let speakers = self.speakers();
         let protocol = self.protocol.clone();
@@ -431,6 +454,12 @@ impl Session {
             t.stats = stats;
         }
         t.finished_at = Some(now);
+        let Finish {
+            claims: supplied,
+            notes,
+            followups,
+        } = finish;
+        t.followups.extend(followups);
         self.slots.finished(turn);
         match outcome {
             TurnOutcome::Complete => {
@@ -439,7 +468,7 @@ impl Session {
                     t.set_text(kept);
                     t.cut = Some(cut);
                 }
-                let parsed = claims::parse(&t.text);
+                let (parsed, with_tree_warnings) = supplied::read(supplied, &t.text);
                 let (index, side) = (t.index, t.side);
                 let tree_warnings =
                     self.tree
@@ -449,8 +478,11 @@ impl Session {
                 t.quotes = crate::domain::quote::check::quotes_of(&t.text, source, &protocol);
                 t.claims = parsed.claims;
                 t.concessions = parsed.concessions;
-                t.warnings = parsed.warnings;
-                t.warnings.extend(tree_warnings);
+                t.warnings = notes;
+                t.warnings.extend(parsed.warnings);
+                if with_tree_warnings {
+                    t.warnings.extend(tree_warnings);
+                }
                 let t = &self.turns[turn];
                 self.slots.played(t, &speakers);
             }
