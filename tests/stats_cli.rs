@@ -121,6 +121,7 @@ fn session(format: Format, kind: DebaterKind, truth: Side, p_a: f64, offline: &[
             judge: Some(format!("Offline {i}")),
             mode: Some("stepped".into()),
             blind: true,
+            usage: None,
             started_at: t0(),
             judge_events: vec![JudgeEvent {
                 at: t0(),

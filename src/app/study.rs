@@ -194,6 +194,7 @@ mod tests {
             ],
             verdict: None,
             annotations: Vec::new(),
+            usage: None,
             extra: None,
         });
         s.judge_events = human.iter().map(|&(a, p)| credence(a, p)).collect();

@@ -224,6 +224,7 @@ mod tests {
                 at: OffsetDateTime::UNIX_EPOCH,
             }),
             annotations: Vec::new(),
+            usage: None,
             extra: None,
         });
         assert!(not_judgeable(&over, judge, "each_turn").is_some_and(|w| w.contains("already")));

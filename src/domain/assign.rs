@@ -23,7 +23,7 @@ pub fn seed_for(run_seed: u64, question_id: &str, repeat: u32) -> u64 {
 }
 
 /// What the draws decided for one debate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draw {
     pub assignment: Assignment,
     /// The answers as the sides hold them.

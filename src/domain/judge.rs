@@ -115,6 +115,9 @@ pub struct Judgement {
     pub verdict: Option<Verdict>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
+    /// What an LLM judge's answers cost (its requests, tokens, dollars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<super::turn::Usage>,
     /// What a debate recorded elsewhere said of this judgement that has no field here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Value>,

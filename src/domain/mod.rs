@@ -34,4 +34,4 @@ pub use session::{
 };
 pub use side::Side;
 pub use tree::{ClaimTree, EditError, Node, NodeJudgement, Origin};
-pub use turn::{Attempt, Cut, Followup, FollowupPurpose, Turn, TurnStats, TurnStatus};
+pub use turn::{Attempt, Cut, Followup, FollowupPurpose, Turn, TurnStats, TurnStatus, Usage};

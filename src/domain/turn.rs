@@ -55,6 +55,41 @@ pub struct TurnStats {
     pub retries: u32,
 }
 
+/// What the answers of a model outside the turns (an LLM judge's, a chooser's) cost, added
+/// up over its answered requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub requests: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_ms: Option<u64>,
+}
+
+impl Usage {
+    /// Adds one answered request; what it did not report stays as it was.
+    pub fn add(&mut self, stats: &TurnStats) {
+        fn sum(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+            match (a, b) {
+                (Some(a), Some(b)) => Some(a.saturating_add(b)),
+                (a, b) => a.or(b),
+            }
+        }
+        self.requests = self.requests.saturating_add(1);
+        self.input_tokens = sum(self.input_tokens, stats.input_tokens);
+        self.output_tokens = sum(self.output_tokens, stats.output_tokens);
+        self.total_ms = sum(self.total_ms, stats.total_ms);
+        self.cost_usd = match (self.cost_usd, stats.cost_usd) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 /// An earlier try at a turn that failed or was stopped before the judge retried it. The turn
 /// keeps every one, so nothing a debater said (or cost) is lost, and counts once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -356,5 +391,31 @@ mod tests {
         });
         assert_eq!(t.total_output_tokens(), Some(17));
         assert_eq!(t.total_cost(), Some(0.875));
+    }
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    #[test]
+    fn usage_adds_what_each_request_reports() {
+        let mut u = Usage::default();
+        u.add(&TurnStats {
+            input_tokens: Some(100),
+            output_tokens: Some(20),
+            cost_usd: Some(0.5),
+            ..TurnStats::default()
+        });
+        u.add(&TurnStats {
+            input_tokens: Some(150),
+            total_ms: Some(800),
+            ..TurnStats::default()
+        });
+        assert_eq!(u.requests, 2);
+        assert_eq!(u.input_tokens, Some(250));
+        assert_eq!(u.output_tokens, Some(20));
+        assert_eq!(u.cost_usd, Some(0.5));
+        assert_eq!(u.total_ms, Some(800));
     }
 }

@@ -99,7 +99,7 @@ impl Engine {
     pub(super) fn on_answer(
         &mut self,
         id: u32,
-        result: Result<String, ProviderError>,
+        result: Result<super::Reply, ProviderError>,
         now: OffsetDateTime,
     ) {
         let Some(i) = self.asks.iter().position(|p| p.id == id) else {
@@ -110,9 +110,10 @@ impl Engine {
             return;
         }
         match result {
-            Ok(reply) => match pending.purpose {
-                Purpose::Choice(side) => self.on_choice(side, &reply, now),
+            Ok(super::Reply { text: reply, stats }) => match pending.purpose {
+                Purpose::Choice(side) => self.on_choice(side, &reply, &stats, now),
                 Purpose::Judge { seen } => {
+                    self.count_judge_usage(&stats, now);
                     if !self.on_judge_reply(seen, &reply, now) {
                         if pending.asked_again {
                             self.emit(Event::AskFailed {

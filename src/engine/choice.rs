@@ -40,7 +40,13 @@ impl Engine {
     }
 
     /// The chooser answered: its side takes the answer it named.
-    pub(super) fn on_choice(&mut self, side: Side, reply: &str, now: OffsetDateTime) {
+    pub(super) fn on_choice(
+        &mut self,
+        side: Side,
+        reply: &str,
+        stats: &crate::domain::TurnStats,
+        now: OffsetDateTime,
+    ) {
         let swapped = self.session.assignment.as_ref().is_some_and(|a| a.swapped);
         let answers = answers_in_order(&self.session.positions, swapped);
         let answer = parse_choice(reply, answers);
@@ -64,7 +70,13 @@ impl Engine {
             }
         }
         if let Some(a) = self.session.assignment.as_mut() {
-            a.choice = Some(Choice { answer, reply });
+            let mut usage = crate::domain::Usage::default();
+            usage.add(stats);
+            a.choice = Some(Choice {
+                answer,
+                reply,
+                usage: Some(usage),
+            });
         }
         self.session.updated_at = now;
         self.emit(Event::Chose { side, answer });
@@ -78,6 +90,7 @@ impl Engine {
             a.choice = Some(Choice {
                 answer: None,
                 reply: String::new(),
+                usage: None,
             });
         }
         self.emit(Event::Chose { side, answer: None });

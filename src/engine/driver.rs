@@ -262,7 +262,7 @@ async fn pump(turn: usize, attempt: u32, mut stream: TurnStream, sink: Sink) {
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
 /// A question's reply, whole (up to [`MAX_REPLY_BYTES`]).
-async fn whole_reply(mut stream: TurnStream) -> Result<String, ProviderError> {
+async fn whole_reply(mut stream: TurnStream) -> Result<super::Reply, ProviderError> {
     let mut text = String::new();
     while let Some(item) = stream.next().await {
         match item? {
@@ -271,7 +271,7 @@ async fn whole_reply(mut stream: TurnStream) -> Result<String, ProviderError> {
                     text.push_str(&d);
                 }
             }
-            StreamEvent::Done(_) => return Ok(text),
+            StreamEvent::Done(stats) => return Ok(super::Reply { text, stats }),
             // An answer is prose: claims and notes meant for turns are not part of it.
             StreamEvent::Claims(_) | StreamEvent::ClaimsLater | StreamEvent::Note(_) => {}
         }

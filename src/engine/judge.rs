@@ -172,6 +172,7 @@ impl Engine {
                     judge_events: Vec::new(),
                     verdict: None,
                     annotations: Vec::new(),
+                    usage: None,
                     extra: None,
                 });
                 s.judgements.len() - 1
@@ -214,6 +215,17 @@ impl Engine {
         });
         self.save(false);
         true
+    }
+
+    /// Adds an answered request of the LLM judge to what its judgement cost.
+    pub(super) fn count_judge_usage(
+        &mut self,
+        stats: &crate::domain::TurnStats,
+        now: OffsetDateTime,
+    ) {
+        if let Some(j) = self.llm_judgement(now) {
+            j.usage.get_or_insert_with(Default::default).add(stats);
+        }
     }
 
     /// Once the debate is over and every answer is in, the LLM judge's verdict is its last

@@ -124,8 +124,24 @@ pub enum Input {
     /// The reply to question `id` ([`Output::Ask`]), whole, or why there is none.
     Answer {
         id: u32,
-        result: Result<String, ProviderError>,
+        result: Result<Reply, ProviderError>,
     },
+}
+
+/// A whole answer to a question, and what its request cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub stats: crate::domain::TurnStats,
+}
+
+impl From<&str> for Reply {
+    fn from(text: &str) -> Reply {
+        Reply {
+            text: text.to_string(),
+            stats: crate::domain::TurnStats::default(),
+        }
+    }
 }
 
 /// What the judge (or a batch run) asks of the debate.

@@ -273,8 +273,28 @@ fn a_judge_at_the_end_is_asked_once_and_a_rambling_one_is_asked_again() {
     let out = answer(&mut e, asked[0].0, "I would need to think more.", 3);
     let again = asks(&out);
     assert_eq!(again.len(), 1, "asked again once");
-    answer(&mut e, again[0].0, "75%", 4);
+    let stats = crate::domain::TurnStats {
+        input_tokens: Some(900),
+        output_tokens: Some(12),
+        cost_usd: Some(0.002),
+        ..Default::default()
+    };
+    e.handle(
+        Input::Answer {
+            id: again[0].0,
+            result: Ok(super::Reply {
+                text: "75%".into(),
+                stats,
+            }),
+        },
+        t(4),
+    );
     let j = &e.session().judgements[0];
+    // Both requests cost: the rambling one (which reported no tokens) and the answer.
+    let usage = j.usage.as_ref().unwrap();
+    assert_eq!(usage.requests, 2);
+    assert_eq!(usage.input_tokens, Some(900));
+    assert_eq!(usage.cost_usd, Some(0.002));
     assert_eq!(j.mode.as_deref(), Some("end"));
     assert_eq!(j.verdict.as_ref().unwrap().winner, Side::A);
     assert!(e.is_settled());

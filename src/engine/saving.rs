@@ -150,6 +150,7 @@ impl Engine {
                         judge_events: self.session.judge_events.clone(),
                         verdict: self.session.verdict.clone(),
                         annotations: self.session.annotations.clone(),
+                        usage: None,
                         extra: None,
                     },
                 )

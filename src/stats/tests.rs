@@ -674,6 +674,7 @@ fn records_come_from_the_domain() {
         judge_events: Vec::new(),
         verdict: None,
         annotations: Vec::new(),
+        usage: None,
         extra: None,
     });
 

@@ -115,7 +115,7 @@ pub struct ForkOrigin {
 
 /// The random draws behind a debate's setup: which answer each side argues, and (consultancy)
 /// which side the consultant took. Recorded with the seed so that a study can be rerun.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     pub seed: u64,
     /// Side A argues the question's second answer (and B the first).
@@ -134,13 +134,16 @@ pub struct Assignment {
 }
 
 /// A debater's answer to "which answer will you argue?" (open roles).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     /// The answer it chose, by its place in the question (0 or 1); `None` when the reply named
     /// neither, and the seeded draw stood.
     pub answer: Option<u8>,
     /// The reply as it came (made inert, at most [`Choice::MAX_REPLY`] characters).
     pub reply: String,
+    /// What asking cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<super::turn::Usage>,
 }
 
 impl Choice {

@@ -371,6 +371,7 @@ fn another_judgement_is_kept_apart_from_the_original() {
         kind: crate::domain::JudgeKind::Human,
         judge: None,
         mode: None,
+        usage: None,
         extra: None,
         blind: true,
         started_at: t0(),

@@ -511,6 +511,7 @@ fn offline_judgements(
             judge_events: events,
             verdict,
             annotations: Vec::new(),
+            usage: None,
             extra,
         });
     }
