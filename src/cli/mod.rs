@@ -279,7 +279,7 @@ pub fn main() -> Result<ExitCode> {
             after_turn,
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
-        Some(Command::Sessions { list }) => sessions::run(dir, list, theme()?),
+        Some(Command::Sessions { list }) => sessions::run(dir, list, &cli.debate, theme()?),
         Some(Command::Import { ref source }) => import::run(dir, source),
         Some(Command::Stats(ref args)) => stats::run(dir, args, theme()?),
         Some(Command::Export {
@@ -402,7 +402,7 @@ fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> R
     let engine = Engine::new(session, Mode::Live, cfg, Some(target));
     let app = App::new(engine, settings);
     let provider = Arc::new(ScriptedProvider::new(script, pace));
-    let app = run_tui(app, Debaters::both(provider))?;
+    let app = run_tui(app, Debaters::both(provider), Screen::Own)?;
     Ok(report_exit(&app))
 }
 
@@ -429,7 +429,7 @@ fn run_live(
         let _guard = rt.enter();
         llm_debaters(&resolved)?
     };
-    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    let app = run_tui_on(&rt, App::new(engine, settings), debaters, Screen::Own)?;
     Ok(report_exit(&app))
 }
 
@@ -450,9 +450,22 @@ fn continue_session(
     pace: f64,
     theme: Theme,
 ) -> Result<ExitCode> {
-    let loaded = match load_or_report(file) {
+    continue_on(Screen::Own, dir, args, file, fork_after, pace, theme).map(Report::print)
+}
+
+/// [`continue_session`] on a screen.
+pub fn continue_on(
+    screen: Screen,
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    file: &Path,
+    fork_after: Option<Option<usize>>,
+    pace: f64,
+    theme: Theme,
+) -> Result<Report> {
+    let loaded = match storage::load(file) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(Report::failed(2, e.to_string())),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be continued: {reason}", file.display());
@@ -464,7 +477,9 @@ fn continue_session(
         None => {
             match storage::SessionLock::try_acquire(file) {
                 Ok(l) => lock = Some(l),
-                Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+                Err(locked) => {
+                    return open_read_only(screen, loaded.session, &locked, pace, theme);
+                }
             }
             (loaded.session, SaveTarget::File(file.to_path_buf()))
         }
@@ -492,11 +507,13 @@ fn continue_session(
             now,
         );
     }
-    if session.next_slot().is_none() {
-        eprintln!(
-            "agon: {} has no turns left to play; opening it to judge.",
+    let mut report = Report::default();
+    let over = session.next_slot().is_none();
+    if over {
+        report.err.push(format!(
+            "{} has no turns left to play; it was opened to judge.",
             file.display()
-        );
+        ));
     }
     if args.ground_truth.is_some() {
         session.ground_truth = args.ground_truth;
@@ -535,9 +552,21 @@ fn continue_session(
         (llm_debaters(&resolved)?, engine_config(&resolved))
     };
     let engine = Engine::new(session, Mode::Live, cfg, Some(target));
-    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    let mut app = App::new(engine, settings);
+    if over {
+        app.notice = Some(crate::app::Notice {
+            level: crate::app::Level::Info,
+            text: "No turns are left to play: judge it (c credence, v verdict).".into(),
+        });
+    }
+    let app = run_tui_on(&rt, app, debaters, screen)?;
     drop(lock);
-    Ok(report_exit(&app))
+    let end = exit_report(&app);
+    report.out.extend(end.out);
+    report.err.extend(end.err);
+    report.code = end.code;
+    report.path = end.path;
+    Ok(report)
 }
 
 /// The debaters to continue a session with: the recorded ones, unless flags say otherwise.
@@ -680,23 +709,26 @@ fn run_replay(
     };
     let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, pace, theme);
     app.settings.sessions_dir = sessions_dir(dir).ok();
-    run_tui(app, debaters)?;
+    run_tui(app, debaters, Screen::Own)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Another agon is writing the file: it opens as a replay, read-only, saying why, so that
 /// neither loses work.
 fn open_read_only(
+    screen: Screen,
     session: Session,
     locked: &storage::Locked,
     pace: f64,
     theme: Theme,
-) -> Result<ExitCode> {
+) -> Result<Report> {
     let reason = locked.read_only_reason();
-    eprintln!("agon: {reason}");
-    let (app, debaters) = replay_app(session, Some(reason), pace, theme);
-    run_tui(app, debaters)?;
-    Ok(ExitCode::SUCCESS)
+    let (app, debaters) = replay_app(session, Some(reason.clone()), pace, theme);
+    run_tui(app, debaters, screen)?;
+    Ok(Report {
+        err: vec![reason],
+        ..Report::default()
+    })
 }
 
 /// The app and debaters of a replay: the recording's turns, played back read-only.
@@ -754,9 +786,21 @@ fn replay_notice(recording: &Session) -> String {
 }
 
 fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
-    let loaded = match load_or_report(file) {
+    rejudge_on(Screen::Own, file, pace, args, None, theme).map(Report::print)
+}
+
+/// [`run_rejudge`] on a screen; `blind` overrides the flag and the config when given.
+pub fn rejudge_on(
+    screen: Screen,
+    file: &Path,
+    pace: f64,
+    args: &DebateArgs,
+    blind: Option<bool>,
+    theme: Theme,
+) -> Result<Report> {
+    let loaded = match storage::load(file) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(Report::failed(2, e.to_string())),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be re-judged: {reason}", file.display());
@@ -764,7 +808,7 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
     // The judgement is written into the file: no other agon may write it meanwhile.
     let lock = match storage::SessionLock::try_acquire(file) {
         Ok(l) => l,
-        Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+        Err(locked) => return open_read_only(screen, loaded.session, &locked, pace, theme),
     };
     let mut recording = loaded.session;
     // The ground truth is the file's; the flag gives one to a file that has none.
@@ -773,6 +817,9 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
     }
     let provider = Arc::new(RecordedProvider::new(Arc::new(recording.clone()), pace));
     let mut settings = settings(args, theme)?;
+    if let Some(blind) = blind {
+        settings.blind = blind;
+    }
     let index = recording.judgements.len();
     settings.source_label = format!("re-judging: judgement {}", index + 1);
     let judge = JudgeInfo {
@@ -791,16 +838,19 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
         level: crate::app::Level::Info,
         text: "Re-judging: earlier judgements are hidden. n steps one turn, Space plays; judge as you go.".into(),
     });
-    let app = run_tui(app, Debaters::both(provider))?;
+    let app = run_tui(app, Debaters::both(provider), screen)?;
     drop(lock);
+    let mut report = Report::default();
     if app.engine.saving().saved_once() {
-        println!("Judgement saved to {}", file.display());
+        report
+            .out
+            .push(format!("Judgement saved to {}", file.display()));
+        report.path = Some(file.to_path_buf());
     }
-    Ok(if app.ended_unsaved() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    if app.ended_unsaved() {
+        report.code = 1;
+    }
+    Ok(report)
 }
 
 /// Replays a session on a terminal that is already the TUI's: the sessions browser opens
@@ -818,42 +868,108 @@ pub fn replay_on(
     Ok(())
 }
 
-fn run_tui(app: App, debaters: Debaters) -> Result<App> {
+fn run_tui(app: App, debaters: Debaters, screen: Screen) -> Result<App> {
     let rt = tokio_runtime()?;
-    run_tui_on(&rt, app, debaters)
+    run_tui_on(&rt, app, debaters, screen)
 }
 
-fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
-    let mut guard = TerminalGuard::enter()?;
+fn run_tui_on(
+    rt: &tokio::runtime::Runtime,
+    app: App,
+    debaters: Debaters,
+    screen: Screen,
+) -> Result<App> {
     let editor: runtime::EditorFn = Box::new(terminal::edit_in_editor);
-    let result = rt.block_on(runtime::run(
-        app,
-        debaters,
-        &mut guard.terminal,
-        Some(editor),
-    ));
-    drop(guard);
-    result
+    match screen {
+        Screen::Own => {
+            let mut guard = TerminalGuard::enter()?;
+            let result = rt.block_on(runtime::run(
+                app,
+                debaters,
+                &mut guard.terminal,
+                Some(editor),
+            ));
+            drop(guard);
+            result
+        }
+        Screen::Shared(terminal) => {
+            let result = rt.block_on(runtime::run(app, debaters, terminal, Some(editor)));
+            // The screen drew over the whole terminal: its owner draws afresh.
+            terminal.clear()?;
+            result
+        }
+    }
+}
+
+/// The terminal a screen runs on: its own, taken for the screen and given back after, or one
+/// that is already the TUI's (the sessions browser's), which stays as it is.
+pub enum Screen<'a> {
+    Own,
+    Shared(&'a mut ratatui::DefaultTerminal),
+}
+
+/// What a command that ran a screen has to say once it is over, and how agon exits: the
+/// command line prints it; the sessions browser shows it as a notice.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// For standard output: where the session went.
+    pub out: Vec<String>,
+    /// For standard error: what went wrong, or what was done instead.
+    pub err: Vec<String>,
+    /// 0 success, 1 failure, 2 a file that would not load.
+    pub code: u8,
+    /// The session file written, if one was.
+    pub path: Option<PathBuf>,
+}
+
+impl Report {
+    fn failed(code: u8, err: String) -> Report {
+        Report {
+            err: vec![err],
+            code,
+            ..Report::default()
+        }
+    }
+
+    /// Prints the lines (errors prefixed `agon: `) and gives the exit code.
+    pub fn print(self) -> ExitCode {
+        for line in &self.err {
+            eprintln!("agon: {line}");
+        }
+        for line in &self.out {
+            println!("{line}");
+        }
+        ExitCode::from(self.code)
+    }
 }
 
 /// Says where the session went, and exits non-zero when it could not be saved.
 fn report_exit(app: &App) -> ExitCode {
+    exit_report(app).print()
+}
+
+fn exit_report(app: &App) -> Report {
+    let mut report = Report::default();
     let saving = app.engine.saving();
     if let Some(e) = saving.error() {
-        eprintln!("agon: the last save failed: {e}");
+        report.err.push(format!("the last save failed: {e}"));
     }
     match saving.path() {
         Some(path) if saving.saved_once() && !saving.is_failing() => {
-            println!("Session saved to {}", path.display());
+            report
+                .out
+                .push(format!("Session saved to {}", path.display()));
+            report.path = Some(path.to_path_buf());
         }
-        Some(path) => eprintln!("agon: the session was not saved to {}", path.display()),
+        Some(path) => report
+            .err
+            .push(format!("the session was not saved to {}", path.display())),
         None => {}
     }
     if app.ended_unsaved() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+        report.code = 1;
     }
+    report
 }
 
 /// The formats of `agon export`.
