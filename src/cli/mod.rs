@@ -235,6 +235,10 @@ pub enum Command {
         /// also what happens when standard output is not a terminal.
         #[arg(long)]
         list: bool,
+        /// Words per second of a scripted demo debater in a session continued from the
+        /// browser; 0 shows each turn at once.
+        #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
     },
     /// Accuracy, calibration, agreement and debater ratings over the saved sessions (the
     /// numbers debate papers report; see docs/stats.md).
@@ -279,7 +283,9 @@ pub fn main() -> Result<ExitCode> {
             after_turn,
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()?),
-        Some(Command::Sessions { list }) => sessions::run(dir, list, &cli.debate, theme()?),
+        Some(Command::Sessions { list, pace }) => {
+            sessions::run(dir, list, &cli.debate, pace, theme()?)
+        }
         Some(Command::Import { ref source }) => import::run(dir, source),
         Some(Command::Stats(ref args)) => stats::run(dir, args, theme()?),
         Some(Command::Export {

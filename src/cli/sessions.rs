@@ -2,7 +2,7 @@
 //! resume, a re-judge, a fork, an export, the stats screen) carried out on the same terminal,
 //! the directory watched for changes, and the plain list for pipes.
 
-use super::{DEFAULT_PACE, DebateArgs, Report, Screen};
+use super::{DebateArgs, Report, Screen};
 use crate::app::browser::{Action, Browser, Index, SessionSummary};
 use crate::cli::terminal::TerminalGuard;
 use crate::storage;
@@ -21,7 +21,13 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// `agon sessions [--list]`: the browser, or with `--list` (or when stdout is not a terminal)
 /// one line per session.
-pub fn run(dir: Option<&Path>, list: bool, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
+pub fn run(
+    dir: Option<&Path>,
+    list: bool,
+    args: &DebateArgs,
+    pace: f64,
+    theme: Theme,
+) -> Result<ExitCode> {
     let dir = match dir {
         Some(d) => d.to_path_buf(),
         None => storage::default_sessions_dir().context(
@@ -34,7 +40,7 @@ pub fn run(dir: Option<&Path>, list: bool, args: &DebateArgs, theme: Theme) -> R
         print_list(&index)?;
         return Ok(ExitCode::SUCCESS);
     }
-    run_tui(Browser::new(index), args, theme)
+    run_tui(Browser::new(index), args, pace, theme)
 }
 
 /// One line per session, newest first: `path<TAB>date<TAB>state<TAB>question`.
@@ -120,7 +126,7 @@ fn listen_for_signals(rt: &tokio::runtime::Runtime, flag: Arc<AtomicBool>) {
     let _ = (rt, flag);
 }
 
-fn run_tui(mut browser: Browser, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
+fn run_tui(mut browser: Browser, args: &DebateArgs, pace: f64, theme: Theme) -> Result<ExitCode> {
     let terminate = Arc::new(AtomicBool::new(false));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -173,7 +179,7 @@ fn run_tui(mut browser: Browser, args: &DebateArgs, theme: Theme) -> Result<Exit
                 args,
                 &path,
                 None,
-                DEFAULT_PACE,
+                pace,
                 theme.clone(),
             ),
             Action::Fork { path, after_turn } => super::continue_on(
@@ -182,7 +188,7 @@ fn run_tui(mut browser: Browser, args: &DebateArgs, theme: Theme) -> Result<Exit
                 args,
                 &path,
                 Some(after_turn),
-                DEFAULT_PACE,
+                pace,
                 theme.clone(),
             ),
             Action::Rejudge { path, blind } => super::rejudge_on(

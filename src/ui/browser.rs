@@ -144,11 +144,25 @@ fn models_label(s: &SessionSummary) -> String {
     }
 }
 
-/// A file name without `.json`, cut from the start: its end tells forks and numbered runs
-/// apart.
+/// A file name as the table shows it: without `.json`, and without agon's date stamp
+/// (`2026-03-14_150926_`), which the date column shows.
+fn file_stem(name: &str) -> &str {
+    let name = name.strip_suffix(".json").unwrap_or(name);
+    let stamped = name.len() > 18
+        && name.bytes().take(18).enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 | 17 => b == b'_',
+            _ => b.is_ascii_digit(),
+        });
+    match name.get(18..) {
+        Some(rest) if stamped => rest,
+        _ => name,
+    }
+}
+
+/// The file name cut from the start: its end tells forks and numbered runs apart.
 fn file_label(s: &SessionSummary, width: usize) -> String {
-    let name = s.file_name.strip_suffix(".json").unwrap_or(&s.file_name);
-    truncate_start(&clean(name), width)
+    truncate_start(&clean(file_stem(&s.file_name)), width)
 }
 
 /// Widths of the columns that share what the fixed ones leave.
@@ -160,10 +174,10 @@ pub struct Widths {
     pub question: u16,
 }
 
-/// Splits `rest` columns between the file name, the models and the question: the question
-/// keeps the most, the models show only when it still has 40 columns.
-pub fn share(rest: u16) -> Widths {
-    let file = (rest / 3).clamp(10, 28).min(rest);
+/// Splits `rest` columns between the file name (which needs `file_need`), the models and the
+/// question: the question keeps the most, the models show only when it still has 40 columns.
+pub fn share(rest: u16, file_need: u16) -> Widths {
+    let file = file_need.clamp(4, (rest / 4).clamp(8, 28)).min(rest);
     let left = rest.saturating_sub(file + 1);
     let models = if left >= 40 + 9 {
         (left / 3).clamp(8, 32)
@@ -250,7 +264,17 @@ fn draw_table(frame: &mut Frame, area: Rect, b: &mut Browser, theme: &Theme) {
 
     // The mark, seven fixed columns and the spaces between all nine.
     let fixed = MARK.width() as u16 + DATE_W + STATE_W + VERDICT_W + SCORE_W + MARKS_W + NOTES_W;
-    let w = share(inner.width.saturating_sub(fixed + 7));
+    let file_need = b
+        .visible()
+        .skip(b.offset)
+        .take(rows_h)
+        .map(|s| clean(file_stem(&s.file_name)).width())
+        .max()
+        .unwrap_or(0);
+    let w = share(
+        inner.width.saturating_sub(fixed + 7),
+        u16::try_from(file_need).unwrap_or(u16::MAX),
+    );
 
     if len == 0 {
         let text = if b.index.entries.is_empty() {
@@ -969,7 +993,7 @@ pub(crate) mod tests {
         assert!(screen.contains("-0.72"), "the score sorted by is shown");
         assert!(screen.contains("◐↻2"), "blind and re-judged twice");
         assert!(
-            screen.contains("ban-cars-downtown_fork6"),
+            screen.contains("downtown_fork6"),
             "a fork's name keeps its end"
         );
         assert!(screen.contains("openai/gpt-4o"), "wide: the models show");
@@ -1007,17 +1031,34 @@ pub(crate) mod tests {
     #[test]
     fn widths_share_the_rest_and_models_come_last() {
         assert_eq!(
-            share(30),
+            share(30, 40),
             Widths {
-                file: 10,
+                file: 8,
                 models: 0,
-                question: 19
-            }
+                question: 21
+            },
+            "a long name is cut to leave the question room"
         );
-        let wide = share(120);
+        assert_eq!(share(30, 2).file, 4, "as wide as its header");
+        let wide = share(120, 40);
         assert_eq!((wide.file, wide.models), (28, 30));
         assert_eq!(wide.file + wide.models + wide.question + 2, 120);
-        assert!(share(0).question == 0 && share(5).file == 5);
+        assert_eq!(share(120, 7).file, 7, "no wider than the names");
+        assert!(share(0, 9).question == 0 && share(5, 9).file == 5);
+    }
+
+    #[test]
+    fn file_names_lose_the_date_stamp_the_date_column_shows() {
+        assert_eq!(file_stem("2026-03-01_090000_pricing.json"), "pricing");
+        assert_eq!(
+            file_stem("2026-03-01_090000_pricing_fork3.json"),
+            "pricing_fork3"
+        );
+        assert_eq!(file_stem("my debate.json"), "my debate");
+        assert_eq!(
+            file_stem("2026-03-01_0900xx_odd.json"),
+            "2026-03-01_0900xx_odd"
+        );
     }
 
     #[test]
