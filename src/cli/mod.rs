@@ -66,6 +66,12 @@ pub struct DebateArgs {
     /// Rounds (each side speaks once per round).
     #[arg(long, global = true, value_name = "N")]
     pub rounds: Option<u32>,
+    /// The answer debater A argues for (default "Yes", or the config's position_a).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub answer_a: Option<String>,
+    /// The answer debater B argues for (default "No", or the config's position_b).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub answer_b: Option<String>,
     /// Provider for both debaters.
     #[arg(long, global = true, value_enum)]
     pub provider: Option<Wire>,
@@ -179,9 +185,13 @@ pub enum Command {
     },
     /// Continue a session that was cut off: the unfinished turn is played again; nothing
     /// else changes. The same debaters are used unless flags choose others.
+    #[command(group = clap::ArgGroup::new("which").required(true).args(["file", "last"]))]
     Resume {
         /// The session file (it is updated in place).
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// The most recently saved unfinished session in the sessions directory.
+        #[arg(long)]
+        last: bool,
         /// Words per second of a scripted demo debater; 0 shows each turn at once.
         #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
@@ -268,15 +278,23 @@ pub fn main() -> Result<ExitCode> {
     };
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
-        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()?),
+        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, false, theme()?),
         Some(Command::Replay {
             ref file,
             pace,
             judgement,
         }) => run_replay(dir, file, pace, judgement, theme()?),
         Some(Command::Rejudge { ref file, pace }) => run_rejudge(file, pace, &cli.debate, theme()?),
-        Some(Command::Resume { ref file, pace }) => {
-            continue_session(dir, &cli.debate, file, None, pace, theme()?)
+        Some(Command::Resume {
+            ref file,
+            last,
+            pace,
+        }) => {
+            let file = match file {
+                Some(f) if !last => f.clone(),
+                _ => last_unfinished(dir)?,
+            };
+            continue_session(dir, &cli.debate, &file, None, pace, theme()?)
         }
         Some(Command::Fork {
             ref file,
@@ -303,22 +321,48 @@ pub fn main() -> Result<ExitCode> {
         | Some(Command::Run {
             headless: false, ..
         }) => match resolve(&cli.debate)? {
-            None => run_demo(dir, &cli.debate, DEFAULT_PACE, theme()?),
+            None => run_demo(dir, &cli.debate, DEFAULT_PACE, true, theme()?),
             Some(resolved) => run_live(dir, &cli.debate, resolved, theme()?),
         },
     }
 }
 
-/// The configured debaters, or `None` if none are (the demo then runs).
+/// The configured debaters, or `None` if none are (the demo then runs). `--answer-a` and
+/// `--answer-b` replace the config's positions.
 fn resolve(args: &DebateArgs) -> Result<Option<Resolved>> {
     let (file, path) = ConfigFile::load(args.config.as_deref())?;
     let base = path.as_deref().and_then(Path::parent);
     let env = |name: &str| std::env::var(name).ok();
     let resolved = file.resolve(&args.overrides(), base, &env);
-    match &path {
-        Some(p) => resolved.with_context(|| format!("in config file {}", p.display())),
-        None => resolved,
+    let mut resolved = match &path {
+        Some(p) => resolved.with_context(|| format!("in config file {}", p.display()))?,
+        None => resolved?,
+    };
+    if let Some(r) = &mut resolved {
+        let (a, b) = answers(args, &r.position_a, &r.position_b)?;
+        (r.position_a, r.position_b) = (a, b);
     }
+    Ok(resolved)
+}
+
+/// The two answers: the flags' where given, else `a` and `b`; they must be two different
+/// answers.
+fn answers(args: &DebateArgs, a: &str, b: &str) -> Result<(String, String)> {
+    let pick = |flag: &Option<String>, default: &str, name: &str| -> Result<String> {
+        let text = flag.as_deref().unwrap_or(default).trim();
+        if text.is_empty() {
+            bail!("--{name} is empty: give the answer that side argues for");
+        }
+        Ok(text.to_string())
+    };
+    let (a, b) = (
+        pick(&args.answer_a, a, "answer-a")?,
+        pick(&args.answer_b, b, "answer-b")?,
+    );
+    if a == b {
+        bail!("--answer-a and --answer-b are both {a:?}: the sides need different answers");
+    }
+    Ok((a, b))
 }
 
 fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
@@ -377,20 +421,54 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// The lines the start dialog shows about who will argue.
-fn debaters_note(session: &Session, blind: bool, demo: bool) -> Vec<String> {
-    if demo {
-        return vec![
-            "No debaters are configured, so the scripted demo debate plays (no key, no network)."
-                .into(),
-            "To debate with real models: agon --provider ollama --model-a llama3.2 --model-b qwen2.5"
-                .into(),
-            "or copy config.example.toml to ~/.config/agon/config.toml.".into(),
-        ];
-    }
+fn debaters_note(session: &Session, blind: bool) -> Vec<String> {
     crate::app::dialogs::start::debater_lines(session, blind)
 }
 
-fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> Result<ExitCode> {
+/// The one line that configures real debaters.
+const CONFIGURE_LINE: &str = "agon --provider ollama --model llama3.1";
+
+/// Why the demo plays instead of a debate, and how to configure debaters: for the screen's
+/// notice (`short`) and for the terminal after it closes (`long`, with the config's path).
+fn demo_explanation(args: &DebateArgs) -> (String, String) {
+    let ignored = [
+        (args.question.is_some(), "--question"),
+        (args.answer_a.is_some(), "--answer-a"),
+        (args.answer_b.is_some(), "--answer-b"),
+    ]
+    .iter()
+    .filter(|(given, _)| *given)
+    .map(|(_, flag)| *flag)
+    .collect::<Vec<_>>();
+    let ignored = if ignored.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} need debaters)", ignored.join(", "))
+    };
+    let config = args
+        .config
+        .clone()
+        .or_else(crate::config::default_path)
+        .map_or_else(|| "a config file".to_string(), |p| p.display().to_string());
+    let short = format!(
+        "No debaters are configured, so this is the scripted demo{ignored}. Real models: {CONFIGURE_LINE}"
+    );
+    let long = format!(
+        "no debaters are configured, so the scripted demo played{ignored}. To debate real models: \
+         {CONFIGURE_LINE} (see agon --help), or copy config.example.toml to {config}."
+    );
+    (short, long)
+}
+
+/// The scripted demo; `unconfigured` when it plays because no debaters are configured, which
+/// it then says, with how to configure them.
+fn run_demo(
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    pace: f64,
+    unconfigured: bool,
+    theme: Theme,
+) -> Result<ExitCode> {
     let script = Arc::new(DemoScript::bundled()?);
     let mut session = Session::new(script.setup(), OffsetDateTime::now_utc());
     session.ground_truth = args.ground_truth;
@@ -406,10 +484,21 @@ fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> R
     };
     let target = SaveTarget::New { dir, name: None };
     let engine = Engine::new(session, Mode::Live, cfg, Some(target));
-    let app = App::new(engine, settings);
+    let mut app = App::new(engine, settings);
+    let (short, long) = demo_explanation(args);
+    if unconfigured {
+        app.notice = Some(crate::app::Notice {
+            level: crate::app::Level::Info,
+            text: short,
+        });
+    }
     let provider = Arc::new(ScriptedProvider::new(script, pace));
     let app = run_tui(app, Debaters::both(provider), Screen::Own)?;
-    Ok(report_exit(&app))
+    let mut report = exit_report(&app);
+    if unconfigured {
+        report.err.push(long);
+    }
+    Ok(report.print())
 }
 
 fn run_live(
@@ -424,7 +513,7 @@ fn run_live(
     let mut settings = settings(args, theme)?;
     session.judge.blind = settings.blind;
     settings.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
-    settings.debaters_note = debaters_note(&session, settings.blind, false);
+    settings.debaters_note = debaters_note(&session, settings.blind);
     let dir = sessions_dir(dir)?;
     settings.sessions_dir = Some(dir.clone());
     let target = SaveTarget::New { dir, name: None };
@@ -437,6 +526,38 @@ fn run_live(
     };
     let app = run_tui_on(&rt, App::new(engine, settings), debaters, Screen::Own)?;
     Ok(report_exit(&app))
+}
+
+/// `resume --last`: the unfinished session of the sessions directory saved most recently.
+fn last_unfinished(dir: Option<&Path>) -> Result<PathBuf> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => storage::default_sessions_dir().context(
+            "cannot find a data directory; pass --sessions-dir or set AGON_SESSIONS_DIR",
+        )?,
+    };
+    let index = storage::index::Index::open(&dir)
+        .with_context(|| format!("cannot read the sessions directory {}", dir.display()))?;
+    newest_unfinished(&index).with_context(|| {
+        format!(
+            "no unfinished session in {} (agon sessions lists them all)",
+            dir.display()
+        )
+    })
+}
+
+/// The unfinished session modified last (the newest name among equals).
+pub fn newest_unfinished(index: &storage::index::Index) -> Option<PathBuf> {
+    index
+        .entries
+        .iter()
+        .filter(|s| s.state == storage::index::State::Unfinished)
+        .max_by(|a, b| {
+            a.modified
+                .cmp(&b.modified)
+                .then_with(|| a.file_name.cmp(&b.file_name))
+        })
+        .map(|s| s.path.clone())
 }
 
 /// Loads a session file, or prints why not (exit 2).
@@ -629,9 +750,9 @@ fn run_headless(
             )
         }
         None => {
-            if args.question.is_some() {
+            if args.question.is_some() || args.answer_a.is_some() || args.answer_b.is_some() {
                 bail!(
-                    "--question needs debaters: configure them (see config.example.toml) or pass --provider and --model"
+                    "--question, --answer-a and --answer-b need debaters: configure them (see config.example.toml) or pass --provider and --model"
                 );
             }
             let script = Arc::new(DemoScript::bundled()?);

@@ -588,3 +588,26 @@ fn a_reload_keeps_the_view_and_the_cursor_on_its_session() {
         "2026-11-25_180000_is-remote-work-better.json"
     );
 }
+
+#[test]
+fn resume_last_takes_the_unfinished_session_saved_last() {
+    let mut index = sample_index();
+    assert_eq!(
+        crate::cli::newest_unfinished(&index),
+        Some("/data/sessions/2026-11-25_180000_is-remote-work-better.json".into())
+    );
+    let mut later = index.entries[3].clone();
+    assert_eq!(later.state, State::Unfinished);
+    later.file_name = "older-name-saved-later.json".into();
+    later.path = "/data/sessions/older-name-saved-later.json".into();
+    later.created_at = Some(time::OffsetDateTime::UNIX_EPOCH);
+    later.modified += std::time::Duration::from_secs(1);
+    index.entries.push(later);
+    assert_eq!(
+        crate::cli::newest_unfinished(&index),
+        Some("/data/sessions/older-name-saved-later.json".into()),
+        "by when it was saved, not when it began"
+    );
+    index.entries.retain(|s| s.state != State::Unfinished);
+    assert_eq!(crate::cli::newest_unfinished(&index), None);
+}
