@@ -101,23 +101,23 @@ pub fn transcript_text(transcript: Rect) -> Rect {
     )
 }
 
-/// Rows of the tree's list inside the side pane: the detail box takes six when there is room.
+/// Rows of the tree's list inside the side pane, under which the detail box goes.
 pub fn tree_list_rows(side: Rect) -> u16 {
-    let inner = side.height.saturating_sub(2);
-    if inner >= 16 {
-        inner - detail_rows(side)
-    } else {
-        inner
-    }
+    side.height
+        .saturating_sub(2)
+        .saturating_sub(detail_rows(side))
 }
 
-/// Rows of the detail box under the tree: more when the pane is tall.
+/// Rows of the detail box under the tree (the selected node's whole text, then its facts):
+/// more when the pane is tall, and four even at the smallest size.
 pub fn detail_rows(side: Rect) -> u16 {
     let inner = side.height.saturating_sub(2);
     if inner >= 30 {
         10
     } else if inner >= 16 {
         6
+    } else if inner >= 10 {
+        4
     } else {
         0
     }
