@@ -21,6 +21,7 @@ pub mod widgets;
 mod dialog_results;
 mod judging;
 mod keys;
+mod mouse;
 mod notices;
 mod tree_actions;
 
@@ -28,7 +29,7 @@ use crate::domain::{Analysis, Scores, Session, Side};
 use crate::engine::{Command, Engine, Input, Output, QuitReason, SaveJob};
 use crate::theme::Theme;
 use dialogs::Dialog;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -42,6 +43,8 @@ use visible::Redactor;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a turn of the wheel (moves are not sent).
+    Mouse(MouseEvent),
     Paste(String),
     /// The terminal's new size.
     Resize {
@@ -320,6 +323,11 @@ impl App {
                 if key.kind != KeyEventKind::Release {
                     self.dirty = true;
                     self.on_key(key, now, &mut effects);
+                }
+            }
+            Msg::Mouse(event) => {
+                if self.on_mouse(event) {
+                    self.dirty = true;
                 }
             }
             Msg::Paste(text) => {

@@ -47,6 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "AGON_THEME", value_name = "FILE")]
     pub theme: Option<PathBuf>,
 
+    /// Leave the mouse to the terminal (its own text selection) instead of scrolling and
+    /// clicking in agon; also `[ui] mouse = false` in the config.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     #[command(flatten)]
     pub debate: DebateArgs,
 
@@ -276,6 +281,7 @@ pub fn main() -> Result<ExitCode> {
         Some(path) => Theme::load(path),
         None => Ok(Theme::bundled()),
     };
+    terminal::want_mouse(mouse_wanted(&cli));
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
         Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, false, theme()?),
@@ -325,6 +331,14 @@ pub fn main() -> Result<ExitCode> {
             Some(resolved) => run_live(dir, &cli.debate, resolved, theme()?),
         },
     }
+}
+
+/// Whether the screens take the mouse: not with `--no-mouse` or `[ui] mouse = false`. A config
+/// that does not load counts as saying nothing here: the commands that read it say why.
+fn mouse_wanted(cli: &Cli) -> bool {
+    !cli.no_mouse
+        && ConfigFile::load(cli.debate.config.as_deref())
+            .map_or(true, |(file, _)| file.ui.mouse != Some(false))
 }
 
 /// The configured debaters, or `None` if none are (the demo then runs). `--answer-a` and

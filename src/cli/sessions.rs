@@ -8,7 +8,7 @@ use crate::cli::terminal::TerminalGuard;
 use crate::storage;
 use crate::theme::Theme;
 use anyhow::{Context, Result};
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -159,6 +159,19 @@ fn run_tui(mut browser: Browser, args: &DebateArgs, pace: f64, theme: Theme) -> 
                 None
             }
             Event::Resize(..) => None,
+            Event::Mouse(m) => {
+                match m.kind {
+                    MouseEventKind::ScrollDown => browser.wheel(1),
+                    MouseEventKind::ScrollUp => browser.wheel(-1),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        if let Some(row) = m.row.checked_sub(crate::ui::browser::FIRST_ROW) {
+                            browser.click(usize::from(row));
+                        }
+                    }
+                    _ => continue,
+                }
+                None
+            }
             _ => continue,
         };
         dirty = true;

@@ -29,6 +29,17 @@ pub struct ConfigFile {
     /// Key bindings: action name -> one key or a list of keys (see `Keymap::with_overrides`).
     #[serde(default)]
     pub keys: std::collections::BTreeMap<String, KeyList>,
+    #[serde(default)]
+    pub ui: UiSettings,
+}
+
+/// The screen: `[ui]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// `false` leaves the mouse to the terminal (its own text selection); default `true`: the
+    /// wheel scrolls the pane under the pointer, a click focuses and selects.
+    pub mouse: Option<bool>,
 }
 
 /// One key or several, as the `[keys]` table may give them.
@@ -572,6 +583,14 @@ mod tests {
         let keys = cfg.key_overrides();
         assert_eq!(keys["verdict"], vec!["ctrl-v".to_string()]);
         assert_eq!(keys["help"], vec!["?".to_string(), "f1".to_string()]);
+    }
+
+    #[test]
+    fn the_ui_table_can_leave_the_mouse_to_the_terminal() {
+        assert_eq!(ConfigFile::parse("").unwrap().ui.mouse, None);
+        let cfg = ConfigFile::parse("[ui]\nmouse = false").unwrap();
+        assert_eq!(cfg.ui.mouse, Some(false));
+        assert!(ConfigFile::parse("[ui]\nmouse = \"no\"").is_err());
     }
 
     #[test]

@@ -25,6 +25,8 @@ const SCORE_W: u16 = 6;
 const MARKS_W: u16 = 5;
 const NOTES_W: u16 = 5;
 const MARK: &str = "▸ ";
+/// The screen row of the table's first session: under the title, the border and the header.
+pub const FIRST_ROW: u16 = 3;
 
 pub fn draw(frame: &mut Frame, b: &mut Browser, theme: &Theme) {
     let area = frame.area();
@@ -1072,6 +1074,15 @@ pub(crate) mod tests {
             ..sample_index()
         });
         assert!(render(&mut empty, 100, 30).contains("No sessions here yet"));
+    }
+
+    #[test]
+    fn clicks_find_the_first_session_on_the_row_it_is_drawn() {
+        // The CLI turns a click's screen row into a table row with FIRST_ROW.
+        let mut b = Browser::new(sample_index());
+        let screen = render(&mut b, 100, 30);
+        let line = screen.lines().nth(usize::from(FIRST_ROW)).unwrap();
+        assert!(line.contains(MARK), "the cursor's row: {line}");
     }
 
     #[test]

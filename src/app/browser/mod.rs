@@ -665,6 +665,27 @@ impl Browser {
         }
     }
 
+    /// The wheel: the cursor moves `notches` rows (three a notch) in the list.
+    pub fn wheel(&mut self, notches: isize) {
+        if matches!(self.mode, Mode::Normal | Mode::Search) {
+            self.notice = None;
+            self.move_by(notches.saturating_mul(3));
+        }
+    }
+
+    /// A click on row `row` of the table as drawn (0 is the first session shown): the cursor
+    /// goes there. Clicks outside the rows, or while a dialog is open, do nothing.
+    pub fn click(&mut self, row: usize) {
+        if !matches!(self.mode, Mode::Normal | Mode::Search) || row >= self.page {
+            return;
+        }
+        let pos = self.offset.saturating_add(row);
+        if pos < self.visible.len() {
+            self.notice = None;
+            self.selected = pos;
+        }
+    }
+
     /// Pasted text goes to the search field or the rename field.
     pub fn paste(&mut self, text: &str) {
         match &mut self.mode {

@@ -611,3 +611,27 @@ fn resume_last_takes_the_unfinished_session_saved_last() {
     index.entries.retain(|s| s.state != State::Unfinished);
     assert_eq!(crate::cli::newest_unfinished(&index), None);
 }
+
+#[test]
+fn the_wheel_moves_and_a_click_selects_a_row() {
+    let mut b = browser();
+    b.page = 3;
+    b.wheel(1);
+    assert_eq!(b.selected_pos(), Some(3));
+    b.wheel(5);
+    assert_eq!(b.selected_pos(), Some(4), "not past the last");
+    b.wheel(-1);
+    assert_eq!(b.selected_pos(), Some(1));
+    b.offset = 2;
+    b.click(1);
+    assert_eq!(
+        b.selected_pos(),
+        Some(3),
+        "the row shown, counted from the offset"
+    );
+    b.click(3);
+    assert_eq!(b.selected_pos(), Some(3), "below the rows drawn: nothing");
+    press(&mut b, "d");
+    b.click(0);
+    assert_eq!(b.selected_pos(), Some(3), "not while a dialog is open");
+}
