@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod logging;
+pub mod progress;
 pub mod runtime;
 pub mod sessions;
 pub mod stats;
@@ -815,7 +816,36 @@ fn run_headless(
         config,
         concurrency,
     };
-    let failed = rt.block_on(headless::run(batch));
+    let total = batch.jobs.len();
+    let mut progress = progress::Reporter::start(total, "debates");
+    let lines = progress.lines();
+    let mut done = 0;
+    let failed = rt.block_on(headless::run_with(
+        batch,
+        &|line| lines.line(line),
+        |label, result| {
+            done += 1;
+            match result {
+                Ok(path) => {
+                    lines.out(&path.display().to_string());
+                    progress.step(done, progress::Outcome::Ok, &format!("{label} written"));
+                }
+                Err(why) => progress.step(
+                    done,
+                    progress::Outcome::Failed,
+                    &format!("{label} could not finish: {why}"),
+                ),
+            }
+        },
+    ));
+    let tally = progress.finish();
+    if total > 1 {
+        eprintln!(
+            "agon: {} of {total} debates written in {}",
+            tally.ok,
+            progress::human(tally.elapsed)
+        );
+    }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
