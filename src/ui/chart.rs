@@ -148,12 +148,13 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, app: &crate::app::App) {
     let rows = inner.height - u16::from(axis);
     let cols = inner.width - GUTTER;
     let turns = session.turns().len();
+    let (a, b) = side_styles(theme);
     let colours = Colours {
         guide: theme.border,
         line: theme.accent,
         point: theme.highlight,
-        a: theme.side_a,
-        b: theme.side_b,
+        a,
+        b,
         muted: theme.muted,
     };
     let plot = plot(&points, turns, cols, rows, &colours);
@@ -163,6 +164,13 @@ pub fn draw_credence(frame: &mut Frame, area: Rect, app: &crate::app::App) {
     if axis {
         paint_turns(buf, inner, rows, cols, turns, theme.muted);
     }
+}
+
+/// Each side's style in the chart: the theme's `chart_a` and `chart_b` keys, which fall back to
+/// `side_a` and `side_b`. The theme on this branch has only the latter; the merge with the
+/// themes branch makes these `theme.chart_a` and `theme.chart_b` (the one place to change).
+fn side_styles(theme: &crate::theme::Theme) -> (Style, Style) {
+    (theme.side_a, theme.side_b)
 }
 
 /// The styles the chart uses.
@@ -265,7 +273,7 @@ fn paint_plot(buf: &mut Buffer, plot: &Plot, x0: u16, y0: u16, c: &Colours) {
             }
             // Where the line passes, the guide gives way, so the line reads clean.
             let (mask, style) = match plot.cells[i] {
-                (_, line, Layer::Line) => (line, c.line),
+                (_, line, Layer::Line) => (line, line_style(cy, plot.rows, c)),
                 (_, line, Layer::Point) => (line, c.point),
                 (guide, _, _) => (guide, c.guide),
             };
@@ -275,6 +283,20 @@ fn paint_plot(buf: &mut Buffer, plot: &Plot, x0: u16, y0: u16, c: &Colours) {
             let ch = char::from_u32(0x2800 + u32::from(mask)).unwrap_or(' ');
             buf.set_string(x, y, ch.to_string(), style);
         }
+    }
+}
+
+/// The line's style in cell row `cell_y` of a plot `rows` high: A's above the 50% dot row,
+/// B's below it, the plain line's in the cell that holds it (a cell has one style).
+fn line_style(cell_y: u16, rows: u16, c: &Colours) -> Style {
+    let mid = dot_row(0.5, rows);
+    let (top, bottom) = (usize::from(cell_y) * 4, usize::from(cell_y) * 4 + 3);
+    if bottom < mid {
+        c.a
+    } else if top > mid {
+        c.b
+    } else {
+        c.line
     }
 }
 
@@ -392,6 +414,24 @@ mod tests {
         assert_eq!(dot_col(4.0, 8.0, 10), 10);
         assert_eq!((dot_col(0.0, 8.0, 10), dot_col(8.0, 8.0, 10)), (0, 19));
         assert_eq!(dot_col(3.0, 0.0, 10), 0);
+    }
+
+    #[test]
+    fn the_line_takes_the_colour_of_the_side_it_leans_to() {
+        use ratatui::style::Color;
+        let c = Colours {
+            a: Style::default().fg(Color::Blue),
+            b: Style::default().fg(Color::Red),
+            line: Style::default().fg(Color::Magenta),
+            ..colours()
+        };
+        // Five rows are twenty dots, 0 to 19: 50% is dot 9.5, rounded to 10, in cell row 2.
+        let styles: Vec<_> = (0..5).map(|y| line_style(y, 5, &c).fg).collect();
+        let (a, b, line) = (Some(Color::Blue), Some(Color::Red), Some(Color::Magenta));
+        assert_eq!(styles, [a, a, line, b, b]);
+        // Two rows (eight dots): 50% is dot 3.5, rounded to 4, the second row's first.
+        let styles: Vec<_> = (0..2).map(|y| line_style(y, 2, &c).fg).collect();
+        assert_eq!(styles, [a, line]);
     }
 
     fn colours() -> Colours {
