@@ -149,7 +149,8 @@ mod tests {
 
     #[test]
     fn cuts_from_the_start_keeping_the_end() {
-        assert_eq!(truncate_start("2026_congestion_fork4", 10), "…on_fork4");
+        // The ellipsis and the last nine characters: ten columns.
+        assert_eq!(truncate_start("2026_congestion_fork4", 10), "…ion_fork4");
         assert_eq!(truncate_start("日本語", 4), "…語");
         assert_eq!(truncate_start("abc", 3), "abc");
     }
