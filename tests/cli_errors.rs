@@ -111,3 +111,62 @@ fn without_a_terminal_the_app_explains_instead_of_garbling() {
         stderr(&out)
     );
 }
+
+/// `agon ARGS` with its own empty sessions directory and home (so no config file is found).
+fn agon_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_agon"))
+        .args(args)
+        .env("AGON_SESSIONS_DIR", dir.join("sessions"))
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("AGON_LOG")
+        .output()
+        .expect("agon runs")
+}
+
+#[test]
+fn resume_last_without_an_unfinished_session_says_where_it_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sessions")).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sessions/example-congestion-pricing.json"
+        ),
+        dir.path().join("sessions/finished.json"),
+    )
+    .unwrap();
+    let out = agon_in(dir.path(), &["resume", "--last"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no unfinished session in") && err.contains("sessions"),
+        "{err}"
+    );
+    let out = agon_in(dir.path(), &["resume"]);
+    assert_eq!(out.status.code(), Some(2), "a file or --last is needed");
+    assert!(stderr(&out).contains("--last"), "{}", stderr(&out));
+}
+
+#[test]
+fn answers_must_be_two_and_need_debaters() {
+    let dir = tempfile::tempdir().unwrap();
+    let debaters = ["--provider", "ollama", "--model", "m"];
+    let same = [
+        &debaters[..],
+        &["run", "--headless", "--question", "Q?"],
+        &["--answer-a", "Tea", "--answer-b", "Tea"],
+    ]
+    .concat();
+    let out = agon_in(dir.path(), &same);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--answer-a and --answer-b are both \"Tea\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = agon_in(dir.path(), &["run", "--headless", "--answer-a", "Tea"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("need"), "{}", stderr(&out));
+}

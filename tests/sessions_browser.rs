@@ -173,3 +173,78 @@ fn list_of_a_missing_directory_is_empty() {
     assert!(out.stdout.is_empty());
     assert!(!dir.exists(), "listing creates nothing");
 }
+
+/// The example session as it stood after its first two turns, still running: a debate cut off.
+fn unfinished(dir: &Path) -> String {
+    fs::create_dir_all(dir).unwrap();
+    let mut s = agon::storage::load(Path::new(EXAMPLE))
+        .unwrap()
+        .session
+        .as_of(2);
+    s.status = agon::domain::SessionStatus::Running;
+    s.verdict = None;
+    s.question = "Is this debate cut off?".into();
+    let name = "2026-04-01_090000_cut-off.json";
+    fs::write(dir.join(name), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
+    name.to_string()
+}
+
+#[test]
+fn resume_and_rejudge_from_the_browser_and_come_back() {
+    let pane = Pane::start_with(
+        "sessions-work",
+        &["sessions", "--pace", "0"],
+        120,
+        32,
+        |dir| {
+            fill(dir);
+            unfinished(dir);
+        },
+    );
+    let dir = pane.sessions_dir();
+    let cut_off = dir.join("2026-04-01_090000_cut-off.json");
+    let screen = pane.wait_for("5 sessions", WAIT);
+    assert!(screen.contains("unfinished 1/4"), "{screen}");
+
+    // c continues the cut-off debate live; q there comes back with where it was saved.
+    pane.keys(&["c"]);
+    pane.wait_for("■ finished", WAIT);
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("Session saved to", WAIT);
+    assert!(screen.contains("agon sessions"), "{screen}");
+    assert!(screen.contains("finished 4/4"), "{screen}");
+    let resumed: serde_json::Value = serde_json::from_slice(&fs::read(&cut_off).unwrap()).unwrap();
+    assert_eq!(resumed["status"], "finished");
+    assert_eq!(resumed["turns"].as_array().unwrap().len(), 8);
+
+    // J re-judges the judged pricing debate, blind; the row then says so.
+    pane.keys(&["j"]);
+    pane.keys(&["J"]);
+    pane.wait_for("b  blind", WAIT);
+    pane.keys(&["b"]);
+    let screen = pane.wait_for("Re-judging", WAIT);
+    assert!(screen.contains("blind"), "{screen}");
+    pane.keys(&["Space"]);
+    pane.wait_for("replay ended", WAIT);
+    pane.keys(&["c", "5", "0", "Enter"]);
+    pane.wait_for("P(A) 50%", WAIT);
+    pane.keys(&["v", "a", "Enter"]);
+    pane.wait_for("verdict A 50%", WAIT);
+    pane.keys(&["q"]);
+    let screen = pane.wait_for("Judgement saved to", WAIT);
+    assert!(screen.contains("◐↻1"), "blind, judged again once: {screen}");
+    let judged: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join(SESSIONS[2].0)).unwrap()).unwrap();
+    assert_eq!(judged["judgements"][0]["blind"], true);
+
+    // A file written meanwhile by someone else is listed without a key press.
+    fs::copy(
+        dir.join(SESSIONS[0].0),
+        dir.join("2026-05-01_090000_copy.json"),
+    )
+    .unwrap();
+    pane.wait_for("6 sessions", WAIT);
+
+    pane.keys(&["q"]);
+    pane.wait_for("EXIT=0", WAIT);
+}

@@ -1,4 +1,4 @@
-//! Whole-screen snapshots through ratatui's `TestBackend`, at 80x24 and 120x40.
+//! Whole-screen snapshots through ratatui's `TestBackend`, at 80x24, 120x40 and 60x20.
 //!
 //! Snapshots hold the text only; `side_colours_reach_the_screen` checks styles from the buffer.
 //! Everything is fixed (time, session path, theme), so the screens do not depend on the machine.
@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Style;
 use time::OffsetDateTime;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (60, 20)];
 const SAVED_TO: &str = "/sessions/demo.json";
 
 fn t0() -> OffsetDateTime {
@@ -424,4 +424,68 @@ fn result_after_a_verdict_with_ground_truth() {
             press(app, &[KeyCode::Enter]);
         },
     );
+}
+
+/// The demo played to its end with the judge's credence moving: 50% before the first turn,
+/// then 65%, 54%, 30% and 62% after turns 2, 4, 6 and 8.
+fn trajectory_app() -> App {
+    let script = DemoScript::bundled().unwrap();
+    let mut session = Session::new(script.setup(), t0());
+    session.record_credence(ROOT_ID, 0.5, t0());
+    let mut played = 0;
+    while let Some((round, side)) = session.next_slot() {
+        let i = session.begin_turn(side, round, "root", t0());
+        session.push_text(i, script.turn_text(ROOT_ID, round, side).unwrap());
+        session.finish_turn(i, TurnOutcome::Complete, None, t0());
+        played += 1;
+        let p = match played {
+            2 => 0.65,
+            4 => 0.54,
+            6 => 0.30,
+            8 => 0.62,
+            _ => continue,
+        };
+        session.record_credence(ROOT_ID, p, t0());
+    }
+    app_for(session)
+}
+
+/// Snapshots `name` at `w` x `h`.
+fn check_at(name: &str, app: &mut App, w: u16, h: u16) -> String {
+    resize(app, w, h);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    draw(&mut terminal, app);
+    let screen = terminal.backend().to_string();
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    screen
+}
+
+#[test]
+fn the_credence_chart_reads_at_every_size() {
+    for (w, h) in [(80, 24), (60, 20), (120, 40), (60, 16)] {
+        let mut app = trajectory_app();
+        let screen = check_at("trajectory", &mut app, w, h);
+        assert!(screen.contains("100%") && screen.contains("0%"), "{w}x{h}");
+        assert!(screen.contains("now 62%"), "{w}x{h}");
+        if h >= 20 {
+            for v in ["65", "54", "30"] {
+                assert!(screen.contains(v), "{w}x{h}: {v} is written\n{screen}");
+            }
+        }
+    }
+}
+
+#[test]
+fn too_small_says_what_it_needs_and_comes_back() {
+    let mut app = trajectory_app();
+    let screen = check_at("too_small", &mut app, 50, 12);
+    assert!(
+        screen.contains("need 60x16, have 50x12"),
+        "it says what size is needed: {screen}"
+    );
+    // The app went on underneath: keys still work, and growing brings the screen back.
+    press(&mut app, &[KeyCode::Tab]);
+    let screen = check_at("too_small_grown", &mut app, 80, 24);
+    assert!(screen.contains("Claims · 27"), "{screen}");
+    assert!(!screen.contains("too small"), "{screen}");
 }

@@ -54,13 +54,7 @@ pub fn areas(size: Rect, options: Options) -> Areas {
         Constraint::Percentage(side_share),
     ])
     .areas(main);
-    // The credence chart takes what room there is: more rows on a taller terminal.
-    let chart_height = match left.height {
-        h if h >= 40 => 12,
-        h if h >= 26 => 9,
-        h if h >= 18 => 6,
-        _ => 0,
-    };
+    let chart_height = chart_rows(left.height);
     let preview_height = if options.preview { 4 } else { 0 };
     let [transcript, preview, chart] = Layout::vertical([
         Constraint::Min(3),
@@ -76,6 +70,18 @@ pub fn areas(size: Rect, options: Options) -> Areas {
         side,
         status,
         hints,
+    }
+}
+
+/// The credence chart's height, border included, under a left column `left` rows high: more
+/// rows on a taller terminal, and never gone (four rows at the minimum size, a plot of two).
+pub fn chart_rows(left: u16) -> u16 {
+    match left {
+        h if h >= 40 => 12,
+        h if h >= 26 => 9,
+        h if h >= 18 => 6,
+        h if h >= 14 => 5,
+        _ => 4,
     }
 }
 
@@ -95,23 +101,23 @@ pub fn transcript_text(transcript: Rect) -> Rect {
     )
 }
 
-/// Rows of the tree's list inside the side pane: the detail box takes six when there is room.
+/// Rows of the tree's list inside the side pane, under which the detail box goes.
 pub fn tree_list_rows(side: Rect) -> u16 {
-    let inner = side.height.saturating_sub(2);
-    if inner >= 16 {
-        inner - detail_rows(side)
-    } else {
-        inner
-    }
+    side.height
+        .saturating_sub(2)
+        .saturating_sub(detail_rows(side))
 }
 
-/// Rows of the detail box under the tree: more when the pane is tall.
+/// Rows of the detail box under the tree (the selected node's whole text, then its facts):
+/// more when the pane is tall, and four even at the smallest size.
 pub fn detail_rows(side: Rect) -> u16 {
     let inner = side.height.saturating_sub(2);
     if inner >= 30 {
         10
     } else if inner >= 16 {
         6
+    } else if inner >= 10 {
+        4
     } else {
         0
     }
@@ -131,6 +137,27 @@ mod tests {
             assert!(a.transcript.right() <= a.side.x);
             assert!(a.chart.y >= a.transcript.bottom());
         }
+    }
+
+    #[test]
+    fn the_chart_shrinks_before_the_transcript_and_never_goes() {
+        let mut last = 0;
+        for h in MIN_HEIGHT..=80 {
+            let a = areas(Rect::new(0, 0, 80, h), Options::default());
+            assert!(a.chart.height >= 4, "{h} rows: the chart stays");
+            assert!(a.chart.height >= last, "{h} rows: it only grows");
+            assert!(
+                a.transcript.height >= 6,
+                "{h} rows: the transcript keeps room"
+            );
+            last = a.chart.height;
+        }
+        let at = |h| {
+            areas(Rect::new(0, 0, 80, h), Options::default())
+                .chart
+                .height
+        };
+        assert_eq!((at(16), at(20), at(24), at(30), at(44)), (4, 5, 6, 9, 12));
     }
 
     #[test]

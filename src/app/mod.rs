@@ -24,6 +24,7 @@ mod dialog_results;
 pub mod evidence;
 mod judging;
 mod keys;
+mod mouse;
 mod notices;
 mod tree_actions;
 
@@ -31,7 +32,7 @@ use crate::domain::{Analysis, Scores, Session, Side};
 use crate::engine::{Command, Engine, Input, Output, QuitReason, SaveJob};
 use crate::theme::Theme;
 use dialogs::Dialog;
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -45,6 +46,8 @@ use visible::Redactor;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// A click or a turn of the wheel (moves are not sent).
+    Mouse(MouseEvent),
     Paste(String),
     /// The terminal's new size.
     Resize {
@@ -354,6 +357,11 @@ impl App {
                 if key.kind != KeyEventKind::Release {
                     self.dirty = true;
                     self.on_key(key, now, &mut effects);
+                }
+            }
+            Msg::Mouse(event) => {
+                if self.on_mouse(event) {
+                    self.dirty = true;
                 }
             }
             Msg::Paste(text) => {

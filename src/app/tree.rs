@@ -135,9 +135,15 @@ impl TreeState {
         self.keep_in_view();
     }
 
+    /// Scrolls the list by `delta` rows without moving the selection (the wheel).
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(self.viewport);
+        self.top = self.top.saturating_add_signed(delta).min(last);
+    }
+
     /// Selects the node shown at `row` of the list (a click).
     pub fn select_row(&mut self, row: usize) {
-        if let Some(r) = self.rows.get(self.top + row) {
+        if let Some(r) = self.rows.get(self.top.saturating_add(row)) {
             self.selected = r.pos;
         }
     }

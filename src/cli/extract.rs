@@ -41,19 +41,11 @@ pub fn run(args: &ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
     if args.undo {
         return undo(&args.file);
     }
-    let (file, path) = ConfigFile::load(config)?;
-    let mut flags = match &args.extractor {
-        Some(flag) => ExtractorSettings::from_flag(flag)?,
-        None => ExtractorSettings::default(),
-    };
-    flags.base_url = args.extractor_url.clone();
-    let env = |name: &str| std::env::var(name).ok();
-    let settings = file.extractor.clone().unwrap_or_default().layered(&flags);
-    let resolved = settings.resolve(&file.network, &file.prices, &env);
-    let cfg = match &path {
-        Some(p) => resolved.with_context(|| format!("in config file {}", p.display()))?,
-        None => resolved?,
-    };
+    let cfg = extractor(
+        config,
+        args.extractor.as_deref(),
+        args.extractor_url.clone(),
+    )?;
     let who = format!("{} {}", cfg.wire.name(), cfg.model);
     eprintln!(
         "Extracting the claims of {} with {who}",
@@ -67,28 +59,72 @@ pub fn run(args: &ExtractArgs, config: Option<&Path>) -> Result<ExitCode> {
         args.turns,
         &mut progress,
     ))?;
+    for line in summary(&report, &args.file) {
+        eprintln!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The sessions browser's `x`: the config's extractor gives the turns with no claims theirs.
+/// Returns what `agon extract` would say at the end.
+pub fn for_browser(file: &Path, config: Option<&Path>) -> Result<Vec<String>> {
+    let cfg = extractor(config, None, None)?;
+    let rt = super::tokio_runtime()?;
+    let report = rt.block_on(crate::extract::extract_file(
+        file,
+        cfg,
+        ExtractTurns::Missing,
+        &mut |_| {},
+    ))?;
+    Ok(summary(&report, file))
+}
+
+/// The extractor model: the flag's (PROVIDER:MODEL, URL) over the config's `[extractor]`.
+fn extractor(
+    config: Option<&Path>,
+    flag: Option<&str>,
+    url: Option<String>,
+) -> Result<crate::providers::llm::LlmConfig> {
+    let (file, path) = ConfigFile::load(config)?;
+    let mut flags = match flag {
+        Some(flag) => ExtractorSettings::from_flag(flag)?,
+        None => ExtractorSettings::default(),
+    };
+    flags.base_url = url;
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = file.extractor.clone().unwrap_or_default().layered(&flags);
+    let resolved = settings.resolve(&file.network, &file.prices, &env);
+    match &path {
+        Some(p) => resolved.with_context(|| format!("in config file {}", p.display())),
+        None => resolved,
+    }
+}
+
+/// What an extraction did, in a line or three.
+fn summary(report: &crate::extract::Report, file: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
     if report.turns == 0 {
-        eprintln!("No turn needed claims (--turns all rebuilds every turn's).");
+        lines.push("No turn needed claims (--turns all rebuilds every turn's).".to_string());
     }
     let cost = report
         .stats
         .cost_usd
         .map_or_else(String::new, |c| format!(", ${c:.4}"));
-    eprintln!(
+    lines.push(format!(
         "{} turns: {} claims, {} concessions, {} warnings{cost}. `agon extract --undo {}` takes it back.",
         report.turns,
         report.claims,
         report.concessions,
         report.warnings,
-        args.file.display()
-    );
+        file.display()
+    ));
     if report.set_aside > 0 {
-        eprintln!(
+        lines.push(format!(
             "{} of the judge's edits no longer apply to the new tree; they are kept for --undo.",
             report.set_aside
-        );
+        ));
     }
-    Ok(ExitCode::SUCCESS)
+    lines
 }
 
 fn undo(file: &Path) -> Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! `agon import`: debates recorded elsewhere, written as session files.
 
+use super::progress::{Outcome, Reporter};
 use crate::import::nyu::{self, Metadata, Progress};
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -28,6 +29,8 @@ pub fn run(dir: Option<&Path>, source: &Source) -> Result<ExitCode> {
     let Source::Nyu(args) = source;
     let metadata = args.metadata.as_deref().map(Metadata::load).transpose()?;
     let dir = super::sessions_dir(dir)?;
+    // Started at the first file: only the import knows how many files the paths hold.
+    let mut progress: Option<Reporter> = None;
     let report = nyu::import_paths(&args.paths, metadata.as_ref(), &dir, |p| match p {
         Progress::Imported {
             done,
@@ -36,19 +39,30 @@ pub fn run(dir: Option<&Path>, source: &Source) -> Result<ExitCode> {
             path,
             notes,
         } => {
-            eprintln!("[{done}/{total}] imported {room}");
+            let progress = progress.get_or_insert_with(|| Reporter::start(*total, "rooms"));
+            progress.step(*done, Outcome::Ok, &format!("imported {room}"));
+            let lines = progress.lines();
             for note in *notes {
-                eprintln!("  note: {note}");
+                lines.line(&format!("  note: {note}"));
             }
-            println!("{}", path.display());
+            lines.out(&path.display().to_string());
         }
         Progress::Failed {
             done,
             total,
             file,
             reason,
-        } => eprintln!("[{done}/{total}] failed {}: {reason}", file.display()),
+        } => progress
+            .get_or_insert_with(|| Reporter::start(*total, "rooms"))
+            .step(
+                *done,
+                Outcome::Failed,
+                &format!("failed {}: {reason}", file.display()),
+            ),
     });
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     eprintln!(
         "{} imported, {} failed, into {}",
         report.written.len(),

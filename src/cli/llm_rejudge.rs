@@ -9,7 +9,7 @@
 use crate::config::ResolvedJudge;
 use crate::domain::Session;
 use crate::engine::driver::Debaters;
-use crate::engine::headless::{self, Batch, Job};
+use crate::engine::headless::{Batch, Job};
 use crate::engine::{EngineConfig, SaveTarget};
 use crate::providers::llm::LlmProvider;
 use crate::providers::{Provider, ProviderError, TurnRequest, TurnStream};
@@ -78,11 +78,12 @@ pub fn run(paths: &[PathBuf], judge: ResolvedJudge, concurrency: usize) -> Resul
         },
         concurrency,
     };
-    let failed = rt.block_on(headless::run(batch));
+    let (failed, tally) = super::progress::run_batch(&rt, batch, "debates");
     drop(locks);
     eprintln!(
-        "agon: {} of {total} judgements written ({left_out} debates left out); `agon stats --by judge,judge_name` compares the judges",
-        total - failed
+        "agon: {} of {total} judgements written in {} ({left_out} debates left out); `agon stats --by judge,judge_name` compares the judges",
+        tally.ok,
+        super::progress::human(tally.elapsed)
     );
     Ok(if failed == 0 && unreadable == 0 {
         ExitCode::SUCCESS

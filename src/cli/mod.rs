@@ -4,6 +4,7 @@ pub mod extract;
 pub mod import;
 mod llm_rejudge;
 pub mod logging;
+pub mod progress;
 pub mod runtime;
 pub mod sessions;
 pub mod stats;
@@ -52,6 +53,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "AGON_THEME", value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
+    /// Leave the mouse to the terminal (its own text selection) instead of scrolling and
+    /// clicking in agon; also `[ui] mouse = false` in the config.
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
+
     #[command(flatten)]
     pub debate: DebateArgs,
 
@@ -71,6 +77,12 @@ pub struct DebateArgs {
     /// Rounds (each side speaks once per round).
     #[arg(long, global = true, value_name = "N")]
     pub rounds: Option<u32>,
+    /// The answer debater A argues for (default "Yes", or the config's position_a).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub answer_a: Option<String>,
+    /// The answer debater B argues for (default "No", or the config's position_b).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub answer_b: Option<String>,
     /// Provider for both debaters.
     #[arg(long, global = true, value_enum)]
     pub provider: Option<Wire>,
@@ -200,9 +212,13 @@ pub enum Command {
     },
     /// Continue a session that was cut off: the unfinished turn is played again; nothing
     /// else changes. The same debaters are used unless flags choose others.
+    #[command(group = clap::ArgGroup::new("which").required(true).args(["file", "last"]))]
     Resume {
         /// The session file (it is updated in place).
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// The most recently saved unfinished session in the sessions directory.
+        #[arg(long)]
+        last: bool,
         /// Words per second of a scripted demo debater; 0 shows each turn at once.
         #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
         pace: f64,
@@ -270,6 +286,10 @@ pub enum Command {
         /// also what happens when standard output is not a terminal.
         #[arg(long)]
         list: bool,
+        /// Words per second of a scripted demo debater in a session continued from the
+        /// browser; 0 shows each turn at once.
+        #[arg(long, default_value_t = DEFAULT_PACE, value_name = "WORDS_PER_SEC", value_parser = parse_pace)]
+        pace: f64,
     },
     /// Accuracy, calibration, agreement and debater ratings over the saved sessions (the
     /// numbers debate papers report; see docs/stats.md).
@@ -299,9 +319,10 @@ pub fn main() -> Result<ExitCode> {
     }
     // Only the screens need a theme: a broken one must not stop an export or a batch run.
     let theme = || theme::startup(cli.theme.as_deref(), cli.debate.config.as_deref());
+    terminal::want_mouse(mouse_wanted(&cli));
     let dir = cli.sessions_dir.as_deref();
     match cli.command {
-        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, theme()),
+        Some(Command::Demo { pace }) => run_demo(dir, &cli.debate, pace, false, theme()),
         Some(Command::Replay {
             ref file,
             pace,
@@ -324,15 +345,25 @@ pub fn main() -> Result<ExitCode> {
                 "a person re-judges one debate at a time; --judge PROVIDER:MODEL has an LLM judge many"
             ),
         },
-        Some(Command::Resume { ref file, pace }) => {
-            continue_session(dir, &cli.debate, file, None, pace, theme())
+        Some(Command::Resume {
+            ref file,
+            last,
+            pace,
+        }) => {
+            let file = match file {
+                Some(f) if !last => f.clone(),
+                _ => last_unfinished(dir)?,
+            };
+            continue_session(dir, &cli.debate, &file, None, pace, theme())
         }
         Some(Command::Fork {
             ref file,
             after_turn,
             pace,
         }) => continue_session(dir, &cli.debate, file, Some(after_turn), pace, theme()),
-        Some(Command::Sessions { list }) => sessions::run(dir, list, theme()),
+        Some(Command::Sessions { list, pace }) => {
+            sessions::run(dir, list, &cli.debate, pace, theme())
+        }
         Some(Command::Import { ref source }) => import::run(dir, source),
         Some(Command::Extract(ref args)) => extract::run(args, cli.debate.config.as_deref()),
         Some(Command::Stats(ref args)) => stats::run(dir, args, theme()),
@@ -376,22 +407,56 @@ pub fn main() -> Result<ExitCode> {
         | Some(Command::Run {
             headless: false, ..
         }) => match resolve(&cli.debate)? {
-            None => run_demo(dir, &cli.debate, DEFAULT_PACE, theme()),
+            None => run_demo(dir, &cli.debate, DEFAULT_PACE, true, theme()),
             Some(resolved) => run_live(dir, &cli.debate, resolved, theme()),
         },
     }
 }
 
-/// The configured debaters, or `None` if none are (the demo then runs).
+/// Whether the screens take the mouse: not with `--no-mouse` or `[ui] mouse = false`. A config
+/// that does not load counts as saying nothing here: the commands that read it say why.
+fn mouse_wanted(cli: &Cli) -> bool {
+    !cli.no_mouse
+        && ConfigFile::load(cli.debate.config.as_deref())
+            .map_or(true, |(file, _)| file.ui.mouse != Some(false))
+}
+
+/// The configured debaters, or `None` if none are (the demo then runs). `--answer-a` and
+/// `--answer-b` replace the config's positions.
 fn resolve(args: &DebateArgs) -> Result<Option<Resolved>> {
     let (file, path) = ConfigFile::load(args.config.as_deref())?;
     let base = path.as_deref().and_then(Path::parent);
     let env = |name: &str| std::env::var(name).ok();
     let resolved = file.resolve(&args.overrides(), base, &env);
-    match &path {
-        Some(p) => resolved.with_context(|| format!("in config file {}", p.display())),
-        None => resolved,
+    let mut resolved = match &path {
+        Some(p) => resolved.with_context(|| format!("in config file {}", p.display()))?,
+        None => resolved?,
+    };
+    if let Some(r) = &mut resolved {
+        let (a, b) = answers(args, &r.position_a, &r.position_b)?;
+        (r.position_a, r.position_b) = (a, b);
     }
+    Ok(resolved)
+}
+
+/// The two answers: the flags' where given, else `a` and `b`; they must be two different
+/// answers.
+fn answers(args: &DebateArgs, a: &str, b: &str) -> Result<(String, String)> {
+    let pick = |flag: &Option<String>, default: &str, name: &str| -> Result<String> {
+        let text = flag.as_deref().unwrap_or(default).trim();
+        if text.is_empty() {
+            bail!("--{name} is empty: give the answer that side argues for");
+        }
+        Ok(text.to_string())
+    };
+    let (a, b) = (
+        pick(&args.answer_a, a, "answer-a")?,
+        pick(&args.answer_b, b, "answer-b")?,
+    );
+    if a == b {
+        bail!("--answer-a and --answer-b are both {a:?}: the sides need different answers");
+    }
+    Ok((a, b))
 }
 
 fn llm_debaters(resolved: &Resolved) -> Result<Debaters> {
@@ -452,20 +517,54 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// The lines the start dialog shows about who will argue.
-fn debaters_note(session: &Session, blind: bool, demo: bool) -> Vec<String> {
-    if demo {
-        return vec![
-            "No debaters are configured, so the scripted demo debate plays (no key, no network)."
-                .into(),
-            "To debate with real models: agon --provider ollama --model-a llama3.2 --model-b qwen2.5"
-                .into(),
-            "or copy config.example.toml to ~/.config/agon/config.toml.".into(),
-        ];
-    }
+fn debaters_note(session: &Session, blind: bool) -> Vec<String> {
     crate::app::dialogs::start::debater_lines(session, blind)
 }
 
-fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> Result<ExitCode> {
+/// The one line that configures real debaters.
+const CONFIGURE_LINE: &str = "agon --provider ollama --model llama3.1";
+
+/// Why the demo plays instead of a debate, and how to configure debaters: for the screen's
+/// notice (`short`) and for the terminal after it closes (`long`, with the config's path).
+fn demo_explanation(args: &DebateArgs) -> (String, String) {
+    let ignored = [
+        (args.question.is_some(), "--question"),
+        (args.answer_a.is_some(), "--answer-a"),
+        (args.answer_b.is_some(), "--answer-b"),
+    ]
+    .iter()
+    .filter(|(given, _)| *given)
+    .map(|(_, flag)| *flag)
+    .collect::<Vec<_>>();
+    let ignored = if ignored.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} need debaters)", ignored.join(", "))
+    };
+    let config = args
+        .config
+        .clone()
+        .or_else(crate::config::default_path)
+        .map_or_else(|| "a config file".to_string(), |p| p.display().to_string());
+    let short = format!(
+        "No debaters are configured, so this is the scripted demo{ignored}. Real models: {CONFIGURE_LINE}"
+    );
+    let long = format!(
+        "no debaters are configured, so the scripted demo played{ignored}. To debate real models: \
+         {CONFIGURE_LINE} (see agon --help), or copy config.example.toml to {config}."
+    );
+    (short, long)
+}
+
+/// The scripted demo; `unconfigured` when it plays because no debaters are configured, which
+/// it then says, with how to configure them.
+fn run_demo(
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    pace: f64,
+    unconfigured: bool,
+    theme: Theme,
+) -> Result<ExitCode> {
     let script = Arc::new(DemoScript::bundled()?);
     let mut session = Session::new(script.setup(), OffsetDateTime::now_utc());
     session.ground_truth = args.ground_truth;
@@ -481,10 +580,21 @@ fn run_demo(dir: Option<&Path>, args: &DebateArgs, pace: f64, theme: Theme) -> R
     };
     let target = SaveTarget::New { dir, name: None };
     let engine = Engine::new(session, Mode::Live, cfg, Some(target));
-    let app = App::new(engine, settings);
+    let mut app = App::new(engine, settings);
+    let (short, long) = demo_explanation(args);
+    if unconfigured {
+        app.notice = Some(crate::app::Notice {
+            level: crate::app::Level::Info,
+            text: short,
+        });
+    }
     let provider = Arc::new(ScriptedProvider::new(script, pace));
-    let app = run_tui(app, Debaters::both(provider))?;
-    Ok(report_exit(&app))
+    let app = run_tui(app, Debaters::both(provider), Screen::Own)?;
+    let mut report = exit_report(&app);
+    if unconfigured {
+        report.err.push(long);
+    }
+    Ok(report.print())
 }
 
 fn run_live(
@@ -499,7 +609,7 @@ fn run_live(
     let mut settings = settings(args, theme)?;
     session.judge.blind = settings.blind;
     settings.source_label = format!("{} vs {}", resolved.names[0], resolved.names[1]);
-    settings.debaters_note = debaters_note(&session, settings.blind, false);
+    settings.debaters_note = debaters_note(&session, settings.blind);
     let dir = sessions_dir(dir)?;
     settings.sessions_dir = Some(dir.clone());
     let target = SaveTarget::New { dir, name: None };
@@ -510,8 +620,40 @@ fn run_live(
         let _guard = rt.enter();
         llm_debaters(&resolved)?
     };
-    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    let app = run_tui_on(&rt, App::new(engine, settings), debaters, Screen::Own)?;
     Ok(report_exit(&app))
+}
+
+/// `resume --last`: the unfinished session of the sessions directory saved most recently.
+fn last_unfinished(dir: Option<&Path>) -> Result<PathBuf> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => storage::default_sessions_dir().context(
+            "cannot find a data directory; pass --sessions-dir or set AGON_SESSIONS_DIR",
+        )?,
+    };
+    let index = storage::index::Index::open(&dir)
+        .with_context(|| format!("cannot read the sessions directory {}", dir.display()))?;
+    newest_unfinished(&index).with_context(|| {
+        format!(
+            "no unfinished session in {} (agon sessions lists them all)",
+            dir.display()
+        )
+    })
+}
+
+/// The unfinished session modified last (the newest name among equals).
+pub fn newest_unfinished(index: &storage::index::Index) -> Option<PathBuf> {
+    index
+        .entries
+        .iter()
+        .filter(|s| s.state == storage::index::State::Unfinished)
+        .max_by(|a, b| {
+            a.modified
+                .cmp(&b.modified)
+                .then_with(|| a.file_name.cmp(&b.file_name))
+        })
+        .map(|s| s.path.clone())
 }
 
 /// Loads a session file, or prints why not (exit 2).
@@ -531,9 +673,22 @@ fn continue_session(
     pace: f64,
     theme: Theme,
 ) -> Result<ExitCode> {
-    let loaded = match load_or_report(file) {
+    continue_on(Screen::Own, dir, args, file, fork_after, pace, theme).map(Report::print)
+}
+
+/// [`continue_session`] on a screen.
+pub fn continue_on(
+    screen: Screen,
+    dir: Option<&Path>,
+    args: &DebateArgs,
+    file: &Path,
+    fork_after: Option<Option<usize>>,
+    pace: f64,
+    theme: Theme,
+) -> Result<Report> {
+    let loaded = match storage::load(file) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(Report::failed(2, e.to_string())),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be continued: {reason}", file.display());
@@ -545,7 +700,9 @@ fn continue_session(
         None => {
             match storage::SessionLock::try_acquire(file) {
                 Ok(l) => lock = Some(l),
-                Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+                Err(locked) => {
+                    return open_read_only(screen, loaded.session, &locked, pace, theme);
+                }
             }
             (loaded.session, SaveTarget::File(file.to_path_buf()))
         }
@@ -573,11 +730,13 @@ fn continue_session(
             now,
         );
     }
-    if session.next_slot().is_none() {
-        eprintln!(
-            "agon: {} has no turns left to play; opening it to judge.",
+    let mut report = Report::default();
+    let over = session.next_slot().is_none();
+    if over {
+        report.err.push(format!(
+            "{} has no turns left to play; it was opened to judge.",
             file.display()
-        );
+        ));
     }
     if args.ground_truth.is_some() {
         session.ground_truth = args.ground_truth;
@@ -616,9 +775,21 @@ fn continue_session(
         (llm_debaters(&resolved)?, engine_config(&resolved))
     };
     let engine = Engine::new(session, Mode::Live, cfg, Some(target));
-    let app = run_tui_on(&rt, App::new(engine, settings), debaters)?;
+    let mut app = App::new(engine, settings);
+    if over {
+        app.notice = Some(crate::app::Notice {
+            level: crate::app::Level::Info,
+            text: "No turns are left to play: judge it (c credence, v verdict).".into(),
+        });
+    }
+    let app = run_tui_on(&rt, app, debaters, screen)?;
     drop(lock);
-    Ok(report_exit(&app))
+    let end = exit_report(&app);
+    report.out.extend(end.out);
+    report.err.extend(end.err);
+    report.code = end.code;
+    report.path = end.path;
+    Ok(report)
 }
 
 /// The debaters to continue a session with: the recorded ones, unless flags say otherwise.
@@ -675,9 +846,9 @@ fn run_headless(
             )
         }
         None => {
-            if args.question.is_some() {
+            if args.question.is_some() || args.answer_a.is_some() || args.answer_b.is_some() {
                 bail!(
-                    "--question needs debaters: configure them (see config.example.toml) or pass --provider and --model"
+                    "--question, --answer-a and --answer-b need debaters: configure them (see config.example.toml) or pass --provider and --model"
                 );
             }
             let script = Arc::new(DemoScript::bundled()?);
@@ -726,7 +897,15 @@ fn run_headless(
         config,
         concurrency,
     };
-    let failed = rt.block_on(headless::run(batch));
+    let total = batch.jobs.len();
+    let (failed, tally) = progress::run_batch(&rt, batch, "debates");
+    if total > 1 {
+        eprintln!(
+            "agon: {} of {total} debates written in {}",
+            tally.ok,
+            progress::human(tally.elapsed)
+        );
+    }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -761,23 +940,26 @@ fn run_replay(
     };
     let (mut app, debaters) = replay_app(recording, loaded.read_only_reason, pace, theme);
     app.settings.sessions_dir = sessions_dir(dir).ok();
-    run_tui(app, debaters)?;
+    run_tui(app, debaters, Screen::Own)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Another agon is writing the file: it opens as a replay, read-only, saying why, so that
 /// neither loses work.
 fn open_read_only(
+    screen: Screen,
     session: Session,
     locked: &storage::Locked,
     pace: f64,
     theme: Theme,
-) -> Result<ExitCode> {
+) -> Result<Report> {
     let reason = locked.read_only_reason();
-    eprintln!("agon: {reason}");
-    let (app, debaters) = replay_app(session, Some(reason), pace, theme);
-    run_tui(app, debaters)?;
-    Ok(ExitCode::SUCCESS)
+    let (app, debaters) = replay_app(session, Some(reason.clone()), pace, theme);
+    run_tui(app, debaters, screen)?;
+    Ok(Report {
+        err: vec![reason],
+        ..Report::default()
+    })
 }
 
 /// The app and debaters of a replay: the recording's turns, played back read-only.
@@ -836,9 +1018,21 @@ fn replay_notice(recording: &Session) -> String {
 }
 
 fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Result<ExitCode> {
-    let loaded = match load_or_report(file) {
+    rejudge_on(Screen::Own, file, pace, args, None, theme).map(Report::print)
+}
+
+/// [`run_rejudge`] on a screen; `blind` overrides the flag and the config when given.
+pub fn rejudge_on(
+    screen: Screen,
+    file: &Path,
+    pace: f64,
+    args: &DebateArgs,
+    blind: Option<bool>,
+    theme: Theme,
+) -> Result<Report> {
+    let loaded = match storage::load(file) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(Report::failed(2, e.to_string())),
     };
     if let Some(reason) = loaded.read_only_reason {
         bail!("{} cannot be re-judged: {reason}", file.display());
@@ -846,7 +1040,7 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
     // The judgement is written into the file: no other agon may write it meanwhile.
     let lock = match storage::SessionLock::try_acquire(file) {
         Ok(l) => l,
-        Err(locked) => return open_read_only(loaded.session, &locked, pace, theme),
+        Err(locked) => return open_read_only(screen, loaded.session, &locked, pace, theme),
     };
     let mut recording = loaded.session;
     // The ground truth is the file's; the flag gives one to a file that has none.
@@ -855,6 +1049,9 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
     }
     let provider = Arc::new(RecordedProvider::new(Arc::new(recording.clone()), pace));
     let mut settings = settings(args, theme)?;
+    if let Some(blind) = blind {
+        settings.blind = blind;
+    }
     let index = recording.judgements.len();
     settings.source_label = format!("re-judging: judgement {}", index + 1);
     let judge = JudgeInfo {
@@ -873,16 +1070,19 @@ fn run_rejudge(file: &Path, pace: f64, args: &DebateArgs, theme: Theme) -> Resul
         level: crate::app::Level::Info,
         text: "Re-judging: earlier judgements are hidden. n steps one turn, Space plays; judge as you go.".into(),
     });
-    let app = run_tui(app, Debaters::both(provider))?;
+    let app = run_tui(app, Debaters::both(provider), screen)?;
     drop(lock);
+    let mut report = Report::default();
     if app.engine.saving().saved_once() {
-        println!("Judgement saved to {}", file.display());
+        report
+            .out
+            .push(format!("Judgement saved to {}", file.display()));
+        report.path = Some(file.to_path_buf());
     }
-    Ok(if app.ended_unsaved() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    if app.ended_unsaved() {
+        report.code = 1;
+    }
+    Ok(report)
 }
 
 /// Replays a session on a terminal that is already the TUI's: the sessions browser opens
@@ -900,42 +1100,108 @@ pub fn replay_on(
     Ok(())
 }
 
-fn run_tui(app: App, debaters: Debaters) -> Result<App> {
+fn run_tui(app: App, debaters: Debaters, screen: Screen) -> Result<App> {
     let rt = tokio_runtime()?;
-    run_tui_on(&rt, app, debaters)
+    run_tui_on(&rt, app, debaters, screen)
 }
 
-fn run_tui_on(rt: &tokio::runtime::Runtime, app: App, debaters: Debaters) -> Result<App> {
-    let mut guard = TerminalGuard::enter()?;
+fn run_tui_on(
+    rt: &tokio::runtime::Runtime,
+    app: App,
+    debaters: Debaters,
+    screen: Screen,
+) -> Result<App> {
     let editor: runtime::EditorFn = Box::new(terminal::edit_in_editor);
-    let result = rt.block_on(runtime::run(
-        app,
-        debaters,
-        &mut guard.terminal,
-        Some(editor),
-    ));
-    drop(guard);
-    result
+    match screen {
+        Screen::Own => {
+            let mut guard = TerminalGuard::enter()?;
+            let result = rt.block_on(runtime::run(
+                app,
+                debaters,
+                &mut guard.terminal,
+                Some(editor),
+            ));
+            drop(guard);
+            result
+        }
+        Screen::Shared(terminal) => {
+            let result = rt.block_on(runtime::run(app, debaters, terminal, Some(editor)));
+            // The screen drew over the whole terminal: its owner draws afresh.
+            terminal.clear()?;
+            result
+        }
+    }
+}
+
+/// The terminal a screen runs on: its own, taken for the screen and given back after, or one
+/// that is already the TUI's (the sessions browser's), which stays as it is.
+pub enum Screen<'a> {
+    Own,
+    Shared(&'a mut ratatui::DefaultTerminal),
+}
+
+/// What a command that ran a screen has to say once it is over, and how agon exits: the
+/// command line prints it; the sessions browser shows it as a notice.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// For standard output: where the session went.
+    pub out: Vec<String>,
+    /// For standard error: what went wrong, or what was done instead.
+    pub err: Vec<String>,
+    /// 0 success, 1 failure, 2 a file that would not load.
+    pub code: u8,
+    /// The session file written, if one was.
+    pub path: Option<PathBuf>,
+}
+
+impl Report {
+    fn failed(code: u8, err: String) -> Report {
+        Report {
+            err: vec![err],
+            code,
+            ..Report::default()
+        }
+    }
+
+    /// Prints the lines (errors prefixed `agon: `) and gives the exit code.
+    pub fn print(self) -> ExitCode {
+        for line in &self.err {
+            eprintln!("agon: {line}");
+        }
+        for line in &self.out {
+            println!("{line}");
+        }
+        ExitCode::from(self.code)
+    }
 }
 
 /// Says where the session went, and exits non-zero when it could not be saved.
 fn report_exit(app: &App) -> ExitCode {
+    exit_report(app).print()
+}
+
+fn exit_report(app: &App) -> Report {
+    let mut report = Report::default();
     let saving = app.engine.saving();
     if let Some(e) = saving.error() {
-        eprintln!("agon: the last save failed: {e}");
+        report.err.push(format!("the last save failed: {e}"));
     }
     match saving.path() {
         Some(path) if saving.saved_once() && !saving.is_failing() => {
-            println!("Session saved to {}", path.display());
+            report
+                .out
+                .push(format!("Session saved to {}", path.display()));
+            report.path = Some(path.to_path_buf());
         }
-        Some(path) => eprintln!("agon: the session was not saved to {}", path.display()),
+        Some(path) => report
+            .err
+            .push(format!("the session was not saved to {}", path.display())),
         None => {}
     }
     if app.ended_unsaved() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+        report.code = 1;
     }
+    report
 }
 
 /// The formats of `agon export`.

@@ -6,7 +6,7 @@ use crate::app::{App, Effect, Msg};
 use crate::engine::driver::{Debaters, Driver};
 use crate::ui::Ui;
 use anyhow::Result;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event, MouseEventKind};
 use ratatui::{Terminal, backend::Backend};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -156,6 +156,17 @@ fn spawn_input_thread(
                 Ok(Event::Key(key)) => Msg::Key(key),
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
+                // Clicks and the wheel; moves and drags would only wake the loop.
+                Ok(Event::Mouse(m))
+                    if matches!(
+                        m.kind,
+                        MouseEventKind::Down(_)
+                            | MouseEventKind::ScrollUp
+                            | MouseEventKind::ScrollDown
+                    ) =>
+                {
+                    Msg::Mouse(m)
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::error!("terminal input failed: {e}");

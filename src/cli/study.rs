@@ -3,6 +3,7 @@
 //! has the judge work through the set in the TUI, one debate after another, resumably. Both
 //! take the protocol flags and an LLM judge. See docs/question-sets.md and docs/llm-judge.md.
 
+use super::progress::Outcome;
 use super::{
     DebateArgs, engine_config, llm_debaters, resolve, sessions_dir, settings, tokio_runtime,
 };
@@ -380,26 +381,43 @@ pub fn run_headless(
         plan.study.protocol.format.label()
     );
     let total = runs.len();
-    let failed = rt.block_on(async move {
+    let mut progress = super::progress::Reporter::start(total, "debates");
+    let lines = progress.lines();
+    let log = |line: &str| lines.line(line);
+    let log: headless::Log<'_> = &log;
+    let failed = rt.block_on(async {
         let mut results =
             futures_util::stream::iter(runs.into_iter().map(|(job, d, c)| async move {
                 let label = job.label.clone();
-                (label, headless::run_one(job, d, c).await)
+                (label, headless::run_one_with(job, d, c, log).await)
             }))
             .buffer_unordered(concurrency.max(1));
-        let mut failed = 0usize;
+        let (mut done, mut failed) = (0usize, 0usize);
         while let Some((label, result)) = results.next().await {
+            done += 1;
             match result {
-                Ok(path) => println!("{}", path.display()),
+                Ok(path) => {
+                    lines.out(&path.display().to_string());
+                    progress.step(done, Outcome::Ok, &format!("{label} written"));
+                }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("agon: {label} could not finish: {e:#}");
+                    progress.step(
+                        done,
+                        Outcome::Failed,
+                        &format!("{label} could not finish: {e:#}"),
+                    );
                 }
             }
         }
         failed
     });
-    eprintln!("agon: {} of {total} debates written", total - failed);
+    let tally = progress.finish();
+    eprintln!(
+        "agon: {} of {total} debates written in {}",
+        tally.ok,
+        super::progress::human(tally.elapsed)
+    );
     Ok(if failed == 0 && skipped == 0 {
         ExitCode::SUCCESS
     } else {

@@ -2,9 +2,36 @@
 
 use anyhow::{Context, Result};
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use std::io::{IsTerminal, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether the screens take the mouse (`--no-mouse` and `[ui] mouse = false` leave it to the
+/// terminal, for its own text selection). Set once at start, read when a screen starts.
+static MOUSE_WANTED: AtomicBool = AtomicBool::new(false);
+/// Whether mouse capture is on now, so every way out turns it off again.
+static MOUSE_ON: AtomicBool = AtomicBool::new(false);
+
+pub fn want_mouse(on: bool) {
+    MOUSE_WANTED.store(on, Ordering::Relaxed);
+}
+
+/// Turns mouse capture on or off, if it is wanted at all.
+fn capture_mouse(on: bool) {
+    if on && !MOUSE_WANTED.load(Ordering::Relaxed) {
+        return;
+    }
+    if MOUSE_ON.swap(on, Ordering::SeqCst) != on {
+        let _ = if on {
+            execute!(stdout(), EnableMouseCapture)
+        } else {
+            execute!(stdout(), DisableMouseCapture)
+        };
+    }
+}
 
 /// Owns the terminal while the TUI runs; restores it when dropped.
 pub struct TerminalGuard {
@@ -28,16 +55,20 @@ impl TerminalGuard {
             if crate::storage::contain::is_catching() {
                 tracing::error!("contained panic: {info}");
             } else {
+                // A terminal left reporting the mouse would fill the shell with escape codes.
+                capture_mouse(false);
                 restore_and_report(info);
             }
         }));
         let _ = execute!(stdout(), EnableBracketedPaste);
+        capture_mouse(true);
         Ok(TerminalGuard { terminal })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        capture_mouse(false);
         let _ = execute!(stdout(), DisableBracketedPaste);
         ratatui::restore();
     }
@@ -56,6 +87,9 @@ pub fn edit_in_editor(initial: &str) -> Result<String, String> {
             std::env::temp_dir().display()
         )
     })?;
+    // The editor gets the terminal as it would from a shell: no mouse reports.
+    let mouse = MOUSE_ON.load(Ordering::SeqCst);
+    capture_mouse(false);
     ratatui::restore();
     // Through the shell so an EDITOR with arguments ("code --wait") works.
     let status = std::process::Command::new("sh")
@@ -66,6 +100,7 @@ pub fn edit_in_editor(initial: &str) -> Result<String, String> {
         .status();
     let _ = enable_raw_mode();
     let _ = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste);
+    capture_mouse(mouse);
     // By path: an editor may save by renaming a new file over the one it was given.
     let text = crate::text::read_to_string_capped(file.path(), MAX_NOTE_BYTES, "note");
     // Deleted only now, after the editor has closed and the note is read back.

@@ -52,6 +52,9 @@ pub struct UiSettings {
     /// A built-in theme's name, a theme in the config folder's `themes/`, or a theme file (a
     /// relative path is taken from the config file's folder). See docs/themes.md.
     pub theme: Option<String>,
+    /// `false` leaves the mouse to the terminal (its own text selection); default `true`: the
+    /// wheel scrolls the pane under the pointer, a click focuses and selects.
+    pub mouse: Option<bool>,
 }
 
 /// One key or several, as the `[keys]` table may give them.
@@ -657,6 +660,14 @@ mod tests {
         let keys = cfg.key_overrides();
         assert_eq!(keys["verdict"], vec!["ctrl-v".to_string()]);
         assert_eq!(keys["help"], vec!["?".to_string(), "f1".to_string()]);
+    }
+
+    #[test]
+    fn the_ui_table_can_leave_the_mouse_to_the_terminal() {
+        assert_eq!(ConfigFile::parse("").unwrap().ui.mouse, None);
+        let cfg = ConfigFile::parse("[ui]\nmouse = false").unwrap();
+        assert_eq!(cfg.ui.mouse, Some(false));
+        assert!(ConfigFile::parse("[ui]\nmouse = \"no\"").is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{Engine, EngineConfig, Event, Input, Mode, Output};
 use crate::domain::Session;
 use anyhow::{Result, anyhow, bail};
 use futures_util::StreamExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -32,8 +32,29 @@ pub struct Batch {
     pub concurrency: usize,
 }
 
+/// Where a batch's lines about its debates go: stderr, or above a progress bar.
+pub type Log<'a> = &'a (dyn Fn(&str) + Sync);
+
+fn to_stderr(line: &str) {
+    eprintln!("{line}");
+}
+
 /// Runs every debate of the batch; returns how many failed.
 pub async fn run(batch: Batch) -> usize {
+    run_with(batch, &to_stderr, |label, result| match result {
+        Ok(path) => println!("{}", path.display()),
+        Err(why) => eprintln!("agon: {label} could not finish: {why}"),
+    })
+    .await
+}
+
+/// [`run`], with the debates' lines going to `log` and `ended(label, Ok(path) or Err(why))`
+/// told as each debate ends; returns how many failed.
+pub async fn run_with(
+    batch: Batch,
+    log: Log<'_>,
+    mut ended: impl FnMut(&str, std::result::Result<&Path, &str>),
+) -> usize {
     let Batch {
         jobs,
         debaters,
@@ -44,20 +65,17 @@ pub async fn run(batch: Batch) -> usize {
         let (debaters, config) = (debaters.clone(), config.clone());
         async move {
             let label = job.label.clone();
-            (label, run_one(job, debaters, config).await)
+            (label, run_one_with(job, debaters, config, log).await)
         }
     });
     let mut results = futures_util::stream::iter(runs).buffer_unordered(concurrency.max(1));
     let mut failed = 0;
     while let Some((label, result)) = results.next().await {
         match result {
-            Ok(path) => println!("{}", path.display()),
+            Ok(path) => ended(&label, Ok(&path)),
             Err(e) => {
                 failed += 1;
-                eprintln!(
-                    "agon: {label} could not finish: {}",
-                    one_line(&format!("{e:#}"))
-                );
+                ended(&label, Err(&one_line(&format!("{e:#}"))));
             }
         }
     }
@@ -71,6 +89,16 @@ fn one_line(text: &str) -> String {
 
 /// Plays one debate to its end (or its first turn that fails for good).
 pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Result<PathBuf> {
+    run_one_with(job, debaters, config, &to_stderr).await
+}
+
+/// [`run_one`], its lines going to `log`.
+pub async fn run_one_with(
+    job: Job,
+    debaters: Debaters,
+    config: EngineConfig,
+    log: Log<'_>,
+) -> Result<PathBuf> {
     let Job {
         session,
         target,
@@ -88,13 +116,13 @@ pub async fn run_one(job: Job, debaters: Debaters, config: EngineConfig) -> Resu
     loop {
         driver.run(&outputs, engine.session());
         if !announced && let Some(path) = engine.saving().path() {
-            eprintln!("{label} {}", path.display());
+            log(&format!("{label} {}", path.display()));
             announced = true;
         }
         for output in &outputs {
             if let Output::Event(event) = output {
                 if let Some(line) = describe(&engine, event) {
-                    eprintln!("{label} {line}");
+                    log(&format!("{label} {line}"));
                 }
                 if let Event::TurnFailed { turn, error, .. } = event {
                     failure = Some((*turn, error.clone()));

@@ -8,4 +8,4 @@ pub mod wrap;
 
 pub use capped::{CappedReadError, read_capped, read_to_string_capped};
 pub use sanitize::inert;
-pub use wrap::{truncate, wrap};
+pub use wrap::{truncate, truncate_start, truncate_words, wrap};

@@ -67,9 +67,93 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// Like [`truncate`], but cuts after the last whole word that fits when that keeps at least
+/// two thirds of the room: "the result box is…" rather than "the result box is cu…".
+pub fn truncate_words(text: &str, width: usize) -> String {
+    let cut = truncate(text, width);
+    if cut == text || width < 6 {
+        return cut;
+    }
+    let kept = cut.strip_suffix('…').unwrap_or(&cut);
+    // `kept` is a prefix of `text`: when a space follows it, the cut already fell between words.
+    if text
+        .get(kept.len()..)
+        .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+    {
+        return format!("{}…", kept.trim_end());
+    }
+    match kept.rfind(' ') {
+        Some(space) if kept[..space].width() * 3 >= width.saturating_sub(1) * 2 => {
+            format!("{}…", kept[..space].trim_end())
+        }
+        _ => cut,
+    }
+}
+
+/// Cuts `text` to at most `width` columns from the start, keeping its end: `…pricing_fork4`.
+/// For names whose end tells them apart.
+pub fn truncate_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in text.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn every_cut_fits_its_width(text in "\\PC{0,40}", width in 0usize..30) {
+            for cut in [truncate(&text, width), truncate_words(&text, width), truncate_start(&text, width)] {
+                prop_assert!(cut.width() <= width, "{cut:?} is wider than {width}");
+                if text.width() <= width {
+                    prop_assert_eq!(&cut, &text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_at_words_when_little_is_lost() {
+        assert_eq!(
+            truncate_words("the result box is cut mid-word", 22),
+            "the result box is cut…"
+        );
+        assert_eq!(
+            truncate_words("the result box is cut", 17),
+            "the result box…"
+        );
+        assert_eq!(
+            truncate_words("a verylongwordthatgoeson", 12),
+            "a verylongw…",
+            "too much would be lost at the space"
+        );
+        assert_eq!(truncate_words("short", 10), "short");
+    }
+
+    #[test]
+    fn cuts_from_the_start_keeping_the_end() {
+        // The ellipsis and the last nine characters: ten columns.
+        assert_eq!(truncate_start("2026_congestion_fork4", 10), "…ion_fork4");
+        assert_eq!(truncate_start("日本語", 4), "…語");
+        assert_eq!(truncate_start("abc", 3), "abc");
+    }
 
     #[test]
     fn wraps_words_and_keeps_paragraphs() {

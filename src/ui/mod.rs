@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
 /// the terminal grows.
 fn draw_too_small(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
-    let lines = vec![
+    let mut lines = vec![
         Line::styled("Terminal too small", theme.warning),
         Line::styled(
             format!(
@@ -118,9 +118,24 @@ fn draw_too_small(frame: &mut Frame, area: Rect, app: &App) {
             ),
             theme.text,
         ),
-        Line::styled("q quits · the debate goes on", theme.muted),
+        Line::styled(
+            "the debate goes on: enlarge the window · q quits",
+            theme.muted,
+        ),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    if app.dialog.is_some() {
+        // Its keys still work: say so, since it cannot be seen.
+        lines.push(Line::styled("a dialog is open: Esc closes it", theme.muted));
+    }
+    // In the middle, where the eye goes when the screen changes.
+    let top = area.height.saturating_sub(3) / 2;
+    let rest = Rect::new(area.x, area.y + top, area.width, area.height - top);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .alignment(ratatui::layout::Alignment::Center),
+        rest,
+    );
 }
 
 fn pane_block<'a>(app: &App, title: &str, focused: bool) -> Block<'a> {
@@ -167,7 +182,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(" agon ", theme.accent),
         Span::styled("│ ", theme.border),
         Span::styled(
-            crate::text::truncate(&redactor.chrome(&s.question), question_room),
+            crate::text::truncate_words(&redactor.chrome(&s.question), question_room),
             theme.title,
         ),
     ];
@@ -185,7 +200,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
             crate::text::truncate(&label, half),
             style::side(theme, side),
         ));
-        let position = crate::text::truncate(&redactor.chrome(s.positions.of(side)), room);
+        let position = crate::text::truncate_words(&redactor.chrome(s.positions.of(side)), room);
         let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(position.as_str()));
         second.push(Span::styled(
             format!("{position}{}  ", " ".repeat(pad)),

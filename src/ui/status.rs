@@ -16,16 +16,37 @@ use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
+/// How much a part of the status bar matters: on a narrow terminal the least important go
+/// first, so what is left is whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Weight {
+    /// A failed save: never dropped.
+    Alarm,
+    State,
+    Credence,
+    Verdict,
+    Score,
+    ReadOnly,
+    Round,
+    Progress,
+}
+
 pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let theme = app.theme();
     let s = app.session();
     let bar = theme.status_bar;
-    let mut left: Vec<Span> = Vec::new();
+    let mut parts: Vec<(Weight, Span)> = Vec::new();
     let saving = app.engine.saving();
     if saving.is_failing() {
-        left.push(Span::styled(" ✗ NOT SAVED ", bar.patch(theme.error)));
+        parts.push((
+            Weight::Alarm,
+            Span::styled(" ✗ NOT SAVED ", bar.patch(theme.error)),
+        ));
     }
-    left.push(Span::styled(state_label(app, now), bar.patch(theme.accent)));
+    parts.push((
+        Weight::State,
+        Span::styled(state_label(app, now), bar.patch(theme.accent)),
+    ));
 
     let scope = app.current_scope();
     let round = s
@@ -40,7 +61,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         let rounds = s.drill_rounds(scope).unwrap_or(0);
         format!("│ drill {scope} round {round}/{rounds} ")
     };
-    left.push(Span::styled(label, bar));
+    parts.push((Weight::Round, Span::styled(label, bar)));
     let totals = s.totals();
     let (words, tokens, cost) = (totals.words, totals.output_tokens, totals.cost_usd);
     let mut progress = format!("│ {} turns · {words} words", s.turns().len());
@@ -53,15 +74,26 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     if let Some(rate) = words_per_second(app, now) {
         progress.push_str(&format!(" · {rate:.0} words/s"));
     }
-    left.push(Span::styled(progress + " ", bar));
+    parts.push((Weight::Progress, Span::styled(progress + " ", bar)));
     if let Some(p) = s.credence(ROOT_ID) {
-        left.push(Span::styled(format!("│ P(A) {:.0}% ", p * 100.0), bar));
+        parts.push((
+            Weight::Credence,
+            Span::styled(format!("│ P(A) {:.0}% ", p * 100.0), bar),
+        ));
     }
-    left.extend(super::study::status_spans(app, bar));
+    // Which question of a set, the cost of going on, the shadow judge: kept beside the credence.
+    parts.extend(
+        super::study::status_spans(app, bar)
+            .into_iter()
+            .map(|span| (Weight::Credence, span)),
+    );
     if let Some(v) = &s.verdict {
-        left.push(Span::styled(
-            format!("│ verdict {} {:.0}% ", v.winner, v.confidence * 100.0),
-            bar.patch(theme.success),
+        parts.push((
+            Weight::Verdict,
+            Span::styled(
+                format!("│ verdict {} {:.0}% ", v.winner, v.confidence * 100.0),
+                bar.patch(theme.success),
+            ),
         ));
     }
     if let Some(sc) = app.scores() {
@@ -70,20 +102,27 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         } else {
             ("✗ wrong", theme.error)
         };
-        left.push(Span::styled(
-            format!(
-                "│ {mark} · log {:.2} · Brier {:.2} ",
-                sc.log_score, sc.brier
+        parts.push((
+            Weight::Score,
+            Span::styled(
+                format!(
+                    "│ {mark} · log {:.2} · Brier {:.2} ",
+                    sc.log_score, sc.brier
+                ),
+                bar.patch(style),
             ),
-            bar.patch(style),
         ));
     }
     if let Some(reason) = &app.settings.read_only {
-        left.push(Span::styled(
-            format!("│ read-only: {} ", app.redactor().chrome(reason)),
-            bar.patch(theme.warning),
+        parts.push((
+            Weight::ReadOnly,
+            Span::styled(
+                format!("│ read-only: {} ", app.redactor().chrome(reason)),
+                bar.patch(theme.warning),
+            ),
         ));
     }
+    let left = Line::from(fit(parts, usize::from(area.width)));
 
     let right = save_label(app);
     let right_style = if saving.is_failing() {
@@ -91,7 +130,6 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     } else {
         bar.patch(theme.muted)
     };
-    let left = Line::from(left);
     let left_width = left.width();
     let buf = frame.buffer_mut();
     buf.set_style(area, bar);
@@ -102,6 +140,35 @@ pub fn draw_status(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     {
         buf.set_string(area.right() - w, area.y, &right, right_style);
     }
+}
+
+/// The parts that fit in `width`, in their order: the least important are dropped first, and
+/// the last one left is cut with `…` if even it does not fit.
+fn fit(mut parts: Vec<(Weight, Span<'static>)>, width: usize) -> Vec<Span<'static>> {
+    let total = |parts: &[(Weight, Span)]| parts.iter().map(|(_, s)| s.width()).sum::<usize>();
+    while total(&parts) > width && parts.len() > 1 {
+        let Some(lightest) = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (w, _))| *w != Weight::Alarm)
+            .max_by_key(|(_, (w, _))| *w)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        parts.remove(lightest);
+    }
+    let mut room = width;
+    parts
+        .into_iter()
+        .map(|(_, mut span)| {
+            if span.width() > room {
+                span.content = crate::text::truncate_words(&span.content, room).into();
+            }
+            room = room.saturating_sub(span.width());
+            span
+        })
+        .collect()
 }
 
 /// What the debate is doing now.
@@ -226,7 +293,11 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
             Level::Warning => theme.warning,
             Level::Error => theme.error,
         };
-        Line::from(Span::styled(format!(" {}", n.text), style))
+        let room = usize::from(area.width).saturating_sub(1);
+        Line::from(Span::styled(
+            format!(" {}", crate::text::truncate_words(&n.text, room)),
+            style,
+        ))
     } else {
         let pause = if app.engine.is_paused() {
             "resume"
@@ -242,12 +313,29 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ];
+        // The keys in force, so a remapped key is what the hint shows; as many as fit, and
+        // always help and quit, the way to find the rest.
+        let hints: Vec<(String, &str)> = hints
+            .iter()
+            .map(|&(action, what)| (app.settings.keymap.hint(action), what))
+            .collect();
+        let width = |(key, what): &(String, &str)| key.width() + what.width() + 3;
+        let (optional, always) = hints.split_at(hints.len().saturating_sub(2));
+        let mut room =
+            usize::from(area.width).saturating_sub(1 + always.iter().map(width).sum::<usize>());
         let mut spans = vec![Span::raw(" ")];
-        for (action, what) in hints {
-            // The keys in force, so a remapped key is what the hint shows.
-            spans.push(Span::styled(app.settings.keymap.hint(action), theme.key));
+        let mut push = |(key, what): &(String, &str)| {
+            spans.push(Span::styled(key.clone(), theme.key));
             spans.push(Span::styled(format!(" {what}  "), theme.muted));
+        };
+        for hint in optional {
+            if width(hint) > room {
+                break;
+            }
+            room -= width(hint);
+            push(hint);
         }
+        always.iter().for_each(push);
         Line::from(spans)
     };
     frame

@@ -27,9 +27,9 @@ pub fn status_spans(app: &App, bar: Style) -> Vec<Span<'static>> {
     }
     if let Some(shadow) = app.shadow() {
         let (flag, style) = if shadow.disagrees {
-            (" ⚑ differs", bar.patch(theme.warning))
+            (" ⚑ differs", bar.patch(theme.disagree))
         } else {
-            ("", bar)
+            ("", bar.patch(theme.llm_judge))
         };
         spans.push(Span::styled(
             format!("│ LLM {:.0}%{flag} ", shadow.p_llm * 100.0),

@@ -81,7 +81,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, pane: Rect, app: &App) {
             .get(pos)
             .filter(|n| session.drill_rounds(&n.id).is_some())
             .map(|n| drill_turns(&n.id));
-        render_detail(detail, buf, session, analysis, pos, drill, theme);
+        // When the text does not fit, say how to see more (unless the pane is wide already).
+        let more = if app.wide_side {
+            " …"
+        } else {
+            " … (z widens)"
+        };
+        render_detail(detail, buf, session, analysis, (pos, drill), more, theme);
     }
 }
 
@@ -187,8 +193,8 @@ fn render_detail(
     buf: &mut Buffer,
     session: &Session,
     analysis: &Analysis,
-    pos: usize,
-    drill_turns: Option<usize>,
+    (pos, drill_turns): (usize, Option<usize>),
+    more: &str,
     theme: &Theme,
 ) {
     let tree = &session.tree;
@@ -263,19 +269,78 @@ fn render_detail(
         (Line::styled(truncate(&head, width), style), facts)
     };
     buf.set_line(area.x, area.y + 1, &head, area.width);
-    // The facts wrap rather than being cut, then the node's whole text as far as it fits.
-    let mut y = area.y + 2;
-    let mut rows = wrap(&facts, width)
-        .into_iter()
-        .map(|l| (l, theme.muted))
-        .chain(
-            wrap(&inert(&node.text), width)
-                .into_iter()
-                .map(|l| (l, theme.text)),
-        );
-    while y < area.bottom() {
-        let Some((l, style)) = rows.next() else { break };
+    let top = area.y + 2;
+    let room = usize::from(area.bottom().saturating_sub(top));
+    let lines = detail_lines(&inert(&node.text), &facts, (width, room), more, theme);
+    for (y, (l, style)) in (top..).zip(lines) {
         buf.set_string(area.x, y, l, style);
-        y += 1;
+    }
+}
+
+/// The detail box's lines under its head, `room` at most: the node's whole text first (what
+/// the judge opened the box to read), then its facts, each wrapped rather than cut. A text
+/// too long for the box ends with `…` and says how to see it all.
+fn detail_lines(
+    text: &str,
+    facts: &str,
+    (width, room): (usize, usize),
+    more: &str,
+    theme: &Theme,
+) -> Vec<(String, ratatui::style::Style)> {
+    let mut text_lines = wrap(text, width);
+    if text_lines.len() > room {
+        text_lines.truncate(room);
+        if let Some(last) = text_lines.last_mut() {
+            let keep = width.saturating_sub(unicode_width::UnicodeWidthStr::width(more));
+            let cut = crate::text::truncate_words(last, keep);
+            *last = format!("{}{more}", cut.trim_end_matches('…').trim_end());
+        }
+    }
+    let mut lines: Vec<_> = text_lines.into_iter().map(|l| (l, theme.text)).collect();
+    let facts = wrap(facts, width).into_iter().map(|l| (l, theme.muted));
+    let left = room.saturating_sub(lines.len());
+    lines.extend(facts.take(left));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_detail_box_shows_the_whole_text_first_then_the_facts() {
+        let theme = Theme::plain();
+        let text = "Net revenue can fund transit that serves the majority of peak travellers.";
+        let lines = |room| -> Vec<String> {
+            detail_lines(
+                text,
+                "stands 50% · Enter drills in",
+                (30, room),
+                " … (z widens)",
+                &theme,
+            )
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect()
+        };
+        assert_eq!(
+            lines(6),
+            [
+                "Net revenue can fund transit",
+                "that serves the majority of",
+                "peak travellers.",
+                "stands 50% · Enter drills in"
+            ]
+        );
+        assert_eq!(
+            lines(2),
+            [
+                "Net revenue can fund transit",
+                "that serves the … (z widens)"
+            ],
+            "a text too long for the box says how to read it all"
+        );
+        assert!(lines(2).iter().all(|l| l.chars().count() <= 30));
+        assert!(lines(0).is_empty());
     }
 }

@@ -126,6 +126,16 @@ impl Pane {
         }
     }
 
+    /// A tmux format about the pane, e.g. `#{mouse_sgr_flag}` (whether the program asked for
+    /// mouse reports).
+    pub fn format(&self, format: &str) -> String {
+        let out = tmux(
+            &self.socket,
+            &["display-message", "-p", "-t", "e2e", format],
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Process id of the program running in the pane (the shell that runs agon).
     pub fn pane_pid(&self) -> u32 {
         let out = tmux(

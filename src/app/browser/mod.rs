@@ -1,93 +1,52 @@
-//! `agon sessions`: a browser of the sessions directory.
+//! `agon sessions`: a browser of the sessions directory, and a place to work on them.
 //!
 //! [`index`] summarises the files once (with an on-disk cache); [`Browser`] holds the list,
 //! its sort, filter and search, and the dialogs, and is updated by keys alone
-//! (`Browser::update(key) -> Option<Action>`); [`ui`] draws it. [`run`] is the edge: the
-//! terminal, the replay of a chosen session, and the file system.
+//! (`Browser::update(key) -> Option<Action>`); `ui::browser` draws it. `cli::sessions` is the
+//! edge: it carries out the actions (a replay, a resume, a re-judge, a fork, an export, the
+//! stats screen) on the same terminal and comes back here when they close.
+
+pub mod dialogs;
+pub mod order;
 
 pub use crate::storage::index::{Index, SessionSummary, State};
+pub use dialogs::{ExportDialog, ForkDialog};
+pub use order::{Filter, Mark, SortKey, marks, marks_label};
 
 use crate::app::widgets::LineInput;
+use dialogs::Step;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::cmp::Ordering;
 use std::path::PathBuf;
 
-/// What the table is sorted by; `s` cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
-    /// Newest first.
-    Date,
-    /// Unfinished, finished, judged, broken.
-    State,
-    /// A to Z, ignoring case.
-    Question,
-    /// Best (highest) turn-penalised log score first; sessions without a score after.
-    Score,
-}
-
-impl SortKey {
-    pub fn next(self) -> SortKey {
-        match self {
-            SortKey::Date => SortKey::State,
-            SortKey::State => SortKey::Question,
-            SortKey::Question => SortKey::Score,
-            SortKey::Score => SortKey::Date,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Date => "date",
-            SortKey::State => "state",
-            SortKey::Question => "question",
-            SortKey::Score => "score",
-        }
-    }
-}
-
-/// Which sessions are shown; `f` cycles through them. Broken files show under `All`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Filter {
-    All,
-    Unfinished,
-    Finished,
-    Judged,
-}
-
-impl Filter {
-    pub fn next(self) -> Filter {
-        match self {
-            Filter::All => Filter::Unfinished,
-            Filter::Unfinished => Filter::Finished,
-            Filter::Finished => Filter::Judged,
-            Filter::Judged => Filter::All,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Filter::All => "all",
-            Filter::Unfinished => "unfinished",
-            Filter::Finished => "finished",
-            Filter::Judged => "judged",
-        }
-    }
-
-    fn admits(self, state: State) -> bool {
-        match self {
-            Filter::All => true,
-            Filter::Unfinished => state == State::Unfinished,
-            Filter::Finished => state == State::Finished,
-            Filter::Judged => state == State::Judged,
-        }
-    }
-}
-
 /// What the browser asks its runner to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Replay this session.
-    Open(PathBuf),
+    /// Replay this session, read-only.
+    Replay(PathBuf),
+    /// Continue an unfinished session live, with its recorded debaters.
+    Resume(PathBuf),
+    /// Judge the recorded debate again, as another judgement in the same file.
+    Rejudge {
+        path: PathBuf,
+        blind: bool,
+    },
+    /// Branch the debate after `after_turn` turns (all finished ones when `None`) into a new
+    /// session that continues live.
+    Fork {
+        path: PathBuf,
+        after_turn: Option<usize>,
+    },
+    /// Write the session in another format; `out` is relative to agon's working directory.
+    Export {
+        path: PathBuf,
+        format: crate::export::Format,
+        out: PathBuf,
+    },
+    /// Give the turns with no claims theirs, from the config's `[extractor]` model.
+    Extract(PathBuf),
+    /// The stats screen over these sessions (file names in the sessions directory).
+    Stats(Vec<String>),
     /// Rename a file in the sessions directory (both are file names, `.json` included).
     Rename {
         from: String,
@@ -107,7 +66,13 @@ pub enum Command {
     PageUp,
     Top,
     Bottom,
-    Open,
+    Replay,
+    Resume,
+    Rejudge,
+    Fork,
+    Export,
+    Extract,
+    Stats,
     Search,
     ClearSearch,
     Sort,
@@ -170,8 +135,44 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[(KeyCode::Enter, NONE)],
         label: "Enter",
-        command: Command::Open,
-        help: "open the session in the replay (q there comes back)",
+        command: Command::Replay,
+        help: "replay the session, read-only (q there comes back here)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('c'), NONE)],
+        label: "c",
+        command: Command::Resume,
+        help: "continue an unfinished debate live, with its debaters",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('J'), NONE)],
+        label: "J",
+        command: Command::Rejudge,
+        help: "judge it again (asks: blind or not), beside the earlier judgements",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('b'), NONE)],
+        label: "b",
+        command: Command::Fork,
+        help: "branch (fork) the debate after a turn into a new session that continues live",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('e'), NONE)],
+        label: "e",
+        command: Command::Export,
+        help: "export as Markdown, HTML or JSON Lines to a file",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('x'), NONE)],
+        label: "x",
+        command: Command::Extract,
+        help: "claims for turns with none, from the [extractor] model (agon extract)",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('a'), NONE)],
+        label: "a",
+        command: Command::Stats,
+        help: "stats over the sessions listed (filter and search apply)",
     },
     Binding {
         keys: &[(KeyCode::Char('/'), NONE)],
@@ -201,7 +202,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('f'), NONE)],
         label: "f",
         command: Command::Filter,
-        help: "show all, unfinished, finished or judged sessions",
+        help: "show all, unfinished, finished (judged or not), unjudged, judged or broken",
     },
     Binding {
         keys: &[(KeyCode::Char('r'), NONE)],
@@ -264,6 +265,13 @@ pub enum Mode {
     ConfirmDelete {
         file_name: String,
     },
+    /// "Re-judge FILE: b blind, o open"
+    Rejudge {
+        file_name: String,
+        path: PathBuf,
+    },
+    Fork(ForkDialog),
+    Export(ExportDialog),
 }
 
 /// A one-line message under the table until the next key.
@@ -277,7 +285,7 @@ pub struct Notice {
 /// allocation per row.
 #[derive(Debug, Clone)]
 struct RowKey {
-    /// Question and models, lower-case.
+    /// Question, models and file name, lower-case.
     haystack: String,
     /// The question, lower-case.
     question: String,
@@ -290,9 +298,10 @@ impl RowKey {
         let question = s.question.to_lowercase();
         RowKey {
             haystack: format!(
-                "{question}\n{}\n{}",
+                "{question}\n{}\n{}\n{}",
                 s.models[0].to_lowercase(),
-                s.models[1].to_lowercase()
+                s.models[1].to_lowercase(),
+                s.file_name.to_lowercase()
             ),
             question,
             date: s.date().unix_timestamp_nanos(),
@@ -466,7 +475,61 @@ impl Browser {
                 }
             },
             Mode::Rename(dialog) => self.rename_key(dialog, key),
+            Mode::Rejudge { file_name, path } => match key.code {
+                KeyCode::Char('b' | 'B') => Some(Action::Rejudge { path, blind: true }),
+                KeyCode::Char('o' | 'O') => Some(Action::Rejudge { path, blind: false }),
+                KeyCode::Esc | KeyCode::Char('q') => None,
+                _ => {
+                    self.mode = Mode::Rejudge { file_name, path };
+                    None
+                }
+            },
+            Mode::Fork(mut d) => {
+                let step = d.handle(key);
+                self.after_dialog(step, Mode::Fork(d))
+            }
+            Mode::Export(mut d) => {
+                let step = d.handle(key);
+                self.after_dialog(step, Mode::Export(d))
+            }
         }
+    }
+
+    /// Keeps a dialog open, or closes it with its action.
+    fn after_dialog(&mut self, step: Step, open: Mode) -> Option<Action> {
+        match step {
+            Step::Open => {
+                self.mode = open;
+                None
+            }
+            Step::Cancelled => None,
+            Step::Done(action) => Some(action),
+        }
+    }
+
+    /// The selected session if it can be opened; else says why not.
+    fn openable(&mut self) -> Option<(String, PathBuf, State)> {
+        let s = self.selected()?;
+        if let Some(e) = &s.error {
+            let text = format!("{} cannot be opened: {e}", s.file_name);
+            self.say(text, true);
+            return None;
+        }
+        Some((s.file_name.clone(), s.path.clone(), s.state))
+    }
+
+    /// The selected session if it may be written to (a newer agon's file opens read-only).
+    fn writable(&mut self, what: &str) -> Option<(String, PathBuf, State)> {
+        let newer = self.selected()?.is_newer();
+        let (name, path, state) = self.openable()?;
+        if newer {
+            self.say(
+                format!("{name} was written by a newer agon: it can be replayed, not {what}"),
+                true,
+            );
+            return None;
+        }
+        Some((name, path, state))
     }
 
     fn normal_key(&mut self, key: &KeyEvent) -> Option<Action> {
@@ -477,14 +540,45 @@ impl Browser {
             Command::PageUp => self.move_by(-(self.page.max(1) as isize)),
             Command::Top => self.selected = 0,
             Command::Bottom => self.move_by(isize::MAX),
-            Command::Open => {
-                let s = self.selected()?;
-                if let Some(e) = &s.error {
-                    let text = format!("{} cannot be opened: {e}", s.file_name);
-                    self.say(text, true);
+            Command::Replay => return self.openable().map(|(_, path, _)| Action::Replay(path)),
+            Command::Resume => {
+                let (name, path, state) = self.writable("continued")?;
+                if state != State::Unfinished {
+                    self.say(
+                        format!("{name} is over: J judges it again, b branches it to go on"),
+                        false,
+                    );
                     return None;
                 }
-                return Some(Action::Open(s.path.clone()));
+                return Some(Action::Resume(path));
+            }
+            Command::Rejudge => {
+                let (file_name, path, _) = self.writable("re-judged")?;
+                self.mode = Mode::Rejudge { file_name, path };
+            }
+            Command::Fork => {
+                let (name, path, _) = self.openable()?;
+                self.mode = Mode::Fork(ForkDialog::new(name, path));
+            }
+            Command::Export => {
+                let (name, path, _) = self.openable()?;
+                self.mode = Mode::Export(ExportDialog::new(name, path));
+            }
+            Command::Extract => {
+                let (_, path, _) = self.writable("given a tree")?;
+                return Some(Action::Extract(path));
+            }
+            Command::Stats => {
+                let files: Vec<String> = self
+                    .visible()
+                    .filter(|s| s.error.is_none())
+                    .map(|s| s.file_name.clone())
+                    .collect();
+                if files.is_empty() {
+                    self.say("No readable session is listed: nothing to count", false);
+                    return None;
+                }
+                return Some(Action::Stats(files));
             }
             Command::Search => self.mode = Mode::Search,
             Command::ClearSearch => {
@@ -584,6 +678,27 @@ impl Browser {
         }
     }
 
+    /// The wheel: the cursor moves `notches` rows (three a notch) in the list.
+    pub fn wheel(&mut self, notches: isize) {
+        if matches!(self.mode, Mode::Normal | Mode::Search) {
+            self.notice = None;
+            self.move_by(notches.saturating_mul(3));
+        }
+    }
+
+    /// A click on row `row` of the table as drawn (0 is the first session shown): the cursor
+    /// goes there. Clicks outside the rows, or while a dialog is open, do nothing.
+    pub fn click(&mut self, row: usize) {
+        if !matches!(self.mode, Mode::Normal | Mode::Search) || row >= self.page {
+            return;
+        }
+        let pos = self.offset.saturating_add(row);
+        if pos < self.visible.len() {
+            self.notice = None;
+            self.selected = pos;
+        }
+    }
+
     /// Pasted text goes to the search field or the rename field.
     pub fn paste(&mut self, text: &str) {
         match &mut self.mode {
@@ -596,12 +711,13 @@ impl Browser {
                 d.input.paste(text);
                 d.error = None;
             }
+            Mode::Export(d) => d.paste(text),
             _ => {}
         }
     }
 
-    /// Carries out a confirmed rename or delete on disk and shows how it went. `Open` and
-    /// `Quit` are the runner's.
+    /// Carries out a confirmed rename or delete on disk and shows how it went. The other
+    /// actions are the runner's.
     pub fn apply(&mut self, action: &Action) {
         match action {
             Action::Rename { from, to } => match self.index.rename(from, to) {
@@ -621,13 +737,42 @@ impl Browser {
                 }
                 Err(e) => self.say(e, true),
             },
-            Action::Open(_) | Action::Quit => {}
+            _ => {}
         }
     }
 
     /// Shows an error from the runner (say a session that would not open).
     pub fn error(&mut self, text: impl Into<String>) {
         self.say(text, true);
+    }
+
+    /// Shows what the runner did (where an export went, where a session was saved).
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.say(text, false);
+    }
+
+    /// Takes in the directory read again (a file changed, or an action wrote one): the sort,
+    /// filter and search stay, and so does the cursor on its session while it is listed.
+    pub fn reload(&mut self, index: Index) {
+        let current = self.selected().map(|s| s.file_name.clone());
+        self.index = index;
+        self.keys = self.index.entries.iter().map(RowKey::of).collect();
+        self.visible.clear();
+        self.refresh();
+        if let Some(name) = current {
+            self.select_file(&name);
+        }
+    }
+
+    /// Moves the cursor to the session in `file_name`, if it is listed.
+    pub fn select_file(&mut self, file_name: &str) {
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|&i| self.index.entries[i].file_name == file_name)
+        {
+            self.selected = pos;
+        }
     }
 }
 

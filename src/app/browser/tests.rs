@@ -24,7 +24,7 @@ fn press(b: &mut Browser, keys: &str) -> Option<Action> {
 /// The shown sessions by the first word of their file name after the date.
 fn shown(b: &Browser) -> Vec<String> {
     b.visible()
-        .map(|s| s.file_name.split('_').nth(2).unwrap_or("").to_string())
+        .map(|s| s.file_name.splitn(3, '_').nth(2).unwrap_or("").to_string())
         .collect()
 }
 
@@ -42,7 +42,7 @@ fn starts_newest_first_with_every_file_listed() {
             "is-nuclear-power-worth-its-cost.json",
             "is-remote-work-better.json",
             "truncated.json",
-            "should-cities-ban-cars-downtown.json",
+            "should-cities-ban-cars-downtown_fork6.json",
         ]
     );
     assert_eq!(b.selected_pos(), Some(0));
@@ -97,7 +97,7 @@ fn sort_cycles_and_reverses() {
     press(&mut b, "S");
     assert_eq!(
         shown(&b)[0],
-        "should-cities-ban-cars-downtown.json",
+        "should-cities-ban-cars-downtown_fork6.json",
         "oldest first"
     );
 }
@@ -125,10 +125,31 @@ fn filter_cycles_through_states() {
     assert_eq!(b.filter, Filter::Unfinished);
     assert_eq!(shown(&b), ["is-remote-work-better.json"]);
     press(&mut b, "f");
-    assert_eq!(shown(&b), ["should-cities-ban-cars-downtown.json"]);
+    assert_eq!(b.filter, Filter::Finished);
+    assert_eq!(
+        shown(&b),
+        [
+            "should-the-city-adopt-congestion-pricing.json",
+            "is-nuclear-power-worth-its-cost.json",
+            "should-cities-ban-cars-downtown_fork6.json"
+        ],
+        "finished means the debate is over, judged or not"
+    );
+    press(&mut b, "f");
+    assert_eq!(b.filter, Filter::Unjudged);
+    assert_eq!(
+        shown(&b),
+        [
+            "is-remote-work-better.json",
+            "should-cities-ban-cars-downtown_fork6.json"
+        ]
+    );
     press(&mut b, "f");
     assert_eq!(b.filter, Filter::Judged);
     assert_eq!(b.visible_len(), 2);
+    press(&mut b, "f");
+    assert_eq!(b.filter, Filter::Broken);
+    assert_eq!(shown(&b), ["truncated.json"]);
     press(&mut b, "f");
     assert_eq!(b.filter, Filter::All);
     assert_eq!(b.visible_len(), 5, "broken files show under all");
@@ -144,7 +165,7 @@ fn search_as_you_type_matches_questions_and_models_ignoring_case() {
         shown(&b),
         [
             "should-the-city-adopt-congestion-pricing.json",
-            "should-cities-ban-cars-downtown.json"
+            "should-cities-ban-cars-downtown_fork6.json"
         ]
     );
     press(&mut b, "y");
@@ -206,7 +227,7 @@ fn moving_and_opening() {
     press(&mut b, "g");
     assert_eq!(
         b.update(&code(KeyCode::Enter)),
-        Some(Action::Open(
+        Some(Action::Replay(
             "/data/sessions/2026-11-27_083737_should-the-city-adopt-congestion-pricing.json".into()
         ))
     );
@@ -300,11 +321,11 @@ fn rename_validates_the_new_name() {
         ("..\\x", "cannot hold"),
         (".hidden", "would hide"),
         (
-            "2026-11-20_090000_should-cities-ban-cars-downtown",
+            "2026-11-20_090000_should-cities-ban-cars-downtown_fork6",
             "already exists",
         ),
         (
-            "2026-11-20_090000_should-cities-ban-cars-downtown.json",
+            "2026-11-20_090000_should-cities-ban-cars-downtown_fork6.json",
             "already exists",
         ),
     ] {
@@ -428,4 +449,204 @@ fn list_lines_are_newest_first_with_broken_files() {
     );
     assert!(lines[4].contains("\tfinished\t"));
     assert!(lines.iter().all(|l| l.split('\t').count() == 4));
+}
+
+/// Moves the cursor to the session whose file name contains `part`.
+fn select(b: &mut Browser, part: &str) {
+    let name = b
+        .visible()
+        .find(|s| s.file_name.contains(part))
+        .map(|s| s.file_name.clone())
+        .unwrap();
+    b.select_file(&name);
+    assert!(b.selected().unwrap().file_name.contains(part));
+}
+
+#[test]
+fn resume_continues_only_an_unfinished_debate() {
+    let mut b = browser();
+    select(&mut b, "remote");
+    assert_eq!(
+        press(&mut b, "c"),
+        Some(Action::Resume(
+            "/data/sessions/2026-11-25_180000_is-remote-work-better.json".into()
+        ))
+    );
+    select(&mut b, "nuclear");
+    assert_eq!(press(&mut b, "c"), None, "a judged debate is over");
+    let n = b.notice.clone().unwrap();
+    assert!(!n.error && n.text.contains("J judges it again"), "{n:?}");
+    select(&mut b, "truncated");
+    assert_eq!(press(&mut b, "c"), None);
+    assert!(b.notice.clone().unwrap().error, "a broken file says why");
+    select(&mut b, "remote");
+    b.index.entries[3].schema_version = Some(crate::domain::SCHEMA_VERSION + 1);
+    assert_eq!(press(&mut b, "c"), None, "a newer agon's file is read-only");
+    assert!(b.notice.clone().unwrap().text.contains("newer agon"));
+}
+
+#[test]
+fn x_extracts_a_tree_into_a_writable_session() {
+    let mut b = browser();
+    select(&mut b, "nuclear");
+    assert_eq!(
+        press(&mut b, "x"),
+        Some(Action::Extract(
+            "/data/sessions/2026-11-26_101500_is-nuclear-power-worth-its-cost.json".into()
+        ))
+    );
+    select(&mut b, "truncated");
+    assert_eq!(press(&mut b, "x"), None, "a broken file says why");
+    assert!(b.notice.clone().unwrap().error);
+}
+
+#[test]
+fn rejudge_asks_blind_or_open() {
+    let mut b = browser();
+    select(&mut b, "nuclear");
+    let path: PathBuf =
+        "/data/sessions/2026-11-26_101500_is-nuclear-power-worth-its-cost.json".into();
+    assert_eq!(press(&mut b, "J"), None);
+    assert!(matches!(b.mode, Mode::Rejudge { .. }));
+    assert_eq!(
+        press(&mut b, "x"),
+        None,
+        "other keys leave the question open"
+    );
+    assert_eq!(
+        press(&mut b, "b"),
+        Some(Action::Rejudge {
+            path: path.clone(),
+            blind: true
+        })
+    );
+    press(&mut b, "J");
+    assert_eq!(
+        press(&mut b, "o"),
+        Some(Action::Rejudge { path, blind: false })
+    );
+    press(&mut b, "J");
+    assert_eq!(b.update(&code(KeyCode::Esc)), None);
+    assert_eq!(b.mode, Mode::Normal);
+}
+
+#[test]
+fn fork_and_export_open_their_dialogs() {
+    let mut b = browser();
+    press(&mut b, "b");
+    assert!(matches!(b.mode, Mode::Fork(_)));
+    press(&mut b, "3");
+    assert!(matches!(
+        b.update(&code(KeyCode::Enter)),
+        Some(Action::Fork {
+            after_turn: Some(3),
+            ..
+        })
+    ));
+    press(&mut b, "e");
+    let Mode::Export(d) = &b.mode else {
+        panic!("the export dialog is open");
+    };
+    assert_eq!(
+        d.out.text(),
+        "2026-11-27_083737_should-the-city-adopt-congestion-pricing.md"
+    );
+    assert!(matches!(
+        b.update(&code(KeyCode::Enter)),
+        Some(Action::Export {
+            format: crate::export::Format::Markdown,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn stats_count_the_sessions_listed() {
+    let mut b = browser();
+    let Some(Action::Stats(all)) = press(&mut b, "a") else {
+        panic!("stats");
+    };
+    assert_eq!(all.len(), 4, "every readable session, not the broken one");
+    press(&mut b, "ff");
+    let Some(Action::Stats(finished)) = press(&mut b, "a") else {
+        panic!("stats");
+    };
+    assert_eq!(finished.len(), 3, "what the filter shows");
+    press(&mut b, "fff");
+    assert_eq!(b.filter, Filter::Broken);
+    assert_eq!(press(&mut b, "a"), None, "nothing readable is listed");
+}
+
+#[test]
+fn a_reload_keeps_the_view_and_the_cursor_on_its_session() {
+    let mut b = browser();
+    press(&mut b, "f");
+    press(&mut b, "s");
+    let mut index = sample_index();
+    index.entries.retain(|s| !s.file_name.contains("nuclear"));
+    let mut extra = index.entries[3].clone();
+    extra.file_name = "2026-11-28_000000_is-remote-work-better-2.json".into();
+    index.entries.push(extra);
+    b.reload(index);
+    assert_eq!((b.filter, b.sort), (Filter::Unfinished, SortKey::State));
+    assert_eq!(
+        shown(&b),
+        ["is-remote-work-better.json", "is-remote-work-better-2.json"],
+        "the same date: by file name"
+    );
+    b.select_file("2026-11-25_180000_is-remote-work-better.json");
+    let mut again = sample_index();
+    again.entries.reverse();
+    b.reload(again);
+    assert_eq!(
+        b.selected().unwrap().file_name,
+        "2026-11-25_180000_is-remote-work-better.json"
+    );
+}
+
+#[test]
+fn resume_last_takes_the_unfinished_session_saved_last() {
+    let mut index = sample_index();
+    assert_eq!(
+        crate::cli::newest_unfinished(&index),
+        Some("/data/sessions/2026-11-25_180000_is-remote-work-better.json".into())
+    );
+    let mut later = index.entries[3].clone();
+    assert_eq!(later.state, State::Unfinished);
+    later.file_name = "older-name-saved-later.json".into();
+    later.path = "/data/sessions/older-name-saved-later.json".into();
+    later.created_at = Some(time::OffsetDateTime::UNIX_EPOCH);
+    later.modified += std::time::Duration::from_secs(1);
+    index.entries.push(later);
+    assert_eq!(
+        crate::cli::newest_unfinished(&index),
+        Some("/data/sessions/older-name-saved-later.json".into()),
+        "by when it was saved, not when it began"
+    );
+    index.entries.retain(|s| s.state != State::Unfinished);
+    assert_eq!(crate::cli::newest_unfinished(&index), None);
+}
+
+#[test]
+fn the_wheel_moves_and_a_click_selects_a_row() {
+    let mut b = browser();
+    b.page = 3;
+    b.wheel(1);
+    assert_eq!(b.selected_pos(), Some(3));
+    b.wheel(5);
+    assert_eq!(b.selected_pos(), Some(4), "not past the last");
+    b.wheel(-1);
+    assert_eq!(b.selected_pos(), Some(1));
+    b.offset = 2;
+    b.click(1);
+    assert_eq!(
+        b.selected_pos(),
+        Some(3),
+        "the row shown, counted from the offset"
+    );
+    b.click(3);
+    assert_eq!(b.selected_pos(), Some(3), "below the rows drawn: nothing");
+    press(&mut b, "d");
+    b.click(0);
+    assert_eq!(b.selected_pos(), Some(3), "not while a dialog is open");
 }

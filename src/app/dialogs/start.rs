@@ -194,11 +194,8 @@ impl StartDialog {
         };
         text_row(frame, Line::styled("Debaters:", theme.text), &mut y);
         for note in cx.debaters_note {
-            text_row(
-                frame,
-                Line::styled(format!("  {note}"), theme.muted),
-                &mut y,
-            );
+            let note = crate::text::truncate_words(&format!("  {note}"), usize::from(inner.width));
+            text_row(frame, Line::styled(note, theme.muted), &mut y);
         }
         y += 1;
         let labels = [

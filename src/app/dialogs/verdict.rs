@@ -172,7 +172,7 @@ impl VerdictDialog {
         };
         let width = usize::from(inner.width.saturating_sub(14));
         let position = match self.winner {
-            Some(side) => crate::text::wrap::truncate(
+            Some(side) => crate::text::wrap::truncate_words(
                 &cx.redactor.chrome(cx.session.positions.of(side)),
                 width,
             ),

@@ -223,6 +223,13 @@ impl Transcript {
         self.place(Anchor { pos, line: 0 }, height);
     }
 
+    /// Selects a turn that is in view (a click on it), without scrolling.
+    pub fn pick(&mut self, turn: usize) {
+        if self.pos_of(turn).is_some() {
+            self.cursor = Some(turn);
+        }
+    }
+
     /// Brings a turn's header into view, leaving the view alone if it already shows it.
     pub fn reveal_turn(&mut self, turn: usize, height: &dyn Fn(usize) -> usize) {
         let top = self.view_top(height);
