@@ -50,6 +50,10 @@ pub enum Action {
     GoTo,
     Fork,
     WideTree,
+    Search,
+    PrevMatch,
+    Copy,
+    CopyWhole,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -99,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('n'), NONE)],
         label: "n",
         action: Action::Step,
-        help: "play one more turn while paused",
+        help: "play one more turn while paused (while a search is kept: the next match)",
         group: Group::Debate,
     },
     Binding {
@@ -280,6 +284,34 @@ pub const BINDINGS: &[Binding] = &[
         label: "[ K",
         action: Action::PrevTurn,
         help: "jump to the previous turn",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        action: Action::Search,
+        help: "search the focused pane (Enter keeps the search, Esc clears it, n next match)",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('N'), SHIFT)],
+        label: "N",
+        action: Action::PrevMatch,
+        help: "the previous match of the search",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        action: Action::Copy,
+        help: "copy the ▶ turn's speech (no claims block), the node, or the span to the clipboard",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('Y'), SHIFT)],
+        label: "Y",
+        action: Action::CopyWhole,
+        help: "copy the ▶ turn whole: a header, the speech and its claims block",
         group: Group::Navigate,
     },
     Binding {

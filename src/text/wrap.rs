@@ -124,6 +124,8 @@ fn push_piece<T: PartialEq>(row: &mut Row<T>, text: &str, style: T, at: Option<u
 #[derive(Debug, Clone)]
 pub struct Wrapper<T> {
     width: usize,
+    /// Lines of code: white space kept, nothing moved between rows.
+    verbatim: bool,
     /// The prefix of every row after the first.
     rest: Row<T>,
     row: Row<T>,
@@ -149,6 +151,7 @@ impl<T: Clone + PartialEq> Wrapper<T> {
         let rest = if fits(&rest) { rest } else { Vec::new() };
         Wrapper {
             width,
+            verbatim: false,
             row_w: row_width(&first),
             row: first,
             rest,
@@ -160,6 +163,15 @@ impl<T: Clone + PartialEq> Wrapper<T> {
         }
     }
 
+    /// Rows of code: each line of the text as it is (indentation kept, white space shown),
+    /// broken between graphemes where it is wider than a row, never re-flowed.
+    pub fn code(width: usize, first: Row<T>, rest: Row<T>) -> Self {
+        Wrapper {
+            verbatim: true,
+            ..Wrapper::new(width, first, rest)
+        }
+    }
+
     /// Feeds `text` in `style`; `at` is where it starts in the input. Finished rows go to `out`.
     pub fn push(&mut self, text: &str, style: T, at: usize, out: &mut Vec<Row<T>>) {
         for (i, g) in text.grapheme_indices(true) {
@@ -167,6 +179,16 @@ impl<T: Clone + PartialEq> Wrapper<T> {
             if g == "\n" || g == "\r\n" {
                 self.end_word(out);
                 self.break_row(out);
+                continue;
+            }
+            if self.verbatim {
+                let w = g.width();
+                if self.row_w + w > self.width && self.has_word {
+                    self.break_row(out);
+                }
+                push_piece(&mut self.row, g, style.clone(), Some(pos));
+                self.row_w += w;
+                self.has_word = true;
                 continue;
             }
             if g.chars().all(char::is_whitespace) {
@@ -249,43 +271,6 @@ impl<T: Clone + PartialEq> Wrapper<T> {
         }
         self.row_w += word_w;
         self.has_word = true;
-    }
-}
-
-/// Lines of code as they are: each line of `text` on its own rows, broken between graphemes
-/// where it is wider than the row (indentation kept, no words moved). `at` is where `text`
-/// starts in the input.
-pub fn hard_wrap<T: Clone + PartialEq>(
-    text: &str,
-    style: T,
-    at: usize,
-    width: usize,
-    first: &Row<T>,
-    rest: &Row<T>,
-    out: &mut Vec<Row<T>>,
-) {
-    let width = width.max(1);
-    let none = Vec::new();
-    let first = if row_width(first) + 2 <= width { first } else { &none };
-    let rest = if row_width(rest) + 2 <= width { rest } else { &none };
-    let mut offset = 0usize;
-    for (n, line) in text.split('\n').enumerate() {
-        let mut row = if n == 0 { first.clone() } else { rest.clone() };
-        let mut row_w = row_width(&row);
-        let mut has_text = false;
-        for (i, g) in line.grapheme_indices(true) {
-            let w = g.width();
-            if row_w + w > width && has_text {
-                out.push(std::mem::replace(&mut row, rest.clone()));
-                row_w = row_width(rest);
-            }
-            let pos = at.saturating_add(offset).saturating_add(i);
-            push_piece(&mut row, g, style.clone(), Some(pos));
-            row_w += w;
-            has_text = true;
-        }
-        out.push(row);
-        offset = offset.saturating_add(line.len()).saturating_add(1);
     }
 }
 
@@ -372,8 +357,10 @@ mod tests {
 
     #[test]
     fn code_is_broken_not_reflowed() {
+        let mut w: Wrapper<u8> = Wrapper::code(6, vec![], vec![]);
         let mut out = Vec::new();
-        hard_wrap("  let x = 1;\n\nabcdefgh", 0u8, 0, 6, &vec![], &vec![], &mut out);
+        w.push("  let x = 1;\n\nabcdefgh", 0, 0, &mut out);
+        w.finish(&mut out);
         assert_eq!(texts(&out), vec!["  let ", "x = 1;", "", "abcdef", "gh"]);
         assert_eq!(out[4][0].at, Some(20));
     }

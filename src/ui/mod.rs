@@ -20,13 +20,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use time::OffsetDateTime;
 
-/// The render caches of the main screen.
+/// What the ui keeps between frames of the main screen: nothing yet. The transcript's layouts
+/// are the app's (its scrolling, search and this painter read the same rows); a frame styles
+/// only the rows in view.
 #[derive(Debug, Default)]
-pub struct Ui {
-    pub transcript: transcript::TranscriptCache,
-}
+pub struct Ui {}
 
-pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
+pub fn draw(frame: &mut Frame, app: &App, _ui: &mut Ui, now: OffsetDateTime) {
     let area = frame.area();
     let theme = app.theme();
     frame.buffer_mut().set_style(area, theme.text);
@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
     let block = pane_block(app, &title, app.focus == Focus::Transcript);
     frame.render_widget(block, areas.transcript);
     let text = layout::transcript_text(areas.transcript);
-    transcript::draw(text, frame.buffer_mut(), app, &mut ui.transcript, now);
+    transcript::draw(text, frame.buffer_mut(), app, now);
     if let Some(visual) = &app.visual {
         annotations::draw_span_preview(frame, areas.preview, visual, app);
     }

@@ -64,3 +64,23 @@ pub fn seg(theme: &Theme, s: &Seg) -> Span<'static> {
 pub fn line(theme: &Theme, l: &VLine) -> Line<'static> {
     Line::from(l.iter().map(|s| seg(theme, s)).collect::<Vec<_>>())
 }
+
+/// A row styled for painting now, borrowing its text.
+pub fn line_of<'a>(theme: &Theme, l: &'a VLine) -> Line<'a> {
+    Line::from(
+        l.iter()
+            .map(|s| Span::styled(s.text.as_str(), mods(role(theme, s.role), s.mods)))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A search match: the one moved to stands out from the others, with and without colour.
+pub fn search_match(theme: &Theme, current: bool) -> Style {
+    if current {
+        theme
+            .selection
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    } else {
+        theme.highlight.add_modifier(Modifier::REVERSED)
+    }
+}

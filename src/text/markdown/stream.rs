@@ -102,10 +102,12 @@ impl Boundaries {
         if run < 3 {
             return;
         }
+        let after = t.get(run..).unwrap_or_default();
         match self.fence {
+            // A backtick fence's info string has no backtick (else it is inline code).
+            None if c == b'`' && after.contains('`') => {}
             None => self.fence = Some((c, run)),
             Some((fc, flen)) => {
-                let after = t.get(run..).unwrap_or_default();
                 if fc == c && run >= flen && after.trim().is_empty() {
                     self.fence = None;
                 }

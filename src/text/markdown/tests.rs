@@ -1,6 +1,6 @@
 use super::stream::{Boundaries, Cut, paragraph_cut};
 use super::*;
-use crate::text::wrap::{Piece, Row, Wrapper, hard_wrap};
+use crate::text::wrap::{Piece, Row, Wrapper};
 use proptest::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
@@ -30,7 +30,11 @@ fn pieces(blocks: &[Block], width: usize) -> Vec<Row<Style>> {
                 }
                 carry = Some(w);
             }
-            Kind::Code => hard_wrap(&b.text, Style::default(), 0, width, &first, &rest, &mut out),
+            Kind::Code => {
+                let mut w = Wrapper::code(width, first, rest);
+                w.push(&b.text, Style::default(), 0, &mut out);
+                w.finish(&mut out);
+            }
             Kind::Rule => {
                 let w = width.saturating_sub(b.first.width()).max(1);
                 out.push(vec![Piece::new(format!("{}{}", b.first, "─".repeat(w)), Style::default())]);
