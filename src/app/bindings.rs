@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('n'), NONE)],
         label: "n",
         action: Action::Step,
-        help: "play one more turn while paused (while a search is kept: the next match)",
+        help: "play one more turn while paused; the next match while searching",
         group: Group::Debate,
     },
     Binding {
@@ -290,7 +290,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('/'), NONE)],
         label: "/",
         action: Action::Search,
-        help: "search the focused pane (Enter keeps the search, Esc clears it, n next match)",
+        help: "search the focused pane: type, Enter keeps it, Esc clears it",
         group: Group::Navigate,
     },
     Binding {
@@ -304,14 +304,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('y'), NONE)],
         label: "y",
         action: Action::Copy,
-        help: "copy the ▶ turn's speech (no claims block), the node, or the span to the clipboard",
+        help: "copy the ▶ turn's speech (no claims), the node or the span",
         group: Group::Navigate,
     },
     Binding {
         keys: &[(KeyCode::Char('Y'), SHIFT)],
         label: "Y",
         action: Action::CopyWhole,
-        help: "copy the ▶ turn whole: a header, the speech and its claims block",
+        help: "copy the ▶ turn whole: header, speech and claims block",
         group: Group::Navigate,
     },
     Binding {

@@ -48,7 +48,10 @@ impl Drop for TerminalGuard {
 /// on when `set -g set-clipboard on` (a DCS passthrough would need `allow-passthrough`, off by
 /// default, and would skip tmux's own buffers).
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", crate::text::base64::encode(text.as_bytes()))
+    format!(
+        "\x1b]52;c;{}\x07",
+        crate::text::base64::encode(text.as_bytes())
+    )
 }
 
 /// Writes [`osc52`] for `text` to the terminal.

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn lower_case_queries_ignore_case_and_capitals_mind_it() {
-        assert_eq!(find("London, london, LONDON", "london"), vec![0..6, 8..14, 16..22]);
+        assert_eq!(
+            find("London, london, LONDON", "london"),
+            vec![0..6, 8..14, 16..22]
+        );
         assert_eq!(find("London, london, LONDON", "London"), vec![0..6]);
         assert!(Query::new("Tide").minds_case());
         assert!(!Query::new("tide").minds_case());

@@ -236,7 +236,8 @@ impl Reader<'_> {
                     .src_range(range.clone())
                     .and_then(|r| {
                         let raw = self.src.get(r.clone())?;
-                        raw.find(t.as_ref()).map(|i| r.start + i..r.start + i + t.len())
+                        raw.find(t.as_ref())
+                            .map(|i| r.start + i..r.start + i + t.len())
                     })
                     .map(|r| r.start + self.shift..r.end + self.shift);
                 self.text(&t, inner.unwrap_or(range), style);
@@ -272,7 +273,8 @@ impl Reader<'_> {
             }
             Event::TaskListMarker(done) => {
                 let style = self.style();
-                self.leaf_mut().push(if done { "[x] " } else { "[ ] " }, style);
+                self.leaf_mut()
+                    .push(if done { "[x] " } else { "[ ] " }, style);
             }
         }
     }
@@ -489,7 +491,9 @@ impl Reader<'_> {
     /// The mark whose span (markers included) holds `pos`.
     fn mark_at(&self, pos: usize) -> Option<usize> {
         let spans = self.marks.spans;
-        let k = spans.partition_point(|m| m.open.start <= pos).checked_sub(1)?;
+        let k = spans
+            .partition_point(|m| m.open.start <= pos)
+            .checked_sub(1)?;
         let m = spans.get(k)?;
         let end = m.close.as_ref().map_or(usize::MAX, |c| c.end);
         (pos < end).then_some(k)
@@ -533,7 +537,8 @@ impl Reader<'_> {
             // Text straight inside a list item (a tight list) is a block of its own.
             self.open_leaf(Kind::Text);
         }
-        self.leaf.get_or_insert_with(|| Block::new(Kind::Text, String::new(), String::new(), None))
+        self.leaf
+            .get_or_insert_with(|| Block::new(Kind::Text, String::new(), String::new(), None))
     }
 
     fn open_leaf(&mut self, kind: Kind) {

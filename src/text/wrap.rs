@@ -232,7 +232,9 @@ impl<T: Clone + PartialEq> Wrapper<T> {
             if self.row_w + 1 + word_w <= self.width {
                 // White space always ends a word, so `space` is set; were it not, the words
                 // are still kept apart.
-                if let Some((style, at)) = space.or_else(|| word.first().map(|p| (p.style.clone(), None))) {
+                if let Some((style, at)) =
+                    space.or_else(|| word.first().map(|p| (p.style.clone(), None)))
+                {
                     push_piece(&mut self.row, " ", style, at);
                 }
                 self.row_w += 1;
@@ -307,7 +309,12 @@ mod tests {
     #[test]
     fn a_word_of_several_styles_wraps_as_one_word() {
         // "bold" and "er" are one word: it moves to the next row whole.
-        let rows = styled(&[("a very ", 0), ("bold", 1), ("er", 2), (" word", 0)], 10, "", "");
+        let rows = styled(
+            &[("a very ", 0), ("bold", 1), ("er", 2), (" word", 0)],
+            10,
+            "",
+            "",
+        );
         assert_eq!(texts(&rows), vec!["a very", "bolder", "word"]);
         let second = &rows[1];
         assert_eq!(second.len(), 2);
@@ -328,7 +335,11 @@ mod tests {
         let rows = styled(&[("a   b\nc", 0)], 20, "", "> ");
         assert_eq!(texts(&rows), vec!["a b", "> c"]);
         let pieces: Vec<Option<usize>> = rows[0].iter().map(|p| p.at).collect();
-        assert_eq!(pieces, vec![Some(0), Some(4)], "\"a \" joined, \"b\" after a gap");
+        assert_eq!(
+            pieces,
+            vec![Some(0), Some(4)],
+            "\"a \" joined, \"b\" after a gap"
+        );
     }
 
     #[test]

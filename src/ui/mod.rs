@@ -4,6 +4,7 @@
 pub mod annotations;
 pub mod browser;
 pub mod chart;
+pub mod search;
 pub mod stats;
 pub mod status;
 pub mod style;
@@ -76,6 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App, _ui: &mut Ui, now: OffsetDateTime) {
         tree::draw(frame.buffer_mut(), inner, areas.side, app);
     }
 
+    search::draw_bar(frame, &areas, app);
     status::draw_status(frame, areas.status, app, now);
     status::draw_hints(frame, areas.hints, app);
 

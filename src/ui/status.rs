@@ -222,6 +222,8 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
             Level::Error => theme.error,
         };
         Line::from(Span::styled(format!(" {}", n.text), style))
+    } else if let Some(line) = super::search::hint_line(app) {
+        line
     } else {
         let pause = if app.engine.is_paused() {
             "resume"

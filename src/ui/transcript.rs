@@ -6,9 +6,9 @@
 
 use super::style;
 use crate::app::App;
-use crate::app::transcript::search::Pane;
 use crate::app::transcript::Anchor;
 use crate::app::transcript::layout::VLine;
+use crate::app::transcript::search::Pane;
 use crate::domain::{Turn, TurnStatus};
 use crate::engine::Activity;
 use crate::theme::Theme;
@@ -69,7 +69,14 @@ pub fn draw(area: Rect, buf: &mut Buffer, app: &App, now: OffsetDateTime) {
 }
 
 /// Paints the search's matches on a row: each part of a match that the row shows.
-fn mark_hits(buf: &mut Buffer, area: Rect, y: u16, line: &VLine, hits: &[(Range<usize>, bool)], theme: &Theme) {
+fn mark_hits(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    line: &VLine,
+    hits: &[(Range<usize>, bool)],
+    theme: &Theme,
+) {
     if hits.is_empty() {
         return;
     }
@@ -84,7 +91,10 @@ fn mark_hits(buf: &mut Buffer, area: Rect, y: u16, line: &VLine, hits: &[(Range<
                     continue;
                 }
                 let before = seg.text.get(..from - at).map_or(0, UnicodeWidthStr::width);
-                let inside = seg.text.get(from - at..to - at).map_or(0, UnicodeWidthStr::width);
+                let inside = seg
+                    .text
+                    .get(from - at..to - at)
+                    .map_or(0, UnicodeWidthStr::width);
                 let x = usize::from(area.x) + col + before;
                 let room = usize::from(area.right()).saturating_sub(x);
                 if let (Ok(x), Ok(w)) = (u16::try_from(x), u16::try_from(inside.min(room))) {

@@ -68,8 +68,7 @@ impl<'a> Body<'a> {
     pub fn row_of(&self, at: usize) -> Option<usize> {
         self.iter().position(|line| {
             line.iter().any(|s| {
-                s.at
-                    .is_some_and(|a| a <= at && at < a.saturating_add(s.text.len().max(1)))
+                s.at.is_some_and(|a| a <= at && at < a.saturating_add(s.text.len().max(1)))
             })
         })
     }
@@ -145,7 +144,12 @@ impl Layouts {
 
     /// Runs `f` on the turn's body, laying out what changed since it was last asked for.
     /// `f` must not ask the layouts for anything (they are borrowed meanwhile).
-    pub fn with_body<R>(&self, src: Source<'_>, turn: usize, f: impl FnOnce(Body<'_>) -> R) -> Option<R> {
+    pub fn with_body<R>(
+        &self,
+        src: Source<'_>,
+        turn: usize,
+        f: impl FnOnce(Body<'_>) -> R,
+    ) -> Option<R> {
         let t = src.session.turn(turn)?;
         let mut inner = self.inner.borrow_mut();
         let width = inner.width.max(1);
@@ -164,15 +168,24 @@ impl Layouts {
     }
 
     /// Runs `f` on the turn's text as search reads it: its parts, each with where it starts.
-    pub fn with_text<R>(&self, src: Source<'_>, turn: usize, f: impl FnOnce(&[(usize, &str)]) -> R) -> Option<R> {
+    pub fn with_text<R>(
+        &self,
+        src: Source<'_>,
+        turn: usize,
+        f: impl FnOnce(&[(usize, &str)]) -> R,
+    ) -> Option<R> {
         let t = src.session.turn(turn)?;
         let mut inner = self.inner.borrow_mut();
+        let width = inner.width.max(1);
         let entry = update(&mut inner.turns, src, t);
         Some(match entry {
-            Entry::Whole { prose, extras } => {
-                f(&[(prose.base, &prose.doc.text), (extras.base, &extras.doc.text)])
-            }
+            Entry::Whole { prose, extras } => f(&[
+                (prose.base, &prose.doc.text),
+                (extras.base, &extras.doc.text),
+            ]),
             Entry::Streaming(s) => {
+                // The tail is read with the rows (the settled rows are needed for it anyway).
+                s.layout(t, width);
                 let base = s.settled.base_for(&s.tail);
                 f(&[(0, &s.settled.text), (base, &s.tail.text)])
             }
@@ -269,7 +282,11 @@ fn extras_key(src: Source<'_>, t: &Turn, hidden: bool) -> u64 {
     hash_of((
         t.status,
         (t.claims.len(), t.concessions.len(), t.warnings.len()),
-        (t.attempts.len(), t.error.as_ref().map(String::len), t.cut.is_some()),
+        (
+            t.attempts.len(),
+            t.error.as_ref().map(String::len),
+            t.cut.is_some(),
+        ),
         src.session.judge_events.len(),
         src.redactor.is_blind(),
         hidden,
@@ -397,7 +414,13 @@ impl Stream {
         if !long || text.len() < self.next_try || self.bounds.in_fence() {
             return;
         }
-        let Some(space) = space_to_cut(text.get(..limit).unwrap_or_default(), self.done, KEEP, QUOTE_OPEN, QUOTE_CLOSE) else {
+        let Some(space) = space_to_cut(
+            text.get(..limit).unwrap_or_default(),
+            self.done,
+            KEEP,
+            QUOTE_OPEN,
+            QUOTE_CLOSE,
+        ) else {
             return;
         };
         let piece = text.get(self.done..space).unwrap_or_default();
@@ -448,7 +471,8 @@ impl Stream {
         self.set_apart(&mut doc);
         let base = self.settled.base_for(&doc);
         let mut lines = Vec::new();
-        layout::wrap(&doc, self.width, base, Some(self.carry.clone()), &mut lines).finish(&mut lines);
+        layout::wrap(&doc, self.width, base, Some(self.carry.clone()), &mut lines)
+            .finish(&mut lines);
         self.cursor_on_settled = lines.is_empty() && !self.lines.is_empty();
         if self.cursor_on_settled
             && let Some(last) = self.lines.last()

@@ -95,10 +95,9 @@ impl App {
             return Err("No annotation to copy.".into());
         };
         match &a.quote {
-            Some(quote) if !quote.trim().is_empty() => Ok((
-                quote.clone(),
-                format!("the span of annotation {}", a.id),
-            )),
+            Some(quote) if !quote.trim().is_empty() => {
+                Ok((quote.clone(), format!("the span of annotation {}", a.id)))
+            }
             _ => Err(format!(
                 "Annotation {} is on a whole turn or node: y on the turn or node copies it.",
                 a.id

@@ -120,7 +120,13 @@ pub struct Doc {
 
 impl Doc {
     /// Starts a paragraph.
-    pub fn begin(&mut self, kind: ParaKind, first: Vec<Seg>, rest: Vec<Seg>, gap: Option<Vec<Seg>>) {
+    pub fn begin(
+        &mut self,
+        kind: ParaKind,
+        first: Vec<Seg>,
+        rest: Vec<Seg>,
+        gap: Option<Vec<Seg>>,
+    ) {
         self.begin_para(Para {
             kind,
             first,
@@ -410,7 +416,14 @@ pub fn extras_doc(turn: &Turn, cx: &Context<'_>) -> Doc {
             Some(side) => format!("◆ Judge → {side}: "),
             None => "◆ Judge → both: ".to_string(),
         };
-        hanging(&mut doc, Some(Vec::new()), &head, Role::Judge, text, Role::Text);
+        hanging(
+            &mut doc,
+            Some(Vec::new()),
+            &head,
+            Role::Judge,
+            text,
+            Role::Text,
+        );
     }
     doc
 }
@@ -491,7 +504,13 @@ impl Carry {
 
 /// Wraps `doc` to `width`, its offsets moved by `base`, carrying on from `carry` if the first
 /// paragraph continues it. Finished rows go to `out`.
-pub fn wrap(doc: &Doc, width: usize, base: usize, carry: Option<Carry>, out: &mut Vec<VLine>) -> Carry {
+pub fn wrap(
+    doc: &Doc,
+    width: usize,
+    base: usize,
+    carry: Option<Carry>,
+    out: &mut Vec<VLine>,
+) -> Carry {
     let width = width.max(1);
     let mut open = carry.and_then(|c| c.0);
     for para in &doc.paras {
@@ -511,7 +530,10 @@ pub fn wrap(doc: &Doc, width: usize, base: usize, carry: Option<Carry>, out: &mu
                     .map(|s| unicode_width::UnicodeWidthStr::width(s.text.as_str()))
                     .sum();
                 let mut line = para.first.clone();
-                line.push(Seg::new("─".repeat(width.saturating_sub(used).max(1)), Role::Muted));
+                line.push(Seg::new(
+                    "─".repeat(width.saturating_sub(used).max(1)),
+                    Role::Muted,
+                ));
                 out.push(line);
             }
             ParaKind::Words | ParaKind::Code => {
@@ -602,12 +624,9 @@ mod tests {
         });
         let lines = lines_of(&t, 80);
         assert_eq!(plain(&lines[0]), "He said “the tide turned” and left.");
-        assert!(
-            lines[0]
-                .iter()
-                .any(|seg| seg.role == Role::Quote(QuoteClass::Exact)
-                    && seg.text == "“the tide turned”")
-        );
+        assert!(lines[0].iter().any(
+            |seg| seg.role == Role::Quote(QuoteClass::Exact) && seg.text == "“the tide turned”"
+        ));
     }
 
     #[test]
@@ -636,7 +655,13 @@ mod tests {
                     .collect()
             })
             .collect();
-        assert_eq!(text.join(" ").split_whitespace().collect::<Vec<_>>().join(" "), "“the tide turned at dawn”");
+        assert_eq!(
+            text.join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            "“the tide turned at dawn”"
+        );
         assert!(quoted.iter().any(|s| s.text == "tide" && s.mods.italic));
         let rows_with_quote = lines
             .iter()
@@ -650,7 +675,10 @@ mod tests {
         let t = turn("# Plan\n\n- **first**: cut traffic\n- then `fund` buses\n");
         let lines = lines_of(&t, 40);
         let rows: Vec<String> = lines.iter().map(plain).collect();
-        assert_eq!(rows, vec!["Plan", "", "• first: cut traffic", "• then fund buses"]);
+        assert_eq!(
+            rows,
+            vec!["Plan", "", "• first: cut traffic", "• then fund buses"]
+        );
         assert!(lines[0][0].mods.bold && lines[0][0].role == Role::Accent);
         let first = lines[2].iter().find(|s| s.text == "first").unwrap();
         assert!(first.mods.bold);

@@ -11,6 +11,9 @@ pub mod layout;
 pub mod search;
 mod view;
 
+#[cfg(test)]
+mod app_tests;
+
 use crate::domain::Session;
 
 /// The first visible row: line `line` of the block of the `pos`-th turn of the scope (a block

@@ -11,9 +11,9 @@
 use super::Transcript;
 use crate::app::widgets::line_input::LineInput;
 use crate::app::{App, Focus, Level};
+use crate::domain::TurnStatus;
 use crate::text::find::Query;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use crate::domain::TurnStatus;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -340,7 +340,9 @@ impl App {
         }
         let mut changed = false;
         for (i, &turn) in scope.iter().enumerate() {
-            let Some(t) = session.turn(turn) else { continue };
+            let Some(t) = session.turn(turn) else {
+                continue;
+            };
             let seen = (t.text.len(), t.status, self.engine.is_hidden(turn));
             if s.turns.get(i).is_some_and(|known| known.seen == seen) {
                 continue;

@@ -27,7 +27,11 @@ impl App {
     }
 
     /// Runs `f` on a turn's text as the judge reads it, in parts with where each starts.
-    pub(crate) fn turn_text<R>(&self, turn: usize, f: impl FnOnce(&[(usize, &str)]) -> R) -> Option<R> {
+    pub(crate) fn turn_text<R>(
+        &self,
+        turn: usize,
+        f: impl FnOnce(&[(usize, &str)]) -> R,
+    ) -> Option<R> {
         self.with_source(|src| self.layouts.with_text(src, turn, f))
     }
 }

@@ -231,7 +231,13 @@ fn is_block_end(tag: TagEnd) -> bool {
 /// A space to cut a long paragraph at: the last one in `text[from..]` that leaves at least
 /// `keep` bytes after it, outside marks (`open`, `close`; `from` is outside them), with a word
 /// right after it.
-pub fn space_to_cut(text: &str, from: usize, keep: usize, open: &str, close: &str) -> Option<usize> {
+pub fn space_to_cut(
+    text: &str,
+    from: usize,
+    keep: usize,
+    open: &str,
+    close: &str,
+) -> Option<usize> {
     let limit = text.len().checked_sub(keep)?;
     let region = text.get(from..limit)?;
     let mut inside = false;
@@ -251,7 +257,8 @@ pub fn space_to_cut(text: &str, from: usize, keep: usize, open: &str, close: &st
             continue;
         }
         let next = bytes.get(i + 1).copied();
-        if !inside && bytes.get(i) == Some(&b' ') && next.is_some_and(|b| !b.is_ascii_whitespace()) {
+        if !inside && bytes.get(i) == Some(&b' ') && next.is_some_and(|b| !b.is_ascii_whitespace())
+        {
             best = Some(from + i);
         }
         i += 1;
@@ -304,14 +311,26 @@ mod tests {
 
     #[test]
     fn a_paragraph_cut_is_plain_only_when_its_markup_is_closed() {
-        assert_eq!(paragraph_cut("Some *plain* words and `code`", &Resume::Start), Cut::Plain);
-        assert_eq!(paragraph_cut("An *open emphasis", &Resume::Start), Cut::Risky);
+        assert_eq!(
+            paragraph_cut("Some *plain* words and `code`", &Resume::Start),
+            Cut::Plain
+        );
+        assert_eq!(
+            paragraph_cut("An *open emphasis", &Resume::Start),
+            Cut::Risky
+        );
         assert_eq!(paragraph_cut("- a list item", &Resume::Start), Cut::No);
         assert_eq!(paragraph_cut("> quoted", &Resume::Start), Cut::No);
         assert_eq!(paragraph_cut("para\n\n# Heading", &Resume::Start), Cut::No);
-        assert_eq!(paragraph_cut("# Heading\n\npara", &Resume::Start), Cut::Plain);
+        assert_eq!(
+            paragraph_cut("# Heading\n\npara", &Resume::Start),
+            Cut::Plain
+        );
         // Resumed mid-paragraph, a leading "-" is a word, not a list.
-        assert_eq!(paragraph_cut("- not a list", &Resume::Paragraph), Cut::Plain);
+        assert_eq!(
+            paragraph_cut("- not a list", &Resume::Paragraph),
+            Cut::Plain
+        );
     }
 
     #[test]

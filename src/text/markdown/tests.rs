@@ -37,7 +37,10 @@ fn pieces(blocks: &[Block], width: usize) -> Vec<Row<Style>> {
             }
             Kind::Rule => {
                 let w = width.saturating_sub(b.first.width()).max(1);
-                out.push(vec![Piece::new(format!("{}{}", b.first, "─".repeat(w)), Style::default())]);
+                out.push(vec![Piece::new(
+                    format!("{}{}", b.first, "─".repeat(w)),
+                    Style::default(),
+                )]);
             }
         }
     }
@@ -128,7 +131,8 @@ fn lists_hang_nest_and_number() {
 
 #[test]
 fn quotes_have_a_gutter_and_code_keeps_its_lines() {
-    let src = "> quoted text\n>\n> more\n\n```rust\nfn main() {\n    let very_long_name = 1;\n}\n```\n";
+    let src =
+        "> quoted text\n>\n> more\n\n```rust\nfn main() {\n    let very_long_name = 1;\n}\n```\n";
     assert_eq!(
         show(src, 16),
         vec![
@@ -149,9 +153,14 @@ fn quotes_have_a_gutter_and_code_keeps_its_lines() {
 
 #[test]
 fn headings_rules_links_and_tables() {
-    let blocks = md("# Title\n\nSee [the report](https://x.org/r) or <https://y.org>.\n\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    let blocks = md(
+        "# Title\n\nSee [the report](https://x.org/r) or <https://y.org>.\n\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    );
     assert!(style_of(&blocks, "Title")[0].heading);
-    assert_eq!(blocks[1].text, "See the report (https://x.org/r) or https://y.org.");
+    assert_eq!(
+        blocks[1].text,
+        "See the report (https://x.org/r) or https://y.org."
+    );
     assert!(style_of(&blocks, "(https://x.org/r)")[0].muted);
     assert_eq!(blocks[2].kind, Kind::Rule);
     assert_eq!(blocks[3].text, "a │ b");
@@ -167,7 +176,10 @@ fn headings_rules_links_and_tables() {
 #[test]
 fn an_unclosed_fence_is_code_to_the_end() {
     let blocks = md("Before\n\n```\nlet x = 1;\nstill code");
-    assert_eq!(blocks.last().map(|b| (b.kind, b.text.as_str())), Some((Kind::Code, "let x = 1;\nstill code")));
+    assert_eq!(
+        blocks.last().map(|b| (b.kind, b.text.as_str())),
+        Some((Kind::Code, "let x = 1;\nstill code"))
+    );
 }
 
 #[test]
@@ -175,7 +187,9 @@ fn deep_nesting_stops_indenting() {
     let src = format!("{}deep", "> ".repeat(50));
     let r = show(&src, 40);
     assert_eq!(r, vec![format!("{}deep", "│ ".repeat(MAX_DEPTH))]);
-    let src: String = (0..30).map(|i| format!("{}- l{i}\n", "  ".repeat(i))).collect();
+    let src: String = (0..30)
+        .map(|i| format!("{}- l{i}\n", "  ".repeat(i)))
+        .collect();
     let widest = show(&src, 80).iter().map(|r| r.width()).max().unwrap();
     assert!(widest <= MAX_DEPTH * 2 + 4, "{widest}");
 }
@@ -186,7 +200,9 @@ fn marks_of(src: &str) -> Vec<Mark> {
         .into_iter()
         .map(|s| Mark {
             open: s.start - 7..s.start,
-            close: src[s.end..].starts_with("</quote>").then(|| s.end..s.end + 8),
+            close: src[s.end..]
+                .starts_with("</quote>")
+                .then(|| s.end..s.end + 8),
         })
         .collect()
 }
@@ -208,7 +224,10 @@ fn quoted(src: &str) -> Vec<Block> {
 fn quotes_keep_their_number_across_emphasis_code_and_line_ends() {
     let src = "He said <quote>the *tide* `turned`\nat dawn</quote> and <quote>left</quote>.";
     let blocks = quoted(src);
-    assert_eq!(blocks[0].text, "He said “the tide turned at dawn” and “left”.");
+    assert_eq!(
+        blocks[0].text,
+        "He said “the tide turned at dawn” and “left”."
+    );
     let marks: Vec<(String, Option<usize>)> = blocks[0]
         .styled()
         .map(|(r, s)| (blocks[0].text[r].to_string(), s.mark))
@@ -235,7 +254,11 @@ fn quotes_keep_their_number_across_emphasis_code_and_line_ends() {
 fn a_quote_on_lines_of_its_own_and_an_unclosed_one() {
     // On its own line `<quote>` starts an HTML block in CommonMark: still a quote.
     let blocks = quoted("<quote>\nThe tide turned.\n</quote>\n\nAfter.");
-    assert!(blocks[0].text.starts_with('“') && blocks[0].text.ends_with('”'), "{:?}", blocks[0].text);
+    assert!(
+        blocks[0].text.starts_with('“') && blocks[0].text.ends_with('”'),
+        "{:?}",
+        blocks[0].text
+    );
     assert!(blocks[0].runs.iter().all(|r| r.style.mark == Some(0)));
     assert_eq!(style_of(&blocks, "After")[0].mark, None);
     let blocks = quoted("Then <quote>it runs on\n\nto the end");
@@ -260,7 +283,9 @@ fn cuts_between_blocks_read_as_the_whole() {
     let mut scan = Boundaries::new(0);
     scan.scan(text, "<quote>", "</quote>");
     // Each cut, once: asked for in order, each is the last one at or before its own place.
-    let points: Vec<usize> = (0..=text.len()).filter_map(|end| scan.take_last(end)).collect();
+    let points: Vec<usize> = (0..=text.len())
+        .filter_map(|end| scan.take_last(end))
+        .collect();
     assert_eq!(points.len(), 4, "{points:?}");
     let mut blocks = Vec::new();
     let mut from = 0;

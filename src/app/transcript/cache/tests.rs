@@ -65,7 +65,11 @@ fn stream_in(text: &str, step: usize, width: usize) -> (Session, Layouts, usize)
         }
         s.push_text(turn, &text[at..end]);
         at = end;
-        assert_eq!(kept(&layouts, &s, turn), whole(&s, turn, width), "after {at} bytes");
+        assert_eq!(
+            kept(&layouts, &s, turn),
+            whole(&s, turn, width),
+            "after {at} bytes"
+        );
     }
     (s, layouts, turn)
 }
@@ -102,7 +106,10 @@ fn a_long_paragraph_is_settled_as_it_grows_and_wraps_as_the_whole() {
         let (_, tail) = streaming(&layouts, turn).unwrap();
         longest_tail = longest_tail.max(tail);
     }
-    assert!(longest_tail < CUT_ABOVE + 64, "the tail stays short: {longest_tail}");
+    assert!(
+        longest_tail < CUT_ABOVE + 64,
+        "the tail stays short: {longest_tail}"
+    );
     assert_eq!(kept(&layouts, &s, turn), whole(&s, turn, 60));
     // A resize wraps the settled part again, still as the whole.
     layouts.set_width(33);
@@ -132,7 +139,12 @@ fn an_open_emphasis_delays_the_cut_until_the_tail_is_very_long() {
 #[test]
 fn finishing_retrying_and_hiding_lay_the_turn_out_again() {
     let (mut s, layouts, turn) = stream_in("Some words.\n\nMore words here.", 5, 30);
-    s.finish_turn(turn, TurnOutcome::Failed("reset".into()), None, OffsetDateTime::UNIX_EPOCH);
+    s.finish_turn(
+        turn,
+        TurnOutcome::Failed("reset".into()),
+        None,
+        OffsetDateTime::UNIX_EPOCH,
+    );
     assert_eq!(kept(&layouts, &s, turn), whole(&s, turn, 30));
     assert!(kept(&layouts, &s, turn).iter().any(|r| r.contains("reset")));
     assert!(s.retry_turn(turn, OffsetDateTime::UNIX_EPOCH));
@@ -151,7 +163,10 @@ fn finishing_retrying_and_hiding_lay_the_turn_out_again() {
             |b| b.iter().map(layout::plain).collect(),
         )
         .unwrap();
-    assert!(rows.join(" ").contains("hidden until both speeches"), "{rows:?}");
+    assert!(
+        rows.join(" ").contains("hidden until both speeches"),
+        "{rows:?}"
+    );
     assert!(!rows.join(" ").contains("Again"));
 }
 
