@@ -65,7 +65,10 @@ fn status(app: &App) -> String {
 }
 
 fn notice(app: &App) -> String {
-    app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 fn copied(effects: &[Effect]) -> Option<String> {
@@ -80,12 +83,19 @@ fn typing_searches_as_it_goes_and_n_and_shift_n_walk_the_matches() {
     let mut app = app_with(tea_session(), Settings::default());
     press(&mut app, KeyCode::Char('/'));
     type_in(&mut app, "te");
-    assert_eq!(status(&app), "match 1/7", "Tea, better, tea, whatever, Tea, steeped, tea");
+    assert_eq!(
+        status(&app),
+        "match 1/7",
+        "Tea, better, tea, whatever, Tea, steeped, tea"
+    );
     type_in(&mut app, "a");
     assert_eq!(status(&app), "match 1/4");
     assert_eq!(app.selected_turn(), Some(0));
     press(&mut app, KeyCode::Enter);
-    assert!(!app.search.as_ref().unwrap().editing, "Enter closes the field");
+    assert!(
+        !app.search.as_ref().unwrap().editing,
+        "Enter closes the field"
+    );
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(status(&app), "match 2/4");
     press(&mut app, KeyCode::Char('n'));
@@ -119,7 +129,11 @@ fn markdown_markers_are_not_searched_but_the_words_are() {
     let mut app = app_with(tea_session(), Settings::default());
     press(&mut app, KeyCode::Char('/'));
     type_in(&mut app, "**");
-    assert_eq!(status(&app), "no match", "the judge sees bold, not asterisks");
+    assert_eq!(
+        status(&app),
+        "no match",
+        "the judge sees bold, not asterisks"
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(notice(&app), "No match for “**”.");
 }
@@ -205,12 +219,24 @@ fn a_hidden_speech_is_never_matched_nor_copied() {
         })
         .collect();
     assert_eq!(specs.len(), 2, "both sides of the round at once");
-    stream(&mut app, &specs[0], StreamEvent::Delta("The secret plan.".into()));
+    stream(
+        &mut app,
+        &specs[0],
+        StreamEvent::Delta("The secret plan.".into()),
+    );
     stream(&mut app, &specs[0], StreamEvent::Done(TurnStats::default()));
-    stream(&mut app, &specs[1], StreamEvent::Delta("Still going".into()));
+    stream(
+        &mut app,
+        &specs[1],
+        StreamEvent::Delta("Still going".into()),
+    );
     press(&mut app, KeyCode::Char('/'));
     type_in(&mut app, "secret");
-    assert_eq!(status(&app), "no match", "A's speech is hidden while B speaks");
+    assert_eq!(
+        status(&app),
+        "no match",
+        "A's speech is hidden while B speaks"
+    );
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
     app.transcript.to_bottom();
@@ -218,7 +244,11 @@ fn a_hidden_speech_is_never_matched_nor_copied() {
     assert_eq!(app.selected_turn(), Some(specs[0].turn));
     let effects = press(&mut app, KeyCode::Char('y'));
     assert_eq!(copied(&effects), None);
-    assert!(notice(&app).contains("hidden until both speeches"), "{}", notice(&app));
+    assert!(
+        notice(&app).contains("hidden until both speeches"),
+        "{}",
+        notice(&app)
+    );
     // Once B is done, both are shown, and found.
     stream(&mut app, &specs[1], StreamEvent::Done(TurnStats::default()));
     press(&mut app, KeyCode::Char('/'));
@@ -274,7 +304,10 @@ fn y_copies_the_speech_as_written_and_shift_y_the_whole_turn() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('j'));
     let claim = copied(&press(&mut app, KeyCode::Char('y'))).expect("copied");
-    assert!(claim.starts_with("A1 supports root: Peak pricing"), "{claim}");
+    assert!(
+        claim.starts_with("A1 supports root: Peak pricing"),
+        "{claim}"
+    );
 }
 
 #[test]
@@ -294,4 +327,40 @@ fn a_blind_copy_names_no_debater() {
     let whole = copied(&press(&mut app, KeyCode::Char('Y'))).expect("copied");
     assert!(whole.starts_with("A Debater A · round 1"), "{whole}");
     assert!(!whole.contains("Pro ·") && !whole.contains("secret-model"));
+}
+
+#[test]
+fn after_a_resize_only_the_turns_in_view_are_wrapped_again() {
+    let mut s = setup_session();
+    s.protocol.rounds = 1_000;
+    for i in 0..2_000 {
+        let side = if i % 2 == 0 { Side::A } else { Side::B };
+        let t = s.begin_turn(side, i / 2 + 1, "root", t0());
+        s.push_text(
+            t,
+            "Tea is better than coffee, and it always was, whatever is said.",
+        );
+        s.finish_turn(t, TurnOutcome::Complete, None, t0());
+    }
+    let mut app = app_with(s, Settings::default());
+    // What a frame asks for: where the view starts and which turn is selected.
+    let frame = |app: &App| (app.transcript_top(), app.selected_turn());
+    let (top, selected) = frame(&app);
+    assert_eq!(selected, Some(1_999), "following the end");
+    let rows = app.transcript.rows();
+    assert!(
+        app.layouts.wrapped() <= rows,
+        "{} turns wrapped",
+        app.layouts.wrapped()
+    );
+    for width in [90, 60, 120] {
+        app.update(Msg::Resize { width, height: 40 }, t0());
+        let (after, selected) = frame(&app);
+        assert_eq!(selected, Some(1_999));
+        assert!(after.pos >= top.pos.saturating_sub(rows), "{after:?}");
+        // The turns that fill the view from the bottom, no more.
+        let wrapped = app.layouts.wrapped();
+        assert!(wrapped <= rows, "{wrapped} turns wrapped at width {width}");
+        assert!(wrapped >= 2, "the view is filled");
+    }
 }

@@ -196,6 +196,22 @@ impl Layouts {
     pub fn clear(&mut self) {
         self.inner.get_mut().turns.clear();
     }
+
+    /// How many turns have rows at the current width (to check that a resize wraps only
+    /// the turns asked for).
+    #[cfg(test)]
+    pub(crate) fn wrapped(&self) -> usize {
+        let inner = self.inner.borrow();
+        let at = |lines: &Option<(usize, Vec<VLine>)>| lines.as_ref().map(|(w, _)| *w);
+        inner
+            .turns
+            .values()
+            .filter(|e| match e {
+                Entry::Whole { prose, .. } => at(&prose.lines) == Some(inner.width),
+                Entry::Streaming(s) => s.width == inner.width,
+            })
+            .count()
+    }
 }
 
 /// The turn's entry, brought up to date with the turn.
