@@ -28,6 +28,8 @@ pub struct Style {
     pub italic: bool,
     pub code: bool,
     pub heading: bool,
+    /// A link's text (its address follows, muted).
+    pub link: bool,
     /// Secondary text: a link's address, a table's column rules.
     pub muted: bool,
     /// Inside the marked span of this number (its markers included).
@@ -428,6 +430,7 @@ impl Reader<'_> {
             italic: self.emphasis > 0,
             code: self.code_block,
             heading: self.heading,
+            link: !self.links.is_empty(),
             muted: false,
             mark: None,
         }

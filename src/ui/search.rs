@@ -108,7 +108,10 @@ pub fn mark_row(buf: &mut Buffer, area: Rect, y: u16, line: &Line<'_>, app: &App
         let x = usize::from(area.x) + before;
         let room = usize::from(area.right()).saturating_sub(x);
         if let (Ok(x), Ok(w)) = (u16::try_from(x), u16::try_from(inside.min(room))) {
-            buf.set_style(Rect::new(x, y, w, 1), style::search_match(app.theme(), current));
+            buf.set_style(
+                Rect::new(x, y, w, 1),
+                style::search_match(app.theme(), current),
+            );
         }
     }
 }

@@ -27,7 +27,23 @@ pub fn role(theme: &Theme, role: Role) -> Style {
         Role::Judge => theme.accent,
         Role::Quote(class) => quote(theme, class),
         Role::OverBudget => theme.error.add_modifier(Modifier::CROSSED_OUT),
+        Role::Heading => heading(theme),
+        Role::Link => link(theme),
     }
+}
+
+// The four styles below are the theme keys `heading`, `link`, `search_match` and
+// `search_current` of the theme rewrite (on main, src/theme/keys.rs), written here as those
+// keys' fallbacks until this branch meets it; then each body is the key (`theme.heading`, …).
+
+/// Headings in a speech: the theme's `heading` (falls back to `title`, bold).
+fn heading(theme: &Theme) -> Style {
+    theme.title.add_modifier(Modifier::BOLD)
+}
+
+/// A link's text: the theme's `link` (falls back to `accent`, underlined).
+fn link(theme: &Theme) -> Style {
+    theme.accent.add_modifier(Modifier::UNDERLINED)
 }
 
 /// Quoted source by how well it matched: each class its own style, and distinguishable
@@ -74,13 +90,14 @@ pub fn line_of<'a>(theme: &Theme, l: &'a VLine) -> Line<'a> {
     )
 }
 
-/// A search match: the one moved to stands out from the others, with and without colour.
+/// A search match: the theme's `search_match` (falls back to `highlight`, reversed); the one
+/// moved to is `search_current` (falls back to `search_match`, bold and underlined), so it
+/// stands out from the others with and without colour.
 pub fn search_match(theme: &Theme, current: bool) -> Style {
+    let all = theme.highlight.add_modifier(Modifier::REVERSED);
     if current {
-        theme
-            .selection
-            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        all.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     } else {
-        theme.highlight.add_modifier(Modifier::REVERSED)
+        all
     }
 }

@@ -36,6 +36,10 @@ pub enum Role {
     Cut,
     /// The cursor of a turn still streaming.
     Cursor,
+    /// A heading in a speech.
+    Heading,
+    /// A link's text in a speech.
+    Link,
 }
 
 /// Emphasis within a role (Markdown's bold, italic and code).
@@ -316,7 +320,8 @@ pub fn prose_doc(src: &str, turn: &Turn, resume: &Resume) -> Doc {
                     .copied()
                     .unwrap_or(Role::Quote(QuoteClass::Unchecked)),
                 None if style.muted => Role::Muted,
-                None if style.heading => Role::Accent,
+                None if style.heading => Role::Heading,
+                None if style.link => Role::Link,
                 None => prose,
             };
             let mods = Mods {
@@ -679,7 +684,7 @@ mod tests {
             rows,
             vec!["Plan", "", "• first: cut traffic", "• then fund buses"]
         );
-        assert!(lines[0][0].mods.bold && lines[0][0].role == Role::Accent);
+        assert!(lines[0][0].mods.bold && lines[0][0].role == Role::Heading);
         let first = lines[2].iter().find(|s| s.text == "first").unwrap();
         assert!(first.mods.bold);
         assert_eq!(first.role, Role::Prose(Side::A));
@@ -745,5 +750,44 @@ mod tests {
             .flat_map(|p| p.runs.iter().map(|(r, _)| &doc.text[r.clone()]))
             .collect();
         assert_eq!(texts, vec!["one ", "two", " three four", "five"]);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+        use unicode_segmentation::UnicodeSegmentation;
+        use unicode_width::UnicodeWidthStr;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            /// Any speech at all: no panic, and no row wider than the pane (or than the widest
+            /// grapheme, which is never split).
+            #[test]
+            fn any_speech_fits_the_pane(src in "\\PC{0,300}", width in 2usize..60) {
+                let widest = src.graphemes(true).map(UnicodeWidthStr::width).max().unwrap_or(0);
+                for line in lines_of(&turn(&src), width) {
+                    let row = plain(&line);
+                    prop_assert!(row.width() <= width.max(widest), "{row:?} wider than {width}");
+                }
+            }
+
+            /// A speech of Markdown: every word of its text is on some row (a list's number
+            /// is markup, not a word).
+            #[test]
+            fn every_word_of_a_speech_is_shown(
+                src in "([a-z]{1,8}|[ \\n*_#>\\-+.|!`\\[\\]()]|\\n```\\n|1\\. |---|<quote>|</quote>){0,80}",
+                width in 8usize..60,
+            ) {
+                let lines = lines_of(&turn(&src), width);
+                let shown: String = lines.iter().map(plain).collect::<String>()
+                    .split_whitespace().collect();
+                let words = src.replace("<quote>", " ").replace("</quote>", " ");
+                let words = words.split(|c: char| !c.is_ascii_lowercase()).filter(|w| !w.is_empty());
+                for word in words {
+                    prop_assert!(shown.contains(word), "{word:?} missing from {shown:?} (source {src:?})");
+                }
+            }
+        }
     }
 }
