@@ -14,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use time::OffsetDateTime;
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (60, 20)];
@@ -488,4 +488,96 @@ fn too_small_says_what_it_needs_and_comes_back() {
     let screen = check_at("too_small_grown", &mut app, 80, 24);
     assert!(screen.contains("Claims · 27"), "{screen}");
     assert!(!screen.contains("too small"), "{screen}");
+}
+
+/// A speech in Markdown, as models write them: a heading, emphasis, inline code, nested
+/// lists, a block quote, a code block wider than the pane, a link, a rule, a quote from the
+/// source, and a claims block (not shown as written).
+const MARKDOWN: &str = "## Why pricing works\n\nRoad space is *scarce* and we give it away **for free**; the `toll` is the price.\n\n1. Traffic falls:\n   - London, by about 18%\n   - Stockholm, by about 20%, and the fall lasted for years after the trial\n2. Buses get faster.\n\n> Every city that priced its roads saw queues shrink.\n\n```\nfn charge(hour: u32) -> u32 { if (7..10).contains(&hour) { 15 } else { 0 } } // peak only, every weekday\n```\n\nSee [the evaluation](https://example.org/stockholm) and <quote>cordon crossings fell</quote> for more.\n\n---\n\nThat is the case.\n\n```claims\nA1 supports root: Pricing cuts traffic, as London and Stockholm showed.\n```\n";
+
+/// The demo's setup with one speech of Markdown by A, complete.
+fn markdown_app() -> App {
+    let (mut session, _) = demo_session(0);
+    let i = session.begin_turn(agon::domain::Side::A, 1, "root", t0());
+    session.push_text(i, MARKDOWN);
+    session.finish_turn(i, TurnOutcome::Complete, None, t0());
+    app_for(session)
+}
+
+#[test]
+fn a_speech_in_markdown() {
+    // From the top: at 80x24 the speech is longer than the pane.
+    check("markdown", markdown_app, |app| {
+        press(app, &[KeyCode::Char('g')])
+    });
+}
+
+#[test]
+fn markdown_takes_the_themes_heading_and_link_styles() {
+    let mut app = markdown_app();
+    resize(&mut app, 120, 40);
+    press(&mut app, &[KeyCode::Char('g')]);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&mut terminal, &app);
+    let buf = terminal.backend().buffer();
+    let row = |text: &str| {
+        (0..buf.area.height)
+            .find_map(|y| find(buf, y, text).map(|x| (x, y)))
+            .unwrap_or_else(|| panic!("{text:?} on screen"))
+    };
+    let (x, y) = row("Why pricing works");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::BOLD),
+        "the heading is bold"
+    );
+    let (x, y) = row("the evaluation");
+    assert!(
+        buf[(x, y)].modifier.contains(Modifier::UNDERLINED),
+        "the link is underlined"
+    );
+    let (x, y) = row("scarce");
+    assert!(buf[(x, y)].modifier.contains(Modifier::ITALIC));
+    assert!(
+        !buf[(x.saturating_sub(1), y)].symbol().contains('*'),
+        "no asterisks"
+    );
+}
+
+/// `/stockholm` typed on the finished demo from its top, and the field closed with Enter.
+fn searched(app: &mut App) {
+    press(app, &[KeyCode::Char('g'), KeyCode::Char('/')]);
+    type_text(app, "stockholm");
+    press(app, &[KeyCode::Enter]);
+}
+
+#[test]
+fn search_matches_highlighted() {
+    check("search", finished_app, searched);
+}
+
+#[test]
+fn the_current_match_stands_out_from_the_others() {
+    let mut app = finished_app();
+    resize(&mut app, 120, 40);
+    searched(&mut app);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&mut terminal, &app);
+    let buf = terminal.backend().buffer();
+    // The first "Stockholm" of each row; those in the transcript are matches, reversed.
+    let starts: Vec<(u16, u16)> = (0..buf.area.height)
+        .filter_map(|y| find(buf, y, "Stockholm").map(|x| (x, y)))
+        .collect();
+    let matched: Vec<Modifier> = starts
+        .iter()
+        .map(|&(x, y)| buf[(x, y)].modifier)
+        .filter(|m| m.contains(Modifier::REVERSED))
+        .collect();
+    assert!(
+        matched.len() >= 2,
+        "more than one match in view: {starts:?}"
+    );
+    let current = matched
+        .iter()
+        .filter(|m| m.contains(Modifier::BOLD | Modifier::UNDERLINED));
+    assert_eq!(current.count(), 1, "one current match: {matched:?}");
 }

@@ -54,6 +54,9 @@ pub enum Action {
     ToggleEvidence,
     ShowSource,
     NextQuestion,
+    Search,
+    Copy,
+    CopyWhole,
 }
 
 /// Where a binding applies, for the help overlay's grouping.
@@ -103,7 +106,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('n'), NONE)],
         label: "n",
         action: Action::Step,
-        help: "play one more turn while paused",
+        help: "play one more turn while paused; the next match while searching",
         group: Group::Debate,
     },
     Binding {
@@ -180,7 +183,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[(KeyCode::Char('N'), SHIFT)],
         label: "N",
         action: Action::NextQuestion,
-        help: "judging a question set: the next question (after your verdict)",
+        help: "the previous match of a kept search; judging a question set, the next question",
         group: Group::Judge,
     },
     Binding {
@@ -305,6 +308,27 @@ pub const BINDINGS: &[Binding] = &[
         label: "[ K",
         action: Action::PrevTurn,
         help: "jump to the previous turn",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('/'), NONE)],
+        label: "/",
+        action: Action::Search,
+        help: "search the focused pane: type, Enter keeps it, Esc clears it",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('y'), NONE)],
+        label: "y",
+        action: Action::Copy,
+        help: "copy the ▶ turn's speech (no claims), the node or the span",
+        group: Group::Navigate,
+    },
+    Binding {
+        keys: &[(KeyCode::Char('Y'), SHIFT)],
+        label: "Y",
+        action: Action::CopyWhole,
+        help: "copy the ▶ turn whole: header, speech and claims block",
         group: Group::Navigate,
     },
     Binding {

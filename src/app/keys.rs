@@ -15,6 +15,9 @@ impl App {
         if let Some(dialog) = self.dialog.take() {
             return self.on_dialog_key(dialog, &key, now, effects);
         }
+        if self.search.as_ref().is_some_and(|s| s.editing) {
+            return self.on_search_key(&key);
+        }
         if self.visual.is_some() {
             return self.on_visual_key(&key);
         }
@@ -31,6 +34,15 @@ impl App {
             return;
         }
         match action {
+            Action::Search => self.open_search(),
+            Action::Step if self.search_active() => self.next_hit(true),
+            // `n` and `N` walk a kept search's matches; without one they play a turn and go
+            // to the next question.
+            Action::NextQuestion if self.search_active() => self.next_hit(false),
+            // A kept search is cleared first: Esc must not stop a turn the judge did not mean.
+            Action::Cancel if self.clear_search() => {}
+            Action::Copy => self.copy(false, effects),
+            Action::CopyWhole => self.copy(true, effects),
             Action::Tag => self.open_tag_dialog(),
             Action::Visual => self.start_visual(),
             Action::ToggleAnnotations => {

@@ -34,11 +34,9 @@ use crate::theme::Theme;
 use dialogs::Dialog;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use transcript::Transcript;
-use transcript::layout::{self as tlayout, Context};
 use tree::TreeState;
 use visible::Redactor;
 
@@ -73,6 +71,8 @@ pub enum Effect {
     Editor {
         initial: String,
     },
+    /// Put this text on the clipboard (the terminal's, by OSC 52).
+    Copy(String),
     Quit,
 }
 
@@ -184,18 +184,13 @@ impl Default for Settings {
     }
 }
 
-/// Heights of turns in the transcript at its width, kept until a turn changes.
-#[derive(Debug, Default)]
-struct Heights {
-    width: usize,
-    memo: RefCell<HashMap<usize, (u64, usize)>>,
-}
-
 pub struct App {
     pub engine: Engine,
     pub settings: Settings,
     pub focus: Focus,
     pub transcript: Transcript,
+    /// The search of the transcript or the tree, while there is one.
+    pub search: Option<transcript::search::Search>,
     pub tree: TreeState,
     pub dialog: Option<Dialog>,
     pub notice: Option<Notice>,
@@ -223,7 +218,8 @@ pub struct App {
     /// Blindness and debater count the redactor was built for.
     redactor_for: (bool, usize),
     analysis: Option<Analysis>,
-    heights: Heights,
+    /// Each turn's doc and rows at the transcript's width.
+    layouts: transcript::cache::Layouts,
     /// Turns debated in each drill, counted as turns are begun.
     drill_turns: HashMap<String, usize>,
     drill_counted: usize,
@@ -242,6 +238,7 @@ impl App {
             settings,
             focus: Focus::Transcript,
             transcript: Transcript::new(),
+            search: None,
             tree: TreeState::default(),
             dialog: None,
             notice: None,
@@ -260,7 +257,7 @@ impl App {
             redactor: Redactor::open(),
             redactor_for: (false, usize::MAX),
             analysis: None,
-            heights: Heights::default(),
+            layouts: transcript::cache::Layouts::default(),
             forks: HashMap::new(),
             drill_turns: HashMap::new(),
             drill_counted: 0,
@@ -365,7 +362,9 @@ impl App {
                 }
             }
             Msg::Paste(text) => {
-                if let Some(d) = &mut self.dialog {
+                if self.dialog.is_none() && self.paste_into_search(&text) {
+                    self.dirty = true;
+                } else if let Some(d) = &mut self.dialog {
                     d.paste(&text);
                     self.dirty = true;
                 }
@@ -426,13 +425,7 @@ impl App {
         let areas = self.areas();
         let text = layout::transcript_text(areas.transcript);
         self.transcript.set_rows(usize::from(text.height));
-        let width = usize::from(text.width);
-        if width != self.heights.width {
-            self.heights = Heights {
-                width,
-                memo: RefCell::default(),
-            };
-        }
+        self.layouts.set_width(usize::from(text.width));
         self.tree
             .set_viewport(usize::from(layout::tree_list_rows(areas.side)));
     }
@@ -470,6 +463,7 @@ impl App {
             self.redactor = Redactor::for_session(session, key.0);
             self.redactor_for = key;
         }
+        self.sync_search();
     }
 
     /// Reads the events among engine outputs and passes the outputs on to the driver.
@@ -523,30 +517,6 @@ impl App {
         self.quitting = true;
         self.command(Command::Quit(reason), now, effects);
         effects.push(Effect::Quit);
-    }
-
-    /// The height of a turn's block in the transcript at its width.
-    fn turn_height(&self, turn: usize) -> usize {
-        let session = self.engine.session();
-        let Some(t) = session.turn(turn) else {
-            return 0;
-        };
-        let hidden = self.engine.is_hidden(turn);
-        let key = fingerprint(session, t, hidden);
-        if let Some(&(k, h)) = self.heights.memo.borrow().get(&turn)
-            && k == key
-        {
-            return h;
-        }
-        let cx = Context {
-            session,
-            redactor: &self.redactor,
-            width: self.heights.width,
-            hidden,
-        };
-        let h = tlayout::body(t, &cx).len() + 2;
-        self.heights.memo.borrow_mut().insert(turn, (key, h));
-        h
     }
 
     /// Runs `f` on the transcript with the turns' heights at hand.
@@ -614,30 +584,6 @@ impl App {
     pub fn debater_name(&self, side: Side) -> String {
         self.redactor.debater_name(self.session(), side)
     }
-}
-
-/// What a turn's height depends on, hashed: it changes when the turn's layout may.
-fn fingerprint(session: &Session, t: &crate::domain::Turn, hidden: bool) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    t.text.len().hash(&mut h);
-    t.status.hash(&mut h);
-    t.claims.len().hash(&mut h);
-    t.concessions.len().hash(&mut h);
-    t.warnings.len().hash(&mut h);
-    t.attempts.len().hash(&mut h);
-    t.quotes.len().hash(&mut h);
-    t.error.as_ref().map(String::len).hash(&mut h);
-    t.cut.is_some().hash(&mut h);
-    hidden.hash(&mut h);
-    // Close quotes show the source's words once the verdict is in.
-    session.verdict.is_some().hash(&mut h);
-    session
-        .messages()
-        .filter(|(after, ..)| *after == Some(t.index))
-        .count()
-        .hash(&mut h);
-    h.finish()
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ impl App {
         let Some(study) = &self.settings.study else {
             return self.notify(
                 Level::Info,
-                "N moves on in a question set (agon judge --questions FILE).".into(),
+                "N moves on in a question set (agon judge --questions FILE), or back through a search's matches (/ searches).".into(),
             );
         };
         if self.session().verdict.is_none() {

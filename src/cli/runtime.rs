@@ -22,7 +22,7 @@ const FINAL_SAVE_TIMEOUT: Duration = Duration::from_secs(10);
 pub type EditorFn = Box<dyn FnMut(&str) -> Result<String, String>>;
 
 /// Runs the app until the judge quits. Returns the app, for the caller to report on.
-pub async fn run<B: Backend>(
+pub async fn run<B: Backend + std::io::Write>(
     mut app: App,
     debaters: Debaters,
     terminal: &mut Terminal<B>,
@@ -76,6 +76,12 @@ where
                 break;
             }
         }
+        for text in pending.copies.drain(..) {
+            // Between frames, so the sequence never lands inside a frame's output.
+            if let Err(e) = super::terminal::copy_to_clipboard(terminal.backend_mut(), &text) {
+                tracing::warn!("the copy did not reach the terminal: {e}");
+            }
+        }
         if let Some(initial) = pending.editor.take() {
             let result = match editor.as_mut() {
                 Some(edit) => {
@@ -115,6 +121,8 @@ where
 #[derive(Default)]
 struct Pending {
     editor: Option<String>,
+    /// Texts for the clipboard.
+    copies: Vec<String>,
 }
 
 /// Carries out effects; returns true when the app asked to quit.
@@ -125,6 +133,7 @@ fn carry_out(effects: Vec<Effect>, driver: &mut Driver, app: &App, pending: &mut
             Effect::Engine(outputs) => driver.run(&outputs, app.engine.session()),
             Effect::SaveFile(job) => driver.save(job),
             Effect::Editor { initial } => pending.editor = Some(initial),
+            Effect::Copy(text) => pending.copies.push(text),
             Effect::Quit => quit = true,
         }
     }

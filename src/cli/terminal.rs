@@ -74,6 +74,23 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// The sequence that puts `text` on the clipboard of the terminal agon runs in: OSC 52 with
+/// the text in base64. Sent as it is, also inside tmux: tmux 3.3 and later take it and pass it
+/// on when `set -g set-clipboard on` (a DCS passthrough would need `allow-passthrough`, off by
+/// default, and would skip tmux's own buffers).
+pub fn osc52(text: &str) -> String {
+    format!(
+        "\x1b]52;c;{}\x07",
+        crate::text::base64::encode(text.as_bytes())
+    )
+}
+
+/// Writes [`osc52`] for `text` to the terminal.
+pub fn copy_to_clipboard(out: &mut impl std::io::Write, text: &str) -> std::io::Result<()> {
+    out.write_all(osc52(text).as_bytes())?;
+    out.flush()
+}
+
 /// Leaves the TUI, opens `$VISUAL` or `$EDITOR` (else `vi`) on `initial`, and comes back.
 /// Returns what the judge wrote.
 pub fn edit_in_editor(initial: &str) -> Result<String, String> {
@@ -133,6 +150,14 @@ fn note_file(initial: &str) -> std::io::Result<tempfile::NamedTempFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_is_one_osc_52_sequence() {
+        assert_eq!(osc52("foobar"), "\x1b]52;c;Zm9vYmFy\x07");
+        let mut out = Vec::new();
+        copy_to_clipboard(&mut out, "é").unwrap();
+        assert_eq!(out, b"\x1b]52;c;w6k=\x07");
+    }
 
     #[test]
     fn the_note_file_is_private_unguessable_markdown_and_goes_away() {

@@ -1,7 +1,10 @@
 //! Text utilities every layer shares: display-width wrapping, making untrusted text inert, and
 //! reading a user's file without trusting its size.
 
+pub mod base64;
 pub mod capped;
+pub mod find;
+pub mod markdown;
 pub mod redact;
 pub mod sanitize;
 pub mod wrap;

@@ -5,6 +5,7 @@ pub mod annotations;
 pub mod browser;
 pub mod chart;
 pub mod evidence;
+pub mod search;
 pub mod source;
 pub mod stats;
 pub mod status;
@@ -23,13 +24,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use time::OffsetDateTime;
 
-/// The render caches of the main screen.
+/// What the ui keeps between frames of the main screen: nothing yet. The transcript's layouts
+/// are the app's (its scrolling, search and this painter read the same rows); a frame styles
+/// only the rows in view.
 #[derive(Debug, Default)]
-pub struct Ui {
-    pub transcript: transcript::TranscriptCache,
-}
+pub struct Ui {}
 
-pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
+pub fn draw(frame: &mut Frame, app: &App, _ui: &mut Ui, now: OffsetDateTime) {
     let area = frame.area();
     let theme = app.theme();
     frame.buffer_mut().set_style(area, theme.text);
@@ -50,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
     let block = pane_block(app, &title, app.focus == Focus::Transcript);
     frame.render_widget(block, areas.transcript);
     let text = layout::transcript_text(areas.transcript);
-    transcript::draw(text, frame.buffer_mut(), app, &mut ui.transcript, now);
+    transcript::draw(text, frame.buffer_mut(), app, now);
     if let Some(visual) = &app.visual {
         annotations::draw_span_preview(frame, areas.preview, visual, app);
     }
@@ -85,6 +86,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui, now: OffsetDateTime) {
         tree::draw(frame.buffer_mut(), inner, areas.side, app);
     }
 
+    search::draw_bar(frame, &areas, app);
     status::draw_status(frame, areas.status, app, now);
     status::draw_hints(frame, areas.hints, app);
 

@@ -298,6 +298,8 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, app: &App) {
             format!(" {}", crate::text::truncate_words(&n.text, room)),
             style,
         ))
+    } else if let Some(line) = super::search::hint_line(app) {
+        line
     } else {
         let pause = if app.engine.is_paused() {
             "resume"

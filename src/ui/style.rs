@@ -31,6 +31,8 @@ pub fn role(theme: &Theme, role: Role) -> Style {
         Role::OverBudget => theme.quote_over_budget,
         Role::DiffInserted => theme.diff_inserted,
         Role::DiffDropped => theme.diff_dropped,
+        Role::Heading => theme.heading,
+        Role::Link => theme.link,
     }
 }
 
@@ -67,4 +69,23 @@ pub fn seg(theme: &Theme, s: &Seg) -> Span<'static> {
 
 pub fn line(theme: &Theme, l: &VLine) -> Line<'static> {
     Line::from(l.iter().map(|s| seg(theme, s)).collect::<Vec<_>>())
+}
+
+/// A row styled for painting now, borrowing its text.
+pub fn line_of<'a>(theme: &Theme, l: &'a VLine) -> Line<'a> {
+    Line::from(
+        l.iter()
+            .map(|s| Span::styled(s.text.as_str(), mods(theme, role(theme, s.role), s.mods)))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A search match: the theme's `search_match`; the one moved to is `search_current` (their
+/// fallbacks, reversed and then bold and underlined, keep it apart without colour too).
+pub fn search_match(theme: &Theme, current: bool) -> Style {
+    if current {
+        theme.search_current
+    } else {
+        theme.search_match
+    }
 }

@@ -1,104 +1,28 @@
-//! Painting the transcript pane. Each turn's body is laid out and styled once per width and
-//! kept in a render cache until the turn changes; a frame paints only the rows in view, so it
-//! costs the same at ten turns as at ten thousand. Where the view starts and which turn is
-//! selected come from the app's state.
+//! Painting the transcript pane. Each turn's body comes laid out from the app's layouts (a
+//! turn is wrapped once per width, a streaming turn only in its tail), so a frame styles and
+//! paints only the rows in view: it costs the same at ten turns as at ten thousand. Where the
+//! view starts, which turn is selected and where the search's matches are come from the app's
+//! state.
 
 use super::style;
 use crate::app::App;
-use crate::app::transcript::layout::{self as tlayout, Context};
-use crate::app::transcript::{Anchor, Transcript};
+use crate::app::transcript::Anchor;
+use crate::app::transcript::layout::VLine;
+use crate::app::transcript::search::Pane;
 use crate::domain::{Turn, TurnStatus};
 use crate::engine::Activity;
 use crate::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use std::collections::HashMap;
+use std::ops::Range;
 use time::OffsetDateTime;
-
-/// A turn's body as painted, and what it was painted from.
-#[derive(Debug)]
-struct Painted {
-    key: u64,
-    lines: Vec<Line<'static>>,
-}
-
-/// The transcript's render cache: the bodies of the turns painted so far, at one width.
-#[derive(Debug, Default)]
-pub struct TranscriptCache {
-    width: usize,
-    theme: String,
-    bodies: HashMap<usize, Painted>,
-}
-
-impl TranscriptCache {
-    /// The body of `turn`, laid out and styled now if it changed since it was last painted.
-    fn body(&mut self, app: &App, turn: usize, width: usize) -> Option<&[Line<'static>]> {
-        let theme = app.theme();
-        if width != self.width || theme.name != self.theme {
-            self.bodies.clear();
-            self.width = width;
-            self.theme.clone_from(&theme.name);
-        }
-        let session = app.session();
-        let t = session.turn(turn)?;
-        let hidden = app.engine.is_hidden(turn);
-        let key = body_key(app, t, hidden);
-        let stale = self.bodies.get(&turn).is_none_or(|p| p.key != key);
-        if stale {
-            let cx = Context {
-                session,
-                redactor: app.redactor(),
-                width,
-                hidden,
-            };
-            let lines = tlayout::body(t, &cx)
-                .iter()
-                .map(|l| style::line(theme, l))
-                .collect();
-            self.bodies.insert(turn, Painted { key, lines });
-        }
-        self.bodies.get(&turn).map(|p| p.lines.as_slice())
-    }
-
-    /// Rows of a turn's block: header, body, one blank line.
-    fn height(&mut self, app: &App, turn: usize, width: usize) -> usize {
-        self.body(app, turn, width).map_or(0, |b| b.len() + 2)
-    }
-}
-
-/// What a turn's painted body depends on.
-fn body_key(app: &App, t: &Turn, hidden: bool) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    t.text.len().hash(&mut h);
-    t.status.hash(&mut h);
-    (t.claims.len(), t.concessions.len(), t.warnings.len()).hash(&mut h);
-    (t.attempts.len(), t.quotes.len(), t.cut.is_some()).hash(&mut h);
-    t.error.as_ref().map(String::len).hash(&mut h);
-    hidden.hash(&mut h);
-    app.redactor().is_blind().hash(&mut h);
-    // Close quotes show the source's words once the verdict is in.
-    app.session().verdict.is_some().hash(&mut h);
-    app.session()
-        .messages()
-        .filter(|(after, ..)| *after == Some(t.index))
-        .count()
-        .hash(&mut h);
-    h.finish()
-}
+use unicode_width::UnicodeWidthStr;
 
 /// Paints the transcript's rows into `area` (the text area, right of the gutter).
-pub fn draw(
-    area: Rect,
-    buf: &mut Buffer,
-    app: &App,
-    cache: &mut TranscriptCache,
-    now: OffsetDateTime,
-) {
+pub fn draw(area: Rect, buf: &mut Buffer, app: &App, now: OffsetDateTime) {
     let theme = app.theme();
-    let width = usize::from(area.width).max(1);
-    let t: &Transcript = &app.transcript;
+    let t = &app.transcript;
     let turns = t.turns();
     let gutter_x = area.x.saturating_sub(crate::app::layout::GUTTER);
     if turns.is_empty() {
@@ -106,14 +30,10 @@ pub fn draw(
         buf.set_line(area.x, area.y, &line, area.width);
         return;
     }
-    let top = {
-        let cell = std::cell::RefCell::new(&mut *cache);
-        let height = |turn: usize| -> usize { cell.borrow_mut().height(app, turn, width) };
-        t.view_top(&height)
-    };
+    let Anchor { pos, line } = app.transcript_top();
     let related = app.related_turns();
     let selected = app.selected_turn();
-    let Anchor { pos, line } = top;
+    let search = app.search.as_ref().filter(|s| s.pane == Pane::Transcript);
     let mut line_in_turn = line;
     let mut y = area.y;
     for &turn in turns.iter().skip(pos) {
@@ -125,23 +45,64 @@ pub fn draw(
         };
         let marked = related.binary_search(&turn).is_ok();
         let header = header_line(app, tr, marked, selected == Some(turn), now);
-        let Some(body) = cache.body(app, turn, width) else {
-            continue;
-        };
-        let height = body.len() + 2;
-        while line_in_turn < height && y < area.bottom() {
-            if marked {
-                buf.set_string(gutter_x, y, "┃", theme.highlight);
+        let hits: Vec<(Range<usize>, bool)> = search
+            .map(|s| s.hits_in(turn).map(|(r, c)| (r.clone(), c)).collect())
+            .unwrap_or_default();
+        app.turn_body(turn, |body| {
+            let height = body.len() + 2;
+            while line_in_turn < height && y < area.bottom() {
+                if marked {
+                    buf.set_string(gutter_x, y, "┃", theme.highlight);
+                }
+                if line_in_turn == 0 {
+                    buf.set_line(area.x, y, &header, area.width);
+                } else if let Some(l) = body.get(line_in_turn - 1) {
+                    buf.set_line(area.x, y, &style::line_of(theme, l), area.width);
+                    mark_hits(buf, area, y, l, &hits, theme);
+                }
+                line_in_turn += 1;
+                y += 1;
             }
-            if line_in_turn == 0 {
-                buf.set_line(area.x, y, &header, area.width);
-            } else if let Some(l) = body.get(line_in_turn - 1) {
-                buf.set_line(area.x, y, l, area.width);
-            }
-            line_in_turn += 1;
-            y += 1;
-        }
+        });
         line_in_turn = 0;
+    }
+}
+
+/// Paints the search's matches on a row: each part of a match that the row shows.
+fn mark_hits(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    line: &VLine,
+    hits: &[(Range<usize>, bool)],
+    theme: &Theme,
+) {
+    if hits.is_empty() {
+        return;
+    }
+    let mut col = 0usize;
+    for seg in line {
+        let width = seg.text.width();
+        if let Some(at) = seg.at {
+            let end = at + seg.text.len();
+            for (hit, current) in hits {
+                let (from, to) = (hit.start.max(at), hit.end.min(end));
+                if from >= to {
+                    continue;
+                }
+                let before = seg.text.get(..from - at).map_or(0, UnicodeWidthStr::width);
+                let inside = seg
+                    .text
+                    .get(from - at..to - at)
+                    .map_or(0, UnicodeWidthStr::width);
+                let x = usize::from(area.x) + col + before;
+                let room = usize::from(area.right()).saturating_sub(x);
+                if let (Ok(x), Ok(w)) = (u16::try_from(x), u16::try_from(inside.min(room))) {
+                    buf.set_style(Rect::new(x, y, w, 1), style::search_match(theme, *current));
+                }
+            }
+        }
+        col += width;
     }
 }
 

@@ -68,6 +68,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, pane: Rect, app: &App) {
         if row.pos == state.selected() {
             buf.set_style(Rect::new(list.x, y, list.width, 1), theme.selection);
         }
+        super::search::mark_row(buf, list, y, &line, app, row.pos);
     }
     if detail_height > 0 {
         let detail = Rect {

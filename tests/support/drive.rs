@@ -53,7 +53,7 @@ impl Drive {
             match effect {
                 Effect::Engine(outputs) => self.driver.run(&outputs, self.app.engine.session()),
                 Effect::SaveFile(job) => self.driver.save(job),
-                Effect::Editor { .. } => {}
+                Effect::Editor { .. } | Effect::Copy(_) => {}
                 Effect::Quit => self.quit = true,
             }
         }

@@ -136,6 +136,46 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
+    /// The screen as text once `ready` holds for it; panics with the screen if it never does.
+    pub fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        ready: impl Fn(&str) -> bool,
+    ) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; the screen shows:\n{screen}"
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sets a global tmux option (`set-clipboard`, …) on this pane's server.
+    pub fn set_global(&self, option: &str, value: &str) {
+        let out = tmux(&self.socket, &["set-option", "-g", option, value]);
+        assert!(
+            out.status.success(),
+            "set-option -g {option} {value} failed"
+        );
+    }
+
+    /// The newest tmux paste buffer (where an OSC 52 copy lands with `set-clipboard on`),
+    /// if there is one.
+    pub fn paste_buffer(&self) -> Option<String> {
+        let out = tmux(&self.socket, &["show-buffer"]);
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// Process id of the program running in the pane (the shell that runs agon).
     pub fn pane_pid(&self) -> u32 {
         let out = tmux(

@@ -1,10 +1,18 @@
 //! The transcript pane's state: which debate it shows, where it is scrolled to (a turn and a
 //! line within it, or following the newest text), and which turn is selected (the one marked
 //! `▶`, that annotation keys act on). All of it is owned by `update`; the painter only reads
-//! it. Scrolling by lines needs the turns' heights at the pane's width: they come from
-//! [`layout`] through a height function, for the few turns around the view only.
+//! it. Scrolling by lines needs the turns' heights at the pane's width: they come from the
+//! layouts ([`cache`]) through a height function, for the few turns around the view only (the
+//! anchor is a turn and a line, so nothing above the view is measured).
 
+pub mod cache;
+pub mod copy;
 pub mod layout;
+pub mod search;
+mod view;
+
+#[cfg(test)]
+mod app_tests;
 
 use crate::domain::Session;
 
@@ -228,6 +236,21 @@ impl Transcript {
         if self.pos_of(turn).is_some() {
             self.cursor = Some(turn);
         }
+    }
+
+    /// Selects a turn and scrolls so that row `row` of its block is in view: its header at
+    /// the top when that shows the row too, else the row a third of the way down.
+    pub fn show_row(&mut self, turn: usize, row: usize, height: &dyn Fn(usize) -> usize) {
+        let Some(pos) = self.pos_of(turn) else {
+            return;
+        };
+        self.cursor = Some(turn);
+        let line = if row < self.rows {
+            0
+        } else {
+            row.saturating_sub(self.rows / 3)
+        };
+        self.place(Anchor { pos, line }, height);
     }
 
     /// Brings a turn's header into view, leaving the view alone if it already shows it.
