@@ -10,6 +10,7 @@ use super::{
     stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
+use crate::domain::turn::number;
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Side, Turn};
 use std::fmt::Write;
 
@@ -196,8 +197,8 @@ fn write_turn(out: &mut String, s: &Session, turn: &Turn) {
         out,
         "<article class=\"turn {}\" id=\"turn-{}\">\n<h4>Turn {} · <span class=\"tag-{}\">{}</span> · round {}</h4>\n<div class=\"meta\">{}</div>",
         class(turn.side),
-        turn.index + 1,
-        turn.index + 1,
+        number(turn.index),
+        number(turn.index),
         class(turn.side),
         line(&side_name(s, turn.side)),
         turn.round,
@@ -381,8 +382,8 @@ fn annotations(out: &mut String, s: &Session) {
                 .unwrap_or_default();
             on.push(format!(
                 "<a href=\"#turn-{}\">turn {}</a>{who}",
-                t + 1,
-                t + 1
+                number(t),
+                number(t)
             ));
         }
         if let Some(n) = &a.node {

@@ -178,7 +178,7 @@ fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
             .filter_map(judge_entry),
     );
     if let Some(last) = after_turn {
-        for turn in s.turns().iter().take(last + 1) {
+        for turn in s.turns().iter().take(last.saturating_add(1)) {
             if !turn.status.is_finished() {
                 continue;
             }

@@ -12,6 +12,7 @@ use super::{
     stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
+use crate::domain::turn::number;
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Turn};
 use std::fmt::Write;
 
@@ -116,7 +117,7 @@ fn write_turn(out: &mut String, s: &Session, turn: &Turn) {
     let _ = writeln!(
         out,
         "#### Turn {} · {} · round {}\n",
-        turn.index + 1,
+        number(turn.index),
         inline(&side_name(s, turn.side)),
         turn.round
     );
@@ -276,7 +277,7 @@ fn annotations(out: &mut String, s: &Session) {
                 .get(t)
                 .map(|turn| format!(" ({})", turn.side))
                 .unwrap_or_default();
-            on.push(format!("turn {}{who}", t + 1));
+            on.push(format!("turn {}{who}", number(t)));
         }
         if let Some(n) = &a.node {
             on.push(format!("node **{}**", inline(n)));

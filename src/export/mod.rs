@@ -82,7 +82,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 /// "turn 3" for index 2 (the UI numbers turns from 1), "the start" before the first turn.
 fn after_turn_label(after_turn: Option<usize>) -> String {
     match after_turn {
-        Some(i) => format!("turn {}", i + 1),
+        Some(i) => format!("turn {}", crate::domain::turn::number(i)),
         None => "the start".to_string(),
     }
 }
