@@ -114,37 +114,38 @@ fn debate_status(tree: &ClaimTree, pos: usize) -> NodeStatus {
     }
 }
 
-/// Probability that the node's claim stands: a ruling sets it; a concession by its own side
+/// Probability that each node's claim stands: a ruling sets it; a concession by its own side
 /// drops it to 0 and by the other side raises it to 1; otherwise a claim stands unless one of
-/// its attackers stands (attackers taken as independent).
-fn p_stands(tree: &ClaimTree, pos: usize, memo: &mut [Option<f64>]) -> f64 {
-    if let Some(p) = memo[pos] {
-        return p;
-    }
-    let node = &tree.nodes()[pos];
-    let p = if let Some(j) = &node.judgement {
-        match node.side {
-            Some(side) if side == j.winner => j.confidence,
-            Some(_) => 1.0 - j.confidence,
-            // A judge's question or the root: the ruling is about A.
-            None if j.winner == Side::A => j.confidence,
-            None => 1.0 - j.confidence,
+/// its attackers stands (attackers taken as independent). Computed bottom up, attackers before
+/// what they attack, without recursion.
+fn p_stands(tree: &ClaimTree) -> Vec<f64> {
+    let mut p = vec![1.0; tree.len()];
+    for pos in tree.bottom_up() {
+        let node = &tree.nodes()[pos];
+        let value = if let Some(j) = &node.judgement {
+            match node.side {
+                Some(side) if side == j.winner => j.confidence,
+                Some(_) => 1.0 - j.confidence,
+                // A judge's question or the root: the ruling is about A.
+                None if j.winner == Side::A => j.confidence,
+                None => 1.0 - j.confidence,
+            }
+        } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
+            0.0
+        } else if node
+            .side
+            .is_some_and(|s| node.conceded_by.contains(&s.other()))
+        {
+            1.0
+        } else {
+            attackers(tree, pos)
+                .map(|a| 1.0 - p.get(a).copied().unwrap_or(0.0))
+                .product()
+        };
+        if let Some(slot) = p.get_mut(pos) {
+            *slot = value;
         }
-    } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
-        0.0
-    } else if node
-        .side
-        .is_some_and(|s| node.conceded_by.contains(&s.other()))
-    {
-        1.0
-    } else {
-        let attackers: Vec<usize> = attackers(tree, pos).collect();
-        attackers
-            .into_iter()
-            .map(|a| 1.0 - p_stands(tree, a, memo))
-            .product()
-    };
-    memo[pos] = Some(p);
+    }
     p
 }
 
@@ -170,8 +171,7 @@ impl Analysis {
     pub fn of(tree: &ClaimTree) -> Self {
         let n = tree.len();
         let status: Vec<NodeStatus> = (0..n).map(|pos| status(tree, pos)).collect();
-        let mut memo = vec![None; n];
-        let mut p: Vec<f64> = (0..n).map(|pos| p_stands(tree, pos, &mut memo)).collect();
+        let mut p = p_stands(tree);
         let suggested_p_a = match &tree.root().judgement {
             Some(_) => p[0],
             None => suggested(tree, &p),

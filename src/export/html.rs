@@ -10,6 +10,7 @@ use super::{
     stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
+use crate::domain::tree::{self, Visit};
 use crate::domain::turn::number;
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Side, Turn};
 use std::fmt::Write;
@@ -264,7 +265,30 @@ fn tree(out: &mut String, s: &Session) {
          “stands”: the probability the claim stands.</p>\n<ul class=\"tree\">\n",
     );
     let analysis = Analysis::of(&s.tree);
-    node(out, s, &analysis, 0);
+    // Nested lists opened as the walk goes down and closed as it comes back up, without
+    // recursion; past MAX_INDENT levels no list is opened and the depth is written out.
+    let mut level: Option<usize> = None;
+    for visit in s.tree.walk(|n| n.merged_into.is_none()) {
+        let (to, _) = tree::indent(visit.depth);
+        match level {
+            Some(at) if to > at => out.push_str("\n<ul>\n"),
+            Some(at) => {
+                out.push_str("</li>\n");
+                for _ in to..at {
+                    out.push_str("</ul></li>\n");
+                }
+            }
+            None => {}
+        }
+        node(out, s, &analysis, visit);
+        level = Some(to);
+    }
+    if let Some(at) = level {
+        out.push_str("</li>\n");
+        for _ in 0..at {
+            out.push_str("</ul></li>\n");
+        }
+    }
     out.push_str("</ul>\n</section>\n");
 }
 
@@ -276,18 +300,31 @@ fn badge(out: &mut String, cls: &str, label: &str) {
     }
 }
 
-fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize) {
-    let n = &s.tree.nodes()[pos];
+/// One node's `<li>` and what is in it, left open for its children.
+fn node(out: &mut String, s: &Session, analysis: &Analysis, visit: Visit) {
+    let pos = visit.pos;
+    let Some(n) = s.tree.nodes().get(pos) else {
+        return;
+    };
+    let depth = |out: &mut String| {
+        if let (_, Some(d)) = tree::indent(visit.depth) {
+            badge(out, "depth", &format!("depth {d}"));
+            out.push(' ');
+        }
+    };
     if let Some(into) = &n.merged_into {
-        let _ = writeln!(
+        out.push_str("<li>");
+        depth(out);
+        let _ = write!(
             out,
-            "<li><span class=\"merged\">{}</span> <span class=\"meta\">merged into {}</span></li>",
+            "<span class=\"merged\">{}</span> <span class=\"meta\">merged into {}</span>",
             line(&n.id),
             line(into)
         );
         return;
     }
     let _ = write!(out, "<li id=\"node-{}\">", line(&n.id));
+    depth(out);
     if n.is_root() {
         let _ = write!(out, "<strong>{}</strong> ", line(&n.text));
         badge(out, "", analysis.status[pos].label());
@@ -355,15 +392,6 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize) {
         }
         out.push_str("</div>");
     }
-    let children = s.tree.children_of(pos);
-    if !children.is_empty() {
-        out.push_str("\n<ul>\n");
-        for &c in children {
-            node(out, s, analysis, c);
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</li>\n");
 }
 
 fn annotations(out: &mut String, s: &Session) {

@@ -12,6 +12,7 @@ use super::{
     stray_messages, turn_facts, turns_used,
 };
 use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
+use crate::domain::tree::{self, Visit};
 use crate::domain::turn::number;
 use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Turn};
 use std::fmt::Write;
@@ -183,17 +184,25 @@ fn tree(out: &mut String, s: &Session) {
          \"stands\" is the probability the claim stands.\n\n",
     );
     let analysis = Analysis::of(&s.tree);
-    node(out, s, &analysis, 0, 0);
+    // What hangs under a merged duplicate was moved to the node it was merged into.
+    for visit in s.tree.walk(|n| n.merged_into.is_none()) {
+        node(out, s, &analysis, visit);
+    }
     out.push('\n');
 }
 
-fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: usize) {
-    let n = &s.tree.nodes()[pos];
-    let indent = "  ".repeat(depth);
+fn node(out: &mut String, s: &Session, analysis: &Analysis, visit: Visit) {
+    let pos = visit.pos;
+    let Some(n) = s.tree.nodes().get(pos) else {
+        return;
+    };
+    let (levels, shown) = tree::indent(visit.depth);
+    let indent = "  ".repeat(levels);
+    let depth = shown.map_or(String::new(), |d| format!("[depth {d}] "));
     if let Some(into) = &n.merged_into {
         let _ = writeln!(
             out,
-            "{indent}- ~~{}~~ merged into {}",
+            "{indent}- {depth}~~{}~~ merged into {}",
             inline(&n.id),
             inline(into)
         );
@@ -237,7 +246,7 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: u
         let side = n.side.map(|s| format!(" ({s})")).unwrap_or_default();
         let _ = write!(
             out,
-            "{indent}- {glyph} **{}**{side} [{}] {}",
+            "{indent}- {depth}{glyph} **{}**{side} [{}] {}",
             inline(&n.id),
             badges.join(" · "),
             inline(&n.text)
@@ -258,9 +267,6 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: u
             let _ = write!(out, ": {}", inline(&j.rationale));
         }
         out.push('\n');
-    }
-    for &c in s.tree.children_of(pos) {
-        node(out, s, analysis, c, depth + 1);
     }
 }
 
