@@ -4,6 +4,8 @@
 //! and ends up showing exactly the screen agon meant to draw (header on the first row, status
 //! on the last), with every printable character of the debater's text in the transcript.
 
+mod support;
+
 use agon::app::{App, Msg, Settings};
 use agon::domain::{Session, TurnOutcome};
 use agon::engine::{Engine, EngineConfig, Mode};
@@ -382,5 +384,71 @@ fn a_one_megabyte_line_streams_without_breaking_the_screen() {
         started.elapsed() < std::time::Duration::from_secs(60),
         "a megabyte drew in {:?}",
         started.elapsed()
+    );
+}
+
+/// A server that answers every request with a 400 whose error message carries OSC 52 (write
+/// the clipboard), OSC 2 (set the title), a bell and a CSI; returns its `/v1` base URL.
+fn hostile_error_server() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(20) {
+            let Ok(mut conn) = conn else { return };
+            let mut buf = [0u8; 65536];
+            let _ = conn.read(&mut buf);
+            let body = serde_json::json!({"error": {"message":
+                "bad\u{1b}]52;c;aGlkZGVu\u{7} request\u{1b}]2;pwned\u{7} here\u{1b}[2J\u{7}"}})
+            .to_string();
+            let _ = conn.write_all(
+                format!(
+                    "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn a_providers_escape_sequences_never_reach_headless_stderr() {
+    let url = hostile_error_server();
+    let run = support::servers::run_headless(&[
+        "--provider",
+        "openai",
+        "--base-url",
+        &url,
+        "--model",
+        "m",
+        "--question",
+        "Is stderr safe?",
+        "--rounds",
+        "1",
+    ]);
+    let err = run.stderr();
+    assert!(!run.status().success(), "{}", run.describe());
+    assert!(
+        err.contains("bad") && err.contains("request") && err.contains("here"),
+        "the server's message is shown: {err}"
+    );
+    assert!(
+        !err.contains('\x1b') && !err.contains('\x07'),
+        "no escape or bell reaches the terminal: {err:?}"
+    );
+    let mut parser = vt100::Parser::new_with_callbacks(
+        NonZeroU16::new(H).unwrap(),
+        NonZeroU16::new(W).unwrap(),
+        0,
+        Seen::default(),
+    );
+    parser.process(err.as_bytes());
+    let seen = parser.callbacks();
+    assert!(
+        seen.titles.is_empty() && seen.clipboard.is_empty() && seen.bells == 0,
+        "{seen:?}"
     );
 }
