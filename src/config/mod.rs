@@ -439,7 +439,10 @@ mod tests {
         let text = "[debaters.A]\nprovider = \"openai\"\napi_key = \"sk-do-not-echo\"\n";
         let e = format!("{:#}", ConfigFile::parse(text).unwrap_err());
         assert!(!e.contains("sk-do-not-echo"), "{e}");
-        assert!(e.starts_with("line 3, column 1: unknown field `api_key`"), "{e}");
+        assert!(
+            e.starts_with("line 3, column 1: unknown field `api_key`"),
+            "{e}"
+        );
         assert!(e.contains("api_key_env"), "the error says what to use: {e}");
     }
 
