@@ -134,3 +134,52 @@ async fn a_failure_notice_goes_once_the_retry_succeeds() {
         "the stale failure is gone:\n{screen}"
     );
 }
+
+#[test]
+fn the_stream_rate_counts_words_not_chunks() {
+    use agon::app::{Effect, Msg};
+    use agon::engine::{Input, Output};
+    use agon::providers::StreamEvent;
+    let t0 = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+    let session = Session::new(DemoScript::bundled().unwrap().setup(), t0);
+    let engine = Engine::new(session, Mode::Live, EngineConfig::default(), None);
+    let mut app = App::new(engine, Settings::default());
+    app.update(
+        Msg::Resize {
+            width: 120,
+            height: 30,
+        },
+        t0,
+    );
+    let spec = app
+        .start(t0)
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Engine(outputs) => outputs.into_iter().find_map(|o| match o {
+                Output::Start(spec) => Some(spec),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .expect("the first turn starts");
+    // Four chunks of five words each, half a second apart: 20 words, not 4 chunks.
+    for i in 0..4 {
+        app.update(
+            Msg::Engine(Input::Stream {
+                turn: spec.turn,
+                attempt: spec.attempt,
+                event: StreamEvent::Delta("one two three four five ".into()),
+            }),
+            t0 + time::Duration::milliseconds(500 * i),
+        );
+    }
+    let now = t0 + time::Duration::seconds(2);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    let mut ui = agon::ui::Ui::default();
+    terminal
+        .draw(|f| agon::ui::draw(f, &app, &mut ui, now))
+        .unwrap();
+    let screen = format!("{}", terminal.backend());
+    // 20 words in the 2 s since the first chunk.
+    assert!(screen.contains("20 words · 10 words/s"), "{screen}");
+}
