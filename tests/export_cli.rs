@@ -54,7 +54,10 @@ fn the_example_session_exports_in_every_format() {
     assert!(md.contains("\n### Drill on B2: A flat peak charge is regressive"));
     assert!(md.contains("\n#### Turn 12 · B (Con) · round 2\n"));
     assert!(md.contains("\n## Claim tree\n"));
-    assert!(md.contains("\n## Verdict\n\n**B (Con) wins**, confidence 70%"));
+    assert!(md.contains(
+        "\n## Judgements\n\n### Judge 0 · human · not blind\n\nCredence, the judge's probability"
+    ));
+    assert!(md.contains("\n**B (Con) wins**, confidence 70%"));
     assert!(md.contains("- decided by the crux **B2**"));
     assert!(
         !md.contains("Ground truth"),
@@ -72,7 +75,7 @@ fn the_example_session_exports_in_every_format() {
     assert_eq!(records[0]["node"], "B2");
     assert_eq!(records[1]["kind"], "verdict");
     for r in &records {
-        assert_eq!(r["schema"], "agon-judgements/1");
+        assert_eq!(r["schema"], "agon-judgements/2");
         assert_eq!(r["label"], "B");
         assert_eq!(r["p_a"], 0.3);
         assert_eq!(r["transcript"].as_array().unwrap().len(), 12);
@@ -182,7 +185,7 @@ fn hostile_text_is_neutralised_and_no_secret_leaks() {
     assert!(md.contains("> \\```\n"));
     // The document goes on after the hostile turn.
     assert!(md.contains("\n#### Turn 2 · B (Con) · round 1\n"));
-    assert!(md.contains("\n## Verdict\n"));
+    assert!(md.contains("\n## Judgements\n"));
 
     let jsonl = export(&path, "jsonl");
     for line in jsonl.lines() {

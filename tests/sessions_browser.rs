@@ -248,3 +248,38 @@ fn resume_and_rejudge_from_the_browser_and_come_back() {
     pane.keys(&["q"]);
     pane.wait_for("EXIT=0", WAIT);
 }
+
+#[test]
+fn list_fields_are_inert_and_stay_in_their_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A folder name with a tab and an override: the path is a field too.
+    let dir = tmp.path().join("odd\tfolder\u{202e}");
+    fs::create_dir_all(&dir).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(EXAMPLE).unwrap()).unwrap();
+    v["question"] =
+        "Is \u{202e}gnicirp\u{202c} fair?\tYes\nor\rno \x1b]0;owned\x07 \u{9b}31m end".into();
+    fs::write(
+        dir.join("2026-01-01_090000_odd.json"),
+        serde_json::to_vec(&v).unwrap(),
+    )
+    .unwrap();
+    let out = agon_sessions(&dir, &["--list"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
+    let fields: Vec<&str> = stdout.trim_end_matches('\n').split('\t').collect();
+    assert_eq!(fields.len(), 4, "{stdout:?}");
+    for c in stdout.trim_end_matches('\n').chars() {
+        assert!(
+            c == '\t' || !(c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{c:?} reached stdout: {stdout:?}"
+        );
+    }
+    // Nothing printable is lost: the escape shows as ␛, the words are all there.
+    assert_eq!(
+        fields[3], "Is �gnicirp� fair?    Yes or no ␛]0;owned␇ �31m end",
+        "{stdout:?}"
+    );
+    assert!(fields[0].contains("odd    folder�"), "{stdout:?}");
+}

@@ -318,8 +318,14 @@ impl App {
 
     /// The layout of the screen at its size.
     pub fn areas(&self) -> layout::Areas {
+        self.areas_in(self.size)
+    }
+
+    /// The panes for a screen of `size`: the frame being drawn, which is briefly not the size
+    /// the app last heard of when the terminal is resized between that event and a draw.
+    pub fn areas_in(&self, size: Rect) -> layout::Areas {
         layout::areas(
-            self.size,
+            size,
             layout::Options {
                 preview: self.visual.is_some(),
                 wide_side: self.wide_side,

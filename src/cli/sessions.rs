@@ -51,11 +51,9 @@ pub fn list_lines(index: &Index) -> Vec<String> {
             .cmp(&a.date())
             .then_with(|| a.file_name.cmp(&b.file_name))
     });
-    let one_line = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
-    };
+    // A field is inert (escapes shown as ␛..., overrides as �, nothing printable dropped) and
+    // one line with no tab, so it can neither act on the terminal nor leave its column.
+    let one_line = |s: &str| -> String { crate::text::sanitize::inert(s).replace('\n', " ") };
     entries
         .into_iter()
         .map(|s| {

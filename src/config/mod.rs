@@ -299,7 +299,7 @@ pub fn config_dir(explicit: Option<&Path>) -> Option<PathBuf> {
 
 impl ConfigFile {
     pub fn parse(text: &str) -> Result<Self> {
-        Ok(toml::from_str(text)?)
+        toml::from_str(text).map_err(|e| anyhow::anyhow!(without_excerpt(text, &e)))
     }
 
     /// Reads `--config FILE` (which must exist) or the default file (which may not).
@@ -469,9 +469,34 @@ impl ConfigFile {
     }
 }
 
+/// A TOML error as its line, column and message, without the excerpt of the file that the
+/// parser's own message quotes: a line like `api_key = "sk-..."` must not be echoed to the
+/// terminal or a log.
+fn without_excerpt(text: &str, e: &toml::de::Error) -> String {
+    let Some(start) = e.span().map(|s| s.start) else {
+        return e.message().to_string();
+    };
+    let before = text.get(..start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}: {}", e.message())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_in_the_file_is_refused_without_echoing_it() {
+        let text = "[debaters.A]\nprovider = \"openai\"\napi_key = \"sk-do-not-echo\"\n";
+        let e = format!("{:#}", ConfigFile::parse(text).unwrap_err());
+        assert!(!e.contains("sk-do-not-echo"), "{e}");
+        assert!(
+            e.starts_with("line 3, column 1: unknown field `api_key`"),
+            "{e}"
+        );
+        assert!(e.contains("api_key_env"), "the error says what to use: {e}");
+    }
 
     fn no_env(_: &str) -> Option<String> {
         None

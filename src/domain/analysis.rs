@@ -114,37 +114,60 @@ fn debate_status(tree: &ClaimTree, pos: usize) -> NodeStatus {
     }
 }
 
-/// Probability that the node's claim stands: a ruling sets it; a concession by its own side
-/// drops it to 0 and by the other side raises it to 1; otherwise a claim stands unless one of
-/// its attackers stands (attackers taken as independent).
-fn p_stands(tree: &ClaimTree, pos: usize, memo: &mut [Option<f64>]) -> f64 {
-    if let Some(p) = memo[pos] {
-        return p;
-    }
-    let node = &tree.nodes()[pos];
-    let p = if let Some(j) = &node.judgement {
-        match node.side {
-            Some(side) if side == j.winner => j.confidence,
-            Some(_) => 1.0 - j.confidence,
-            // A judge's question or the root: the ruling is about A.
-            None if j.winner == Side::A => j.confidence,
-            None => 1.0 - j.confidence,
+/// How likely a claim stands before anyone has backed it up or attacked it: even odds, so
+/// neither side's claims start ahead.
+pub const PRIOR_STANDS: f64 = 0.5;
+
+/// The live children that back a node up: they support it, whoever made them.
+fn supporters<'a>(tree: &'a ClaimTree, pos: usize) -> impl Iterator<Item = usize> + 'a {
+    tree.children_of(pos).iter().copied().filter(move |&c| {
+        let n = &tree.nodes()[c];
+        live(n) && n.relation == Some(Relation::Supports)
+    })
+}
+
+/// Probability that each node's claim stands (the rule and a worked example: `docs/cruxes.md`).
+/// A ruling sets it (the confidence for the node's side); a concession by its own side makes
+/// it 0, by the other side 1. Otherwise a claim holds with the prior unless a standing
+/// supporter establishes it, and then survives each standing attacker, all independent:
+///
+/// `p = [1 − (1 − PRIOR_STANDS) · Π_supporters (1 − p_s)] · Π_attackers (1 − p_a)`
+///
+/// Computed bottom up (children before parents) without recursion, so any depth is fine.
+fn p_stands(tree: &ClaimTree) -> Vec<f64> {
+    let mut p = vec![PRIOR_STANDS; tree.len()];
+    let of = |p: &[f64], c: usize| p.get(c).copied().unwrap_or(PRIOR_STANDS);
+    for pos in tree.bottom_up() {
+        let node = &tree.nodes()[pos];
+        let value = if let Some(j) = &node.judgement {
+            match node.side {
+                Some(side) if side == j.winner => j.confidence,
+                Some(_) => 1.0 - j.confidence,
+                // A judge's question or the root: the ruling is about A.
+                None if j.winner == Side::A => j.confidence,
+                None => 1.0 - j.confidence,
+            }
+        } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
+            0.0
+        } else if node
+            .side
+            .is_some_and(|s| node.conceded_by.contains(&s.other()))
+        {
+            1.0
+        } else {
+            let unsupported: f64 = supporters(tree, pos).map(|s| 1.0 - of(&p, s)).product();
+            let survives: f64 = attackers(tree, pos).map(|a| 1.0 - of(&p, a)).product();
+            (1.0 - (1.0 - PRIOR_STANDS) * unsupported) * survives
+        };
+        if let Some(slot) = p.get_mut(pos) {
+            // A ruling's confidence comes from a file: keep whatever it says a probability.
+            *slot = if value.is_finite() {
+                value.clamp(0.0, 1.0)
+            } else {
+                PRIOR_STANDS
+            };
         }
-    } else if node.side.is_some_and(|s| node.conceded_by.contains(&s)) {
-        0.0
-    } else if node
-        .side
-        .is_some_and(|s| node.conceded_by.contains(&s.other()))
-    {
-        1.0
-    } else {
-        let attackers: Vec<usize> = attackers(tree, pos).collect();
-        attackers
-            .into_iter()
-            .map(|a| 1.0 - p_stands(tree, a, memo))
-            .product()
-    };
-    memo[pos] = Some(p);
+    }
     p
 }
 
@@ -170,8 +193,7 @@ impl Analysis {
     pub fn of(tree: &ClaimTree) -> Self {
         let n = tree.len();
         let status: Vec<NodeStatus> = (0..n).map(|pos| status(tree, pos)).collect();
-        let mut memo = vec![None; n];
-        let mut p: Vec<f64> = (0..n).map(|pos| p_stands(tree, pos, &mut memo)).collect();
+        let mut p = p_stands(tree);
         let suggested_p_a = match &tree.root().judgement {
             Some(_) => p[0],
             None => suggested(tree, &p),
@@ -310,18 +332,25 @@ mod tests {
         assert_eq!(status(&t, pos(&t, "A2")), NodeStatus::Judged);
     }
 
+    fn close(x: f64, y: f64) -> bool {
+        (x - y).abs() < 1e-12
+    }
+
     #[test]
     fn derivation_rule_worked_by_hand() {
         let mut t = debate();
-        // Unjudged: A2 stands (no attackers) so B1 falls, so A1 stands; B2 stands.
+        // Unjudged, with the prior 0.5: A2 has nothing for or against it, 0.5; B1 survives A2
+        // with 0.5 × (1 − 0.5) = 0.25; A1 survives B1 with 0.5 × (1 − 0.25) = 0.375; B2 0.5.
         let a = Analysis::of(&t);
-        assert_eq!(a.p_stands[pos(&t, "A2")], 1.0);
-        assert_eq!(a.p_stands[pos(&t, "B1")], 0.0);
-        assert_eq!(a.p_stands[pos(&t, "A1")], 1.0);
-        // Root: (1 + 1) / (1 + 1 + 1 + 1) = 0.5
-        assert!((a.suggested_p_a - 0.5).abs() < 1e-12);
+        assert!(close(a.p_stands[pos(&t, "A2")], 0.5));
+        assert!(close(a.p_stands[pos(&t, "B1")], 0.25));
+        assert!(close(a.p_stands[pos(&t, "A1")], 0.375));
+        assert!(close(a.p_stands[pos(&t, "B2")], 0.5));
+        // Root: (1 + 0.375) / (2 + 0.375 + 0.5) = 1.375 / 2.875
+        assert!(close(a.suggested_p_a, 1.375 / 2.875));
 
-        // The judge rules B wins A2 at 80%: A2 stands with 0.2, B1 with 0.8, A1 with 0.2.
+        // The judge rules B wins A2 at 80%: A2 stands with 0.2, B1 with 0.5 × 0.8 = 0.4, A1
+        // with 0.5 × 0.6 = 0.3.
         t.set_judgement(
             "A2",
             Some(NodeJudgement {
@@ -332,10 +361,101 @@ mod tests {
         )
         .unwrap();
         let a = Analysis::of(&t);
-        assert!((a.p_stands[pos(&t, "B1")] - 0.8).abs() < 1e-12);
-        assert!((a.p_stands[pos(&t, "A1")] - 0.2).abs() < 1e-12);
-        // Root: (1 + 0.2) / (1 + 0.2 + 1 + 1) = 0.375
-        assert!((a.suggested_p_a - 0.375).abs() < 1e-12);
+        assert!(close(a.p_stands[pos(&t, "A2")], 0.2));
+        assert!(close(a.p_stands[pos(&t, "B1")], 0.4));
+        assert!(close(a.p_stands[pos(&t, "A1")], 0.3));
+        // Root: (1 + 0.3) / (2 + 0.3 + 0.5) = 1.3 / 2.8
+        assert!(close(a.suggested_p_a, 1.3 / 2.8));
+
+        // A backs A1 up with A3 (0.5): A1 = [1 − 0.5 × (1 − 0.5)] × (1 − 0.4) = 0.75 × 0.6.
+        t.apply_turn(3, Side::A, &[claim("A3", Relation::Supports, "A1")], &[]);
+        let a = Analysis::of(&t);
+        assert!(close(a.p_stands[pos(&t, "A1")], 0.45));
+    }
+
+    #[test]
+    fn concessions_settle_a_claim_and_rulings_win_over_them() {
+        let mut t = debate();
+        let concede = |target: &str| Concession {
+            target: target.into(),
+            reason: String::new(),
+        };
+        // B gives up B1: it falls, so A1 only has its prior left.
+        t.apply_turn(3, Side::B, &[], &[concede("B1")]);
+        let a = Analysis::of(&t);
+        assert_eq!(a.p_stands[pos(&t, "B1")], 0.0);
+        assert!(close(a.p_stands[pos(&t, "A1")], 0.5));
+        // B concedes A2, A's claim: it stands for sure.
+        t.apply_turn(4, Side::B, &[], &[concede("A2")]);
+        assert_eq!(Analysis::of(&t).p_stands[pos(&t, "A2")], 1.0);
+        // A ruling on A2 wins over the concession.
+        t.set_judgement(
+            "A2",
+            Some(NodeJudgement {
+                winner: Side::B,
+                confidence: 0.6,
+                rationale: String::new(),
+            }),
+        )
+        .unwrap();
+        assert!(close(Analysis::of(&t).p_stands[pos(&t, "A2")], 0.4));
+    }
+
+    #[test]
+    fn a_50000_deep_chain_of_attacks_is_analysed_without_recursion() {
+        const DEPTH: usize = 50_000;
+        let mut t = ClaimTree::new("Q?");
+        let mut parent = "root".to_string();
+        for i in 0..DEPTH {
+            let side = if i % 2 == 0 { Side::A } else { Side::B };
+            let id = format!("{}{}", if i % 2 == 0 { "A" } else { "B" }, i + 1);
+            t.apply_turn(i, side, &[claim(&id, Relation::Attacks, &parent)], &[]);
+            parent = id;
+        }
+        let a = Analysis::of(&t);
+        assert_eq!(a.p_stands.len(), DEPTH + 1);
+        assert!(a.p_stands.iter().all(|p| (0.0..=1.0).contains(p)));
+        // The leaf has its prior 0.5; above it p = 0.5 × (1 − p_below), which settles at the
+        // fixed point x = 0.5 (1 − x) = 1/3 long before the top.
+        assert!(close(a.p_stands[pos(&t, &parent)], 0.5));
+        assert!((a.p_stands[pos(&t, "B2")] - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stands_is_a_probability_for_any_tree(
+            moves in proptest::collection::vec(
+                (0usize..64, proptest::bool::ANY, proptest::bool::ANY, 0u8..6, 0.0f64..=1.0),
+                0..80,
+            )
+        ) {
+            let mut t = ClaimTree::new("Q?");
+            let mut ids = vec!["root".to_string()];
+            for (k, (target, attacks, by_a, extra, conf)) in moves.into_iter().enumerate() {
+                let side = if by_a { Side::A } else { Side::B };
+                let target = ids[target % ids.len()].clone();
+                let id = format!("{}{}", if by_a { "A" } else { "B" }, k + 1);
+                let relation = if attacks { Relation::Attacks } else { Relation::Supports };
+                let concessions = if extra == 1 {
+                    vec![Concession { target: target.clone(), reason: String::new() }]
+                } else {
+                    Vec::new()
+                };
+                t.apply_turn(k, side, &[claim(&id, relation, &target)], &concessions);
+                if extra == 2 {
+                    let _ = t.set_judgement(&target, Some(NodeJudgement {
+                        winner: side,
+                        confidence: conf,
+                        rationale: String::new(),
+                    }));
+                }
+                ids.push(id);
+            }
+            let a = Analysis::of(&t);
+            for p in a.p_stands.iter().chain([&a.suggested_p_a]) {
+                proptest::prop_assert!((0.0..=1.0).contains(p), "{p}");
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Scores {
     /// log2(p_correct) - penalty x turns (Michael et al. 2023).
     pub turn_penalised: f64,
     pub turns: usize,
+    /// Bits taken off per turn in `turn_penalised`.
+    pub penalty: f64,
 }
 
 /// Probabilities are kept off 0 and 1 so a confident wrong answer scores badly but finitely.
@@ -41,6 +43,7 @@ pub fn score(p_a: f64, truth: Side, turns: usize, penalty: f64) -> Scores {
         brier: (1.0 - p_correct).powi(2),
         turn_penalised: log_score - penalty * turns as f64,
         turns,
+        penalty,
     }
 }
 

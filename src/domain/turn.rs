@@ -200,6 +200,12 @@ pub struct Turn {
     words: WordTally,
 }
 
+/// A turn's number as the screens and exports count (from 1) for its index. A reference read
+/// from a file may hold any index, so this never overflows.
+pub fn number(index: usize) -> usize {
+    index.saturating_add(1)
+}
+
 fn root_scope() -> String {
     claims::ROOT_ID.to_string()
 }

@@ -5,12 +5,13 @@
 //! Content-Security-Policy, in case anything ever slipped through.
 
 use super::{
-    Message, after_turn_label, clean, debater_line, drill_turns, message_to, messages_after,
-    one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes, side_name,
-    stray_messages, turn_facts, turns_used,
+    Message, after_turn_label, clean, debater_line, drill_turns, judge_label, judged, message_to,
+    messages_after, one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes,
+    side_name, stray_messages, turn_facts,
 };
-use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
-use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Side, Turn};
+use crate::domain::tree::{self, Visit};
+use crate::domain::turn::number;
+use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Scores, Session, Side, Turn};
 use std::fmt::Write;
 
 /// Escapes the five characters that matter in HTML text and attribute values.
@@ -121,9 +122,7 @@ pub fn render(session: &Session) -> String {
     out.push_str("<main>\n");
     transcript(&mut out, session);
     tree(&mut out, session);
-    annotations(&mut out, session);
-    credences(&mut out, session);
-    verdict(&mut out, session);
+    judgements(&mut out, session);
     out.push_str("</main>\n");
     let _ = write!(
         out,
@@ -196,8 +195,8 @@ fn write_turn(out: &mut String, s: &Session, turn: &Turn) {
         out,
         "<article class=\"turn {}\" id=\"turn-{}\">\n<h4>Turn {} · <span class=\"tag-{}\">{}</span> · round {}</h4>\n<div class=\"meta\">{}</div>",
         class(turn.side),
-        turn.index + 1,
-        turn.index + 1,
+        number(turn.index),
+        number(turn.index),
         class(turn.side),
         line(&side_name(s, turn.side)),
         turn.round,
@@ -263,7 +262,30 @@ fn tree(out: &mut String, s: &Session) {
          “stands”: the probability the claim stands.</p>\n<ul class=\"tree\">\n",
     );
     let analysis = Analysis::of(&s.tree);
-    node(out, s, &analysis, 0);
+    // Nested lists opened as the walk goes down and closed as it comes back up, without
+    // recursion; past MAX_INDENT levels no list is opened and the depth is written out.
+    let mut level: Option<usize> = None;
+    for visit in s.tree.walk(|n| n.merged_into.is_none()) {
+        let (to, _) = tree::indent(visit.depth);
+        match level {
+            Some(at) if to > at => out.push_str("\n<ul>\n"),
+            Some(at) => {
+                out.push_str("</li>\n");
+                for _ in to..at {
+                    out.push_str("</ul></li>\n");
+                }
+            }
+            None => {}
+        }
+        node(out, s, &analysis, visit);
+        level = Some(to);
+    }
+    if let Some(at) = level {
+        out.push_str("</li>\n");
+        for _ in 0..at {
+            out.push_str("</ul></li>\n");
+        }
+    }
     out.push_str("</ul>\n</section>\n");
 }
 
@@ -275,18 +297,31 @@ fn badge(out: &mut String, cls: &str, label: &str) {
     }
 }
 
-fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize) {
-    let n = &s.tree.nodes()[pos];
+/// One node's `<li>` and what is in it, left open for its children.
+fn node(out: &mut String, s: &Session, analysis: &Analysis, visit: Visit) {
+    let pos = visit.pos;
+    let Some(n) = s.tree.nodes().get(pos) else {
+        return;
+    };
+    let depth = |out: &mut String| {
+        if let (_, Some(d)) = tree::indent(visit.depth) {
+            badge(out, "depth", &format!("depth {d}"));
+            out.push(' ');
+        }
+    };
     if let Some(into) = &n.merged_into {
-        let _ = writeln!(
+        out.push_str("<li>");
+        depth(out);
+        let _ = write!(
             out,
-            "<li><span class=\"merged\">{}</span> <span class=\"meta\">merged into {}</span></li>",
+            "<span class=\"merged\">{}</span> <span class=\"meta\">merged into {}</span>",
             line(&n.id),
             line(into)
         );
         return;
     }
     let _ = write!(out, "<li id=\"node-{}\">", line(&n.id));
+    depth(out);
     if n.is_root() {
         let _ = write!(out, "<strong>{}</strong> ", line(&n.text));
         badge(out, "", analysis.status[pos].label());
@@ -354,22 +389,13 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize) {
         }
         out.push_str("</div>");
     }
-    let children = s.tree.children_of(pos);
-    if !children.is_empty() {
-        out.push_str("\n<ul>\n");
-        for &c in children {
-            node(out, s, analysis, c);
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</li>\n");
 }
 
 fn annotations(out: &mut String, s: &Session) {
     if s.annotations.is_empty() {
         return;
     }
-    out.push_str("<section id=\"annotations\">\n<h2>Annotations</h2>\n<ul>\n");
+    out.push_str("<h4>Annotations</h4>\n<ul>\n");
     for a in &s.annotations {
         let _ = write!(out, "<li><strong>#{}</strong> on ", a.id);
         let mut on = Vec::new();
@@ -381,8 +407,8 @@ fn annotations(out: &mut String, s: &Session) {
                 .unwrap_or_default();
             on.push(format!(
                 "<a href=\"#turn-{}\">turn {}</a>{who}",
-                t + 1,
-                t + 1
+                number(t),
+                number(t)
             ));
         }
         if let Some(n) = &a.node {
@@ -405,7 +431,7 @@ fn annotations(out: &mut String, s: &Session) {
         }
         out.push_str("</li>\n");
     }
-    out.push_str("</ul>\n</section>\n");
+    out.push_str("</ul>\n");
 }
 
 fn credences(out: &mut String, s: &Session) {
@@ -414,7 +440,7 @@ fn credences(out: &mut String, s: &Session) {
         return;
     }
     out.push_str(
-        "<section id=\"credence\">\n<h2>Credence</h2>\n<p class=\"meta\">The judge's probability that A is right.</p>\n\
+        "<h4>Credence</h4>\n<p class=\"meta\">The judge's probability that A is right.</p>\n\
          <table>\n<tr><th>after</th><th>P(A)</th><th></th></tr>\n",
     );
     for (after, p) in points {
@@ -426,13 +452,67 @@ fn credences(out: &mut String, s: &Session) {
             (p.clamp(0.0, 1.0) * 10.0)
         );
     }
-    out.push_str("</table>\n</section>\n");
+    out.push_str("</table>\n");
 }
 
-fn verdict(out: &mut String, s: &Session) {
-    out.push_str("<section id=\"verdict\">\n<h2>Verdict</h2>\n");
+/// The judge's rulings on nodes, in tree order (for judge 0 also shown in the claim tree).
+fn rulings(out: &mut String, s: &Session) {
+    let ruled: Vec<_> = s
+        .tree
+        .nodes()
+        .iter()
+        .filter_map(|n| Some((n, n.judgement.as_ref()?)))
+        .collect();
+    if ruled.is_empty() {
+        return;
+    }
+    out.push_str("<h4>Rulings</h4>\n<ul>\n");
+    for (n, j) in ruled {
+        let _ = write!(
+            out,
+            "<li>⚖ <a href=\"#node-{}\">{}</a>: <span class=\"tag-{}\">{}</span> wins, {}",
+            line(&n.id),
+            line(&n.id),
+            class(j.winner),
+            j.winner,
+            percent(j.confidence)
+        );
+        if !j.rationale.trim().is_empty() {
+            let _ = write!(out, ": {}", line(&j.rationale));
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ul>\n");
+}
+
+/// Every judgement, judge 0 first, each in its own article.
+fn judgements(out: &mut String, s: &Session) {
+    out.push_str("<section id=\"judgements\">\n<h2>Judgements</h2>\n");
+    if !s.judgements.is_empty() {
+        out.push_str(
+            "<p class=\"meta\">Judge 0 judged the debate as it was played; each later judge \
+             judged the recording again, without seeing the others' work.</p>\n",
+        );
+    }
+    for j in judged(s) {
+        let _ = writeln!(
+            out,
+            "<article class=\"judgement\" id=\"judgement-{}\">\n<h3>{}</h3>",
+            j.judgement.id,
+            line(&judge_label(&j.judgement))
+        );
+        annotations(out, &j.view);
+        credences(out, &j.view);
+        rulings(out, &j.view);
+        verdict(out, &j.view, j.scores);
+        out.push_str("</article>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn verdict(out: &mut String, s: &Session, scores: Option<Scores>) {
     let Some(v) = &s.verdict else {
-        out.push_str("<p>No verdict yet.</p>\n</section>\n");
+        out.push_str("<p>No verdict yet.</p>\n");
         return;
     };
     let _ = writeln!(
@@ -469,28 +549,27 @@ fn verdict(out: &mut String, s: &Session) {
         );
     }
     out.push_str("</div>\n");
-    if let Some(truth) = s.ground_truth {
-        let turns = turns_used(s);
-        let sc = score(v.p_a(), truth, turns, DEFAULT_TURN_PENALTY);
+    if let (Some(truth), Some(sc)) = (s.ground_truth, scores) {
         let _ = writeln!(
             out,
-            "<h3>Ground truth and scores</h3>\n<table>\n\
+            "<h4>Scores</h4>\n<table>\n\
              <tr><td>ground truth</td><td><span class=\"tag-{}\">{truth}</span></td></tr>\n\
              <tr><td>correct</td><td>{}</td></tr>\n\
              <tr><td>P(correct)</td><td>{}</td></tr>\n\
              <tr><td>log score</td><td>{:.3} bits</td></tr>\n\
              <tr><td>Brier score</td><td>{:.3}</td></tr>\n\
-             <tr><td>turn-penalised log score</td><td>{:.3} ({turns} turns × {DEFAULT_TURN_PENALTY})</td></tr>\n\
+             <tr><td>turn-penalised log score</td><td>{:.3} ({} turns × {})</td></tr>\n\
              </table>",
             class(truth),
             if sc.correct { "yes" } else { "no" },
             percent(sc.p_correct),
             sc.log_score,
             sc.brier,
-            sc.turn_penalised
+            sc.turn_penalised,
+            sc.turns,
+            sc.penalty
         );
     }
-    out.push_str("</section>\n");
 }
 
 #[cfg(test)]
@@ -564,9 +643,36 @@ mod tests {
             )
         );
         assert!(page.contains("Decided by the crux <a href=\"#node-B1\">B1</a>"));
-        assert!(page.contains("<h3>Ground truth and scores</h3>"));
+        assert!(page.contains("<h2>Judgements</h2>"));
+        assert!(page.contains(
+            "<article class=\"judgement\" id=\"judgement-0\">\n<h3>Judge 0 · human · not blind</h3>"
+        ));
+        assert!(page.contains("<h4>Scores</h4>"));
         // Nesting is balanced.
         assert_eq!(page.matches("<ul").count(), page.matches("</ul>").count());
         assert_eq!(page.matches("<li").count(), page.matches("</li>").count());
+    }
+
+    #[test]
+    fn every_judgement_is_labelled_and_scored() {
+        let page = render(&test_sessions::rejudged());
+        let at = |h: &str| page.find(h).unwrap_or_else(|| panic!("{h}"));
+        let j1 = at(
+            "<article class=\"judgement\" id=\"judgement-1\">\n<h3>Judge 1 · llm · openai:judge-model · blind · shown end</h3>",
+        );
+        let j2 = at(
+            "<article class=\"judgement\" id=\"judgement-2\">\n<h3>Judge 2 · human · not blind</h3>",
+        );
+        assert!(at("id=\"judgement-0\"") < j1 && j1 < j2);
+        let second = &page[j1..j2];
+        assert!(second.contains("<strong class=\"tag-a\">A (Pro) wins</strong>, confidence 80%"));
+        assert!(second.contains("<li>⚖ <a href=\"#node-A1\">A1</a>: <span class=\"tag-a\">A</span> wins, 90%: Unrebutted.</li>"));
+        assert!(second.contains("<tr><td>correct</td><td>yes</td></tr>"));
+        assert!(second.contains("(6 turns × 0.1)"));
+        assert!(page[j2..].contains("<p>No verdict yet.</p>"));
+        assert_eq!(
+            page.matches("<article").count(),
+            page.matches("</article>").count()
+        );
     }
 }

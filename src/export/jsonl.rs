@@ -1,16 +1,18 @@
 //! The JSON Lines export: one record per judgement, for training and evaluating reward models.
 //!
-//! One record per judged node (tree nodes with a ruling, in tree order) and then one for the
-//! verdict. Each record carries the transcript as it stood when the judgement was made: the turns
-//! that had finished and the judge's messages so far. Fields are documented in
-//! `docs/export-format.md`; their order is fixed.
+//! For every judgement of the session (judge 0, then each re-judgement): one record per judged
+//! node (tree nodes with a ruling, in tree order) and then one for the verdict. A session that
+//! no one has judged yet gives one record for the debate, so a data set built from many
+//! sessions never silently loses one. Each record carries the transcript as it stood when the
+//! judgement was made: the turns that had finished and the judge's messages so far. Fields are
+//! documented in `docs/export-format.md`; their order is fixed.
 
-use super::{clean, rfc3339, round6};
-use crate::domain::{JudgeEvent, JudgeEventKind, ROOT_ID, Session, Side};
+use super::{Judged, clean, judged, rfc3339, round6};
+use crate::domain::{JudgeEvent, JudgeEventKind, ROOT_ID, Scores, Session, Side};
 use serde::Serialize;
 
 /// The `schema` field of every record.
-pub const SCHEMA: &str = "agon-judgements/1";
+pub const SCHEMA: &str = "agon-judgements/2";
 
 #[derive(Debug, Serialize)]
 struct Record<'a> {
@@ -18,19 +20,23 @@ struct Record<'a> {
     session_id: &'a str,
     question: String,
     positions: Positions,
+    judgement: u32,
+    judge: &'static str,
+    judge_name: Option<String>,
+    blind: bool,
     kind: &'static str,
-    node: Option<&'a str>,
+    node: Option<String>,
     node_text: Option<String>,
     node_side: Option<Side>,
     transcript: Vec<Entry>,
-    label: Side,
-    confidence: f64,
-    p_a: f64,
+    label: Option<Side>,
+    confidence: Option<f64>,
+    p_a: Option<f64>,
     credence_trajectory: Vec<Credence>,
     rationale: String,
     decided_by: Option<String>,
     ground_truth: Option<Side>,
-    judge: &'static str,
+    scores: Option<RecordScores>,
     debaters: Vec<Debater>,
     at: Option<String>,
 }
@@ -68,6 +74,32 @@ struct Credence {
     p_a: f64,
 }
 
+/// A verdict's scores against the ground truth, as `domain::scoring` computes them.
+#[derive(Debug, Serialize)]
+struct RecordScores {
+    correct: bool,
+    p_correct: f64,
+    log_score: f64,
+    brier: f64,
+    turn_penalised: f64,
+    turns: usize,
+    penalty: f64,
+}
+
+impl From<Scores> for RecordScores {
+    fn from(s: Scores) -> Self {
+        RecordScores {
+            correct: s.correct,
+            p_correct: round6(s.p_correct),
+            log_score: round6(s.log_score),
+            brier: round6(s.brier),
+            turn_penalised: round6(s.turn_penalised),
+            turns: s.turns,
+            penalty: s.penalty,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct Debater {
     side: Side,
@@ -91,42 +123,59 @@ pub fn render(session: &Session) -> String {
 
 fn records(s: &Session) -> Vec<Record<'_>> {
     let mut out = Vec::new();
-    for node in s.tree.nodes() {
-        let Some(j) = &node.judgement else {
+    let all = judged(s);
+    for j in &all {
+        out.extend(records_of(s, j));
+    }
+    // No one has judged it yet: the debate itself, so that it is not lost from a data set.
+    if out.is_empty()
+        && let Some(own) = all.first()
+    {
+        out.push(Record {
+            kind: "debate",
+            ..context(s, own, None)
+        });
+    }
+    out
+}
+
+/// One judgement's records: its node rulings in tree order, then its verdict.
+fn records_of<'a>(s: &'a Session, j: &Judged<'_>) -> Vec<Record<'a>> {
+    let view = &j.view;
+    let mut out = Vec::new();
+    for node in view.tree.nodes() {
+        let Some(ruling) = &node.judgement else {
             continue;
         };
         let event = last_event(
-            s,
+            view,
             |k| matches!(k, JudgeEventKind::NodeJudgement { node: n, .. } if *n == node.id),
         );
         out.push(Record {
             kind: "node",
-            node: Some(&node.id),
+            node: Some(clean(&node.id)),
             node_text: Some(clean(&node.text)),
             node_side: node.side,
-            label: j.winner,
-            confidence: round6(j.confidence),
-            p_a: p_a(j.winner, j.confidence),
-            rationale: clean(&j.rationale),
-            decided_by: None,
+            label: Some(ruling.winner),
+            confidence: Some(round6(ruling.confidence)),
+            p_a: Some(p_a(ruling.winner, ruling.confidence)),
+            rationale: clean(&ruling.rationale),
             at: event.map(|(_, e)| rfc3339(e.at)),
-            ..context(s, event.map(|(i, _)| i))
+            ..context(s, j, event.map(|(i, _)| i))
         });
     }
-    if let Some(v) = &s.verdict {
-        let event = last_event(s, |k| matches!(k, JudgeEventKind::Verdict { .. }));
+    if let Some(v) = &view.verdict {
+        let event = last_event(view, |k| matches!(k, JudgeEventKind::Verdict { .. }));
         out.push(Record {
             kind: "verdict",
-            node: None,
-            node_text: None,
-            node_side: None,
-            label: v.winner,
-            confidence: round6(v.confidence),
-            p_a: p_a(v.winner, v.confidence),
+            label: Some(v.winner),
+            confidence: Some(round6(v.confidence)),
+            p_a: Some(p_a(v.winner, v.confidence)),
             rationale: clean(&v.rationale),
             decided_by: v.decided_by.as_deref().map(clean),
+            scores: j.scores.map(RecordScores::from),
             at: Some(rfc3339(v.at)),
-            ..context(s, event.map(|(i, _)| i))
+            ..context(s, j, event.map(|(i, _)| i))
         });
     }
     out
@@ -149,16 +198,15 @@ fn last_event(s: &Session, pred: impl Fn(&JudgeEventKind) -> bool) -> Option<(us
         .find(|(_, e)| pred(&e.kind))
 }
 
-/// The fields shared by every record of the session, with the transcript and credences as they
-/// stood at judge event `upto` (its position in the log). Without an event (a hand-edited file),
-/// everything the session holds is taken. The judgement fields are placeholders for the caller.
-fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
-    let events = match upto {
-        Some(i) => &s.judge_events[..i],
-        None => &s.judge_events[..],
-    };
-    let after_turn = match upto {
-        Some(i) => s.judge_events[i].after_turn,
+/// The fields shared by every record of judgement `j`, with the transcript and credences as
+/// they stood at its judge event `upto` (the event's position in its log). Without an event (a
+/// hand-edited file, or the debate's own record), everything the session holds is taken. The
+/// judgement fields are left empty for the caller.
+fn context<'a>(s: &'a Session, j: &Judged<'_>, upto: Option<usize>) -> Record<'a> {
+    let log = &j.view.judge_events;
+    let events = upto.and_then(|i| log.get(..i)).unwrap_or(log);
+    let after_turn = match upto.and_then(|i| log.get(i)) {
+        Some(e) => e.after_turn,
         None => s.last_finished_turn(),
     };
     let mut transcript = Vec::new();
@@ -178,7 +226,7 @@ fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
             .filter_map(judge_entry),
     );
     if let Some(last) = after_turn {
-        for turn in s.turns().iter().take(last + 1) {
+        for turn in s.turns().iter().take(last.saturating_add(1)) {
             if !turn.status.is_finished() {
                 continue;
             }
@@ -216,19 +264,23 @@ fn context(s: &Session, upto: Option<usize>) -> Record<'_> {
             a: clean(&s.positions.a),
             b: clean(&s.positions.b),
         },
+        judgement: j.judgement.id,
+        judge: j.judgement.kind.label(),
+        judge_name: j.judgement.judge.map(clean),
+        blind: j.judgement.blind,
         kind: "",
         node: None,
         node_text: None,
         node_side: None,
         transcript,
-        label: Side::A,
-        confidence: 0.0,
-        p_a: 0.0,
+        label: None,
+        confidence: None,
+        p_a: None,
         credence_trajectory,
         rationale: String::new(),
         decided_by: None,
         ground_truth: s.ground_truth,
-        judge: "human",
+        scores: None,
         debaters: s
             .debaters
             .iter()
@@ -294,6 +346,9 @@ mod tests {
             assert_eq!(r["session_id"], s.id.as_str());
             assert_eq!(r["positions"]["A"], "Yes");
             assert_eq!(r["judge"], "human");
+            assert_eq!(r["judgement"], 0);
+            assert_eq!(r["judge_name"], Value::Null);
+            assert_eq!(r["blind"], false);
             assert_eq!(r["ground_truth"], "A");
             assert_eq!(r["debaters"][1]["name"], "Con");
             assert!(r["debaters"][0].get("base_url").is_none());
@@ -301,7 +356,7 @@ mod tests {
         // Fields come in the documented order.
         let first = render(&s).lines().next().unwrap().to_string();
         assert!(
-            first.starts_with(r#"{"schema":"agon-judgements/1","session_id":"#),
+            first.starts_with(r#"{"schema":"agon-judgements/2","session_id":"#),
             "{first}"
         );
     }
@@ -371,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn no_judgements_no_records() {
+    fn a_session_no_one_has_judged_is_one_record_for_the_debate() {
         let mut s = test_sessions::judged();
         s.verdict = None;
         s.ground_truth = None;
@@ -379,7 +434,63 @@ mod tests {
         for id in ids {
             s.tree.set_judgement(&id, None).unwrap();
         }
-        assert_eq!(render(&s), "");
+        let records = lines(&s);
+        assert_eq!(records.len(), 1);
+        let r = &records[0];
+        assert_eq!(r["kind"], "debate");
+        assert_eq!(r["judgement"], 0);
+        for empty in [
+            "node",
+            "label",
+            "confidence",
+            "p_a",
+            "scores",
+            "at",
+            "decided_by",
+        ] {
+            assert_eq!(r[empty], Value::Null, "{empty}");
+        }
+        assert_eq!(indices(r), [0, 1, 2, 3, 4, 5], "the whole debate");
+        assert_eq!(r["credence_trajectory"].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn every_judgement_gives_its_records() {
+        let s = test_sessions::rejudged();
+        let records = lines(&s);
+        let who: Vec<(i64, &str)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r["judgement"].as_i64().unwrap(),
+                    r["kind"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        // Judge 0's three, judge 1's ruling and verdict; judge 2 has not judged yet.
+        assert_eq!(
+            who,
+            [
+                (0, "node"),
+                (0, "node"),
+                (0, "verdict"),
+                (1, "node"),
+                (1, "verdict")
+            ]
+        );
+        let verdict = &records[4];
+        assert_eq!(verdict["judge"], "llm");
+        assert_eq!(verdict["judge_name"], "openai:judge-model");
+        assert_eq!(verdict["blind"], true);
+        assert_eq!(verdict["p_a"], 0.8);
+        assert_eq!(verdict["scores"]["correct"], true);
+        assert_eq!(verdict["scores"]["p_correct"], 0.8);
+        assert_eq!(verdict["scores"]["turns"], 6);
+        assert_eq!(verdict["scores"]["penalty"], 0.1);
+        assert_eq!(records[3]["node"], "A1");
+        assert_eq!(records[3]["scores"], Value::Null, "nodes are not scored");
+        // Judge 0's verdict, scored against the ground truth A.
+        assert_eq!(records[2]["scores"]["correct"], false);
     }
 
     #[test]

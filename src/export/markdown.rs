@@ -7,12 +7,13 @@
 //! reaches a renderer. Every other piece of session text is put on one line the same way.
 
 use super::{
-    Message, after_turn_label, clean, debater_line, drill_turns, message_to, messages_after,
-    one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes, side_name,
-    stray_messages, turn_facts, turns_used,
+    Message, after_turn_label, clean, debater_line, drill_turns, judge_label, judged, message_to,
+    messages_after, one_line, percent, protocol_line, rfc3339, root_credences, scope_title, scopes,
+    side_name, stray_messages, turn_facts,
 };
-use crate::domain::scoring::{DEFAULT_TURN_PENALTY, score};
-use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Session, Turn};
+use crate::domain::tree::{self, Visit};
+use crate::domain::turn::number;
+use crate::domain::{Analysis, NodeStatus, Origin, ROOT_ID, Relation, Scores, Session, Turn};
 use std::fmt::Write;
 
 /// The session as a Markdown document.
@@ -21,9 +22,7 @@ pub fn render(session: &Session) -> String {
     header(&mut out, session);
     transcript(&mut out, session);
     tree(&mut out, session);
-    annotations(&mut out, session);
-    credences(&mut out, session);
-    verdict(&mut out, session);
+    judgements(&mut out, session);
     out
 }
 
@@ -116,7 +115,7 @@ fn write_turn(out: &mut String, s: &Session, turn: &Turn) {
     let _ = writeln!(
         out,
         "#### Turn {} · {} · round {}\n",
-        turn.index + 1,
+        number(turn.index),
         inline(&side_name(s, turn.side)),
         turn.round
     );
@@ -182,17 +181,25 @@ fn tree(out: &mut String, s: &Session) {
          \"stands\" is the probability the claim stands.\n\n",
     );
     let analysis = Analysis::of(&s.tree);
-    node(out, s, &analysis, 0, 0);
+    // What hangs under a merged duplicate was moved to the node it was merged into.
+    for visit in s.tree.walk(|n| n.merged_into.is_none()) {
+        node(out, s, &analysis, visit);
+    }
     out.push('\n');
 }
 
-fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: usize) {
-    let n = &s.tree.nodes()[pos];
-    let indent = "  ".repeat(depth);
+fn node(out: &mut String, s: &Session, analysis: &Analysis, visit: Visit) {
+    let pos = visit.pos;
+    let Some(n) = s.tree.nodes().get(pos) else {
+        return;
+    };
+    let (levels, shown) = tree::indent(visit.depth);
+    let indent = "  ".repeat(levels);
+    let depth = shown.map_or(String::new(), |d| format!("[depth {d}] "));
     if let Some(into) = &n.merged_into {
         let _ = writeln!(
             out,
-            "{indent}- ~~{}~~ merged into {}",
+            "{indent}- {depth}~~{}~~ merged into {}",
             inline(&n.id),
             inline(into)
         );
@@ -236,7 +243,7 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: u
         let side = n.side.map(|s| format!(" ({s})")).unwrap_or_default();
         let _ = write!(
             out,
-            "{indent}- {glyph} **{}**{side} [{}] {}",
+            "{indent}- {depth}{glyph} **{}**{side} [{}] {}",
             inline(&n.id),
             badges.join(" · "),
             inline(&n.text)
@@ -258,8 +265,24 @@ fn node(out: &mut String, s: &Session, analysis: &Analysis, pos: usize, depth: u
         }
         out.push('\n');
     }
-    for &c in s.tree.children_of(pos) {
-        node(out, s, analysis, c, depth + 1);
+}
+
+/// Every judgement, judge 0 first: who judged, then their annotations, credences, rulings,
+/// verdict and scores.
+fn judgements(out: &mut String, s: &Session) {
+    out.push_str("## Judgements\n\n");
+    if !s.judgements.is_empty() {
+        out.push_str(
+            "Judge 0 judged the debate as it was played; each later judge judged the recording \
+             again, without seeing the others' work.\n\n",
+        );
+    }
+    for j in judged(s) {
+        let _ = writeln!(out, "### {}\n", inline(&judge_label(&j.judgement)));
+        annotations(out, &j.view);
+        credences(out, &j.view);
+        rulings(out, &j.view);
+        verdict(out, &j.view, j.scores);
     }
 }
 
@@ -267,7 +290,7 @@ fn annotations(out: &mut String, s: &Session) {
     if s.annotations.is_empty() {
         return;
     }
-    out.push_str("## Annotations\n\n");
+    out.push_str("Annotations:\n\n");
     for a in &s.annotations {
         let mut on = Vec::new();
         if let Some(t) = a.turn {
@@ -276,7 +299,7 @@ fn annotations(out: &mut String, s: &Session) {
                 .get(t)
                 .map(|turn| format!(" ({})", turn.side))
                 .unwrap_or_default();
-            on.push(format!("turn {}{who}", t + 1));
+            on.push(format!("turn {}{who}", number(t)));
         }
         if let Some(n) = &a.node {
             on.push(format!("node **{}**", inline(n)));
@@ -302,7 +325,7 @@ fn credences(out: &mut String, s: &Session) {
     if points.is_empty() {
         return;
     }
-    out.push_str("## Credence\n\nThe judge's probability that A is right.\n\n");
+    out.push_str("Credence, the judge's probability that A is right:\n\n");
     out.push_str("| after | P(A) |\n| --- | ---: |\n");
     for (after, p) in points {
         let _ = writeln!(out, "| {} | {} |", after_turn_label(after), percent(p));
@@ -310,12 +333,39 @@ fn credences(out: &mut String, s: &Session) {
     out.push('\n');
 }
 
-fn verdict(out: &mut String, s: &Session) {
+/// The judge's rulings on nodes, in tree order (for judge 0 also shown in the claim tree).
+fn rulings(out: &mut String, s: &Session) {
+    let ruled: Vec<_> = s
+        .tree
+        .nodes()
+        .iter()
+        .filter_map(|n| Some((n, n.judgement.as_ref()?)))
+        .collect();
+    if ruled.is_empty() {
+        return;
+    }
+    out.push_str("Rulings:\n\n");
+    for (n, j) in ruled {
+        let _ = write!(
+            out,
+            "- ⚖ **{}**: **{}** wins, {}",
+            inline(&n.id),
+            j.winner,
+            percent(j.confidence)
+        );
+        if !j.rationale.trim().is_empty() {
+            let _ = write!(out, ": {}", inline(&j.rationale));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+fn verdict(out: &mut String, s: &Session, scores: Option<Scores>) {
     let Some(v) = &s.verdict else {
-        out.push_str("## Verdict\n\nNo verdict yet.\n");
+        out.push_str("No verdict yet.\n\n");
         return;
     };
-    out.push_str("## Verdict\n\n");
     let _ = writeln!(
         out,
         "**{} wins**, confidence {} (P(A) {}), recorded {}.\n",
@@ -342,10 +392,8 @@ fn verdict(out: &mut String, s: &Session) {
         out.push_str(&quote(&v.rationale));
         out.push('\n');
     }
-    if let Some(truth) = s.ground_truth {
-        let turns = turns_used(s);
-        let sc = score(v.p_a(), truth, turns, DEFAULT_TURN_PENALTY);
-        out.push_str("## Ground truth and scores\n\n");
+    if let (Some(truth), Some(sc)) = (s.ground_truth, scores) {
+        out.push_str("Scores:\n\n");
         let _ = writeln!(out, "- ground truth: **{truth}**");
         let _ = writeln!(out, "- correct: {}", if sc.correct { "yes" } else { "no" });
         let _ = writeln!(out, "- P(correct): {}", percent(sc.p_correct));
@@ -353,8 +401,8 @@ fn verdict(out: &mut String, s: &Session) {
         let _ = writeln!(out, "- Brier score: {:.3}", sc.brier);
         let _ = writeln!(
             out,
-            "- turn-penalised log score: {:.3} ({turns} turns × {DEFAULT_TURN_PENALTY})",
-            sc.turn_penalised
+            "- turn-penalised log score: {:.3} ({} turns × {})\n",
+            sc.turn_penalised, sc.turns, sc.penalty
         );
     }
 }
@@ -383,10 +431,8 @@ mod tests {
             heading("### Drill on B1: A flat charge is regressive."),
             heading("#### Turn 5 · A (Pro) · round 1"),
             heading("## Claim tree"),
-            heading("## Annotations"),
-            heading("## Credence"),
-            heading("## Verdict"),
-            heading("## Ground truth and scores"),
+            heading("## Judgements"),
+            heading("### Judge 0 · human · not blind"),
         ];
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{md}");
         // Prose is quoted, without the claims block; claims are a list.
@@ -436,6 +482,10 @@ mod tests {
         );
         assert!(md.contains("- **#2** on node **B1** · tags: strong-evidence\n"));
         assert!(md.contains("| the start | 50% |\n| turn 2 | 60% |\n| turn 6 | 40% |\n"));
+        assert!(
+            md.contains("- turn-penalised log score: -2.037 (6 turns × 0.05)\n"),
+            "{md}"
+        );
         assert!(md.contains("**B (Con) wins**, confidence 70% (P(A) 30%)"));
         assert!(md.contains("- decided by the crux **B1**: A flat charge is regressive.\n"));
         assert!(md.contains("> B1 decides it.\n"));
@@ -446,12 +496,43 @@ mod tests {
     fn scores_only_with_a_verdict_and_a_ground_truth() {
         let mut s = test_sessions::judged();
         s.ground_truth = None;
-        assert!(!render(&s).contains("Ground truth"));
+        assert!(!render(&s).contains("Scores:"));
         let mut s = test_sessions::judged();
         s.verdict = None;
         let md = render(&s);
-        assert!(!md.contains("Ground truth"));
+        assert!(!md.contains("Scores:"));
         assert!(md.contains("No verdict yet."));
+    }
+
+    #[test]
+    fn every_judgement_is_labelled_and_scored() {
+        let md = render(&test_sessions::rejudged());
+        let judge = |h: &str| {
+            md.find(&format!("\n### {h}\n"))
+                .unwrap_or_else(|| panic!("{h} in\n{md}"))
+        };
+        let (j0, j1, j2) = (
+            judge("Judge 0 · human · not blind"),
+            judge("Judge 1 · llm · openai:judge-model · blind · shown end"),
+            judge("Judge 2 · human · not blind"),
+        );
+        assert!(j0 < j1 && j1 < j2);
+        let (first, second, third) = (&md[j0..j1], &md[j1..j2], &md[j2..]);
+        assert!(first.contains("**B (Con) wins**, confidence 70%"));
+        assert!(first.contains("- ⚖ **B1**: **B** wins, 70%: Sequencing was never answered.\n"));
+        assert!(
+            second.contains("- ⚖ **A1**: **A** wins, 90%: Unrebutted.\n"),
+            "{second}"
+        );
+        assert!(second.contains("**A (Pro) wins**, confidence 80% (P(A) 80%)"));
+        assert!(
+            second.contains("- correct: yes\n- P(correct): 80%\n"),
+            "{second}"
+        );
+        // Judge 1's own penalty, and the turns they had seen at their verdict.
+        assert!(second.contains("(6 turns × 0.1)"), "{second}");
+        assert!(!second.contains("Annotations:") && !second.contains("Credence"));
+        assert!(third.contains("| turn 2 | 55% |") && third.contains("No verdict yet."));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod html;
 pub mod jsonl;
 pub mod markdown;
 
-use crate::domain::{JudgeEventKind, ROOT_ID, Session, Side, Turn, TurnStatus};
+use crate::domain::{JudgeEventKind, JudgementRef, ROOT_ID, Scores, Session, Side, Turn};
 use crate::text::sanitize;
 use time::OffsetDateTime;
 
@@ -82,7 +82,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 /// "turn 3" for index 2 (the UI numbers turns from 1), "the start" before the first turn.
 fn after_turn_label(after_turn: Option<usize>) -> String {
     match after_turn {
-        Some(i) => format!("turn {}", i + 1),
+        Some(i) => format!("turn {}", crate::domain::turn::number(i)),
         None => "the start".to_string(),
     }
 }
@@ -222,13 +222,48 @@ fn root_credences(session: &Session) -> Vec<(Option<usize>, f64)> {
         .collect()
 }
 
-/// Turns that count for the turn penalty of the score: the complete ones.
-fn turns_used(session: &Session) -> usize {
+/// One judgement of the session as every export shows it: who judged and how, and the debate
+/// as they judged it.
+struct Judged<'a> {
+    judgement: JudgementRef<'a>,
+    /// The session with this judge's events, rulings, annotations and verdict in place of
+    /// judge 0's (for judge 0, the session itself).
+    view: Session,
+    /// The verdict scored against the ground truth, as everywhere else (`domain::scoring`).
+    scores: Option<Scores>,
+}
+
+/// Every judgement of the session: judge 0, then each of `judgements` in order.
+fn judged(session: &Session) -> Vec<Judged<'_>> {
+    let mut views = std::iter::once(session.clone())
+        .chain(session.judgements.iter().map(|j| session.as_judged_in(j)));
     session
-        .turns()
-        .iter()
-        .filter(|t| t.status == TurnStatus::Complete)
-        .count()
+        .all_judgements()
+        .into_iter()
+        .filter_map(|judgement| {
+            let view = views.next()?;
+            Some(Judged {
+                scores: judgement.scores(session),
+                judgement,
+                view,
+            })
+        })
+        .collect()
+}
+
+/// "Judge 1 · llm · openai:gpt-4o · blind": a judgement's id, kind, judge (when named), whether
+/// they judged blind, and how the debate was shown to them (when recorded). Plain text: each
+/// format escapes it.
+fn judge_label(j: &JudgementRef<'_>) -> String {
+    let mut parts = vec![format!("Judge {}", j.id), j.kind.label().to_string()];
+    if let Some(name) = j.judge.filter(|n| !n.trim().is_empty()) {
+        parts.push(one_line(name));
+    }
+    parts.push(if j.blind { "blind" } else { "not blind" }.to_string());
+    if let Some(mode) = j.mode.filter(|m| !m.trim().is_empty()) {
+        parts.push(format!("shown {}", one_line(mode)));
+    }
+    parts.join(" · ")
 }
 
 /// Turns played on a node's drill.

@@ -250,3 +250,70 @@ pub(crate) fn hostile() -> Session {
     );
     s
 }
+
+/// [`judged`] judged again: judgement 1 by a blind LLM judge that rules on A1 and finds for A;
+/// judgement 2 by a person who has only given a credence so far.
+pub(crate) fn rejudged() -> Session {
+    use crate::domain::{JudgeEvent, JudgeKind, Judgement};
+    let mut s = judged();
+    let event = |seconds, after_turn, kind| JudgeEvent {
+        at: at(seconds),
+        after_turn: Some(after_turn),
+        kind,
+    };
+    let llm = Judgement {
+        id: 1,
+        kind: JudgeKind::Llm,
+        judge: Some("openai:judge-model".into()),
+        mode: Some("end".into()),
+        blind: true,
+        started_at: at(100),
+        judge_events: vec![
+            event(101, 5, ruling("A1", Side::A, 0.9, "Unrebutted.")),
+            event(
+                102,
+                5,
+                JudgeEventKind::Verdict {
+                    winner: Side::A,
+                    confidence: 0.8,
+                    rationale: "A1 stands.".into(),
+                    decided_by: None,
+                    ended: String::new(),
+                    turn_penalty: Some(0.1),
+                },
+            ),
+        ],
+        verdict: None,
+        annotations: Vec::new(),
+        usage: None,
+        extra: None,
+    };
+    // What agon stores beside the events: the verdict they leave.
+    let llm = Judgement {
+        verdict: s.as_judged_in(&llm).verdict,
+        ..llm
+    };
+    let person = Judgement {
+        id: 2,
+        kind: JudgeKind::Human,
+        judge: None,
+        mode: None,
+        blind: false,
+        started_at: at(200),
+        judge_events: vec![event(
+            201,
+            1,
+            JudgeEventKind::Credence {
+                node: ROOT_ID.into(),
+                p_a: 0.55,
+                reason: None,
+            },
+        )],
+        verdict: None,
+        annotations: Vec::new(),
+        usage: None,
+        extra: None,
+    };
+    s.judgements = vec![llm, person];
+    s
+}

@@ -28,16 +28,45 @@ pub fn system_prompt(template: &str, session: &Session, side: Side) -> String {
     } else {
         "\n{source_section}"
     };
-    format!("{template}{tail}")
-        .replace("{question}", &session.question)
-        .replace("{side}", &side.to_string())
-        .replace("{opponent_side}", &side.other().to_string())
-        .replace("{position}", session.positions.of(side))
-        .replace("{opponent_position}", session.positions.of(side.other()))
-        .replace("{word_limit}", &word_limit.to_string())
-        .replace("{rounds}", &session.protocol.rounds.to_string())
-        // Last, so nothing in the source is taken for a placeholder.
-        .replace("{source_section}", &source)
+    fill(&format!("{template}{tail}"), |name| {
+        Some(match name {
+            "question" => session.question.clone(),
+            "side" => side.to_string(),
+            "opponent_side" => side.other().to_string(),
+            "position" => session.positions.of(side).to_string(),
+            "opponent_position" => session.positions.of(side.other()).to_string(),
+            "word_limit" => word_limit.to_string(),
+            "rounds" => session.protocol.rounds.to_string(),
+            "source_section" => source.clone(),
+            _ => return None,
+        })
+    })
+}
+/// Replaces each `{name}` of `template` that `value` knows, in one pass: a value is never
+/// scanned again, so a question that says `{word_limit}` is sent as written. Braces around
+/// anything else are left as they are.
+fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close])?)));
+        match known {
+            Some((close, v)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The user message for one turn: the transcript so far, the claim tree, and what to do now.
@@ -72,7 +101,7 @@ pub fn turn_message_for(
             let _ = writeln!(
                 m,
                 "[Turn {} · debater {} ({who}) · round {}{}]",
-                t.index + 1,
+                crate::domain::turn::number(t.index),
                 t.side,
                 t.round,
                 if t.status == crate::domain::TurnStatus::Complete {
@@ -91,7 +120,7 @@ pub fn turn_message_for(
         }
     }
     m.push_str("Claim tree (ids you may refer to):\n");
-    write_tree(&mut m, &session.tree, 0, 0);
+    write_tree(&mut m, &session.tree);
     if scope != ROOT_ID
         && let Some(node) = session.tree.get(scope)
     {
@@ -175,7 +204,7 @@ pub fn claims_message(session: &Session, turn: usize, json: bool) -> String {
         t.text.trim()
     );
     m.push_str("Claim tree (ids you may refer to):\n");
-    write_tree(&mut m, &session.tree, 0, 0);
+    write_tree(&mut m, &session.tree);
     let answer = if json {
         "Answer with JSON only: an object with a list \"claims\" (each with id, relation \
          supports or attacks, target, text) and a list \"concessions\" (each with target and \
@@ -205,45 +234,50 @@ fn addressee(to: Option<Side>) -> String {
 /// The tree as a debater is shown it: one line per node, with its id, side and relation.
 pub fn tree_listing(tree: &ClaimTree) -> String {
     let mut m = String::new();
-    write_tree(&mut m, tree, 0, 0);
+    write_tree(&mut m, tree);
     m
 }
 
-fn write_tree(m: &mut String, tree: &ClaimTree, pos: usize, depth: usize) {
-    let node = &tree.nodes()[pos];
-    if node.merged_into.is_some() {
-        return;
-    }
-    let indent = "  ".repeat(depth);
-    match (node.side, node.relation) {
-        (Some(side), Some(rel)) => {
-            let conceded = if node.conceded_by.is_empty() {
-                ""
-            } else {
-                " [conceded]"
-            };
-            let _ = writeln!(
-                m,
-                "{indent}- {} ({side}, {} {}){conceded}: {}",
-                node.id,
-                rel.as_str(),
-                node.parent.as_deref().unwrap_or(ROOT_ID),
-                node.text
-            );
+/// The tree as a nested list, merged duplicates left out, without recursion; past
+/// [`tree::MAX_INDENT`] levels the depth is written out instead of indenting further.
+fn write_tree(m: &mut String, tree: &ClaimTree) {
+    for visit in tree.walk(|n| n.merged_into.is_none()) {
+        let Some(node) = tree.nodes().get(visit.pos) else {
+            continue;
+        };
+        if node.merged_into.is_some() {
+            continue;
         }
-        _ if node.is_root() => {
-            let _ = writeln!(m, "{indent}- root: {}", node.text);
+        let (levels, shown) = crate::domain::tree::indent(visit.depth);
+        let indent = "  ".repeat(levels);
+        let depth = shown.map_or(String::new(), |d| format!("[depth {d}] "));
+        match (node.side, node.relation) {
+            (Some(side), Some(rel)) => {
+                let conceded = if node.conceded_by.is_empty() {
+                    ""
+                } else {
+                    " [conceded]"
+                };
+                let _ = writeln!(
+                    m,
+                    "{indent}- {depth}{} ({side}, {} {}){conceded}: {}",
+                    node.id,
+                    rel.as_str(),
+                    node.parent.as_deref().unwrap_or(ROOT_ID),
+                    node.text
+                );
+            }
+            _ if node.is_root() => {
+                let _ = writeln!(m, "{indent}- root: {}", node.text);
+            }
+            _ => {
+                let _ = writeln!(
+                    m,
+                    "{indent}- {depth}{} (the judge's question): {}",
+                    node.id, node.text
+                );
+            }
         }
-        _ => {
-            let _ = writeln!(
-                m,
-                "{indent}- {} (the judge's question): {}",
-                node.id, node.text
-            );
-        }
-    }
-    for &c in tree.children_of(pos) {
-        write_tree(m, tree, c, depth + 1);
     }
 }
 
@@ -253,10 +287,12 @@ pub fn next_claim_id(tree: &ClaimTree, side: Side) -> String {
     let highest = tree
         .nodes()
         .iter()
-        .filter_map(|n| n.id.strip_prefix(prefix)?.parse::<u32>().ok())
+        .filter_map(|n| n.id.strip_prefix(prefix)?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
-    format!("{prefix}{}", highest + 1)
+    // A debater may have written A4294967295 itself (ids are at most 16 characters, so u64
+    // leaves room).
+    format!("{prefix}{}", highest.saturating_add(1))
 }
 
 #[cfg(test)]
@@ -295,6 +331,38 @@ mod tests {
         assert!(p.contains("You are debater B"));
         assert!(p.contains(&s.positions.b));
         assert!(p.contains("B1 supports root"));
+    }
+
+    #[test]
+    fn placeholders_in_the_values_are_not_filled() {
+        let mut s = played(0);
+        s.question = "Is {word_limit} a {side} thing? {rounds".into();
+        s.positions.a = "Yes, {opponent_position}.".into();
+        let p = system_prompt(
+            "Q: {question} A: {position} {unknown} {{side}} {",
+            &s,
+            Side::A,
+        );
+        assert_eq!(
+            p,
+            "Q: Is {word_limit} a {side} thing? {rounds A: Yes, {opponent_position}. {unknown} {A} {"
+        );
+    }
+
+    #[test]
+    fn the_next_claim_id_survives_the_largest_id_a_debater_can_write() {
+        let mut tree = ClaimTree::new("q");
+        let claim = |id: &str| crate::domain::Claim {
+            id: id.into(),
+            relation: crate::domain::Relation::Supports,
+            target: ROOT_ID.into(),
+            text: "c".into(),
+            source: Default::default(),
+        };
+        tree.apply_turn(0, Side::A, &[claim("A4294967295")], &[]);
+        assert_eq!(next_claim_id(&tree, Side::A), "A4294967296");
+        tree.apply_turn(1, Side::A, &[claim("A999999999999999")], &[]);
+        assert_eq!(next_claim_id(&tree, Side::A), "A1000000000000000");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! never replace another session, and a lock so two agons never write one file.
 
 mod atomic;
+mod check;
 pub mod contain;
 pub mod index;
 mod lock;
@@ -138,15 +139,21 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Loaded, LoadError> {
             serde_json::from_value(doc).map_err(|e| invalid(describe_json_error(&e)))?
         }
     };
+    // Before migrating: folding retried turns renumbers by these very references.
+    let lies = check::turn_references(&session).map_err(invalid)?;
     if migrated_from.is_some_and(|v| v < 3) {
         session.fold_failed_attempts();
     }
     session.reindex();
-    let read_only_reason = (version > SCHEMA_VERSION).then(|| {
+    let newer = (version > SCHEMA_VERSION).then(|| {
         format!(
             "written by a newer agon (schema {version}; this build knows {SCHEMA_VERSION}): opened read-only"
         )
     });
+    let read_only_reason = match (newer, lies) {
+        (Some(newer), Some(lies)) => Some(format!("{newer}; {lies}")),
+        (newer, lies) => newer.or(lies),
+    };
     Ok(Loaded {
         session,
         read_only_reason,

@@ -50,20 +50,22 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Cuts `text` to at most `width` columns, ending with `…` when it had to cut.
+/// Cuts `text` to at most `width` columns, ending with `…` when it had to cut. Cuts between
+/// graphemes, measured as the whole text is (so an emoji sequence or a line break counts what
+/// the screen gives it, and is never split).
 pub fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut w = 0;
-    for c in text.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > width {
+    for g in text.graphemes(true) {
+        let gw = g.width();
+        if w + gw + 1 > width {
             break;
         }
-        out.push(c);
-        w += cw;
+        out.push_str(g);
+        w += gw;
     }
     if width > 0 {
         out.push('…');
@@ -503,5 +505,8 @@ mod tests {
         assert_eq!(truncate("hello world", 20), "hello world");
         assert_eq!(truncate("hello world", 6), "hello…");
         assert_eq!(truncate("日本語", 4), "日…");
+        // A line break counts a column, as the width of the whole text counts it.
+        assert_eq!(truncate("\n\n\n", 2), "\n…");
+        assert_eq!(truncate("👩‍👩‍👧 family", 3), "👩‍👩‍👧…");
     }
 }

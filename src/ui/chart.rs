@@ -19,7 +19,7 @@ pub fn trajectory(session: &Session) -> Vec<(f64, f64)> {
         .iter()
         .filter_map(|e| match &e.kind {
             JudgeEventKind::Credence { node, p_a, .. } if node == ROOT_ID => {
-                Some((e.after_turn.map_or(0.0, |t| (t + 1) as f64), *p_a))
+                Some((e.after_turn.map_or(0.0, |t| t as f64 + 1.0), *p_a))
             }
             _ => None,
         })

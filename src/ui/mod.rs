@@ -37,7 +37,9 @@ pub fn draw(frame: &mut Frame, app: &App, _ui: &mut Ui, now: OffsetDateTime) {
     if layout::too_small(area) {
         return draw_too_small(frame, area, app);
     }
-    let areas = app.areas();
+    // The frame's own size: drawing into the size of the last resize event would write past
+    // the buffer when the terminal has shrunk since.
+    let areas = app.areas_in(area);
     draw_header(frame, areas.header, app);
 
     let mut title = String::from(" Transcript ");

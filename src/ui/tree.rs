@@ -227,9 +227,9 @@ fn render_detail(
             ),
             _ => parent.to_string(),
         };
-        let turn = node
-            .turn
-            .map_or(String::new(), |t| format!(" · turn {}", t + 1));
+        let turn = node.turn.map_or(String::new(), |t| {
+            format!(" · turn {}", crate::domain::turn::number(t))
+        });
         let crux = match (
             analysis.crux.get(pos).copied().unwrap_or(false),
             node.crux_mark,

@@ -93,7 +93,14 @@ impl Drive {
     }
 
     /// Takes in what the driver reports, drawing after each, until `done` holds (or 30 s).
-    pub async fn until(&mut self, mut done: impl FnMut(&App) -> bool) {
+    pub async fn until(&mut self, done: impl FnMut(&App) -> bool) {
+        self.until_drawing_every(1, done).await;
+    }
+
+    /// [`Drive::until`], drawing only after every `n`th report and at the end: for long
+    /// streams, where a frame per word would be most of the test's time.
+    pub async fn until_drawing_every(&mut self, n: usize, mut done: impl FnMut(&App) -> bool) {
+        let mut seen = 0usize;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while !done(&self.app) {
             let input = tokio::time::timeout_at(deadline, self.rx.recv())
@@ -101,8 +108,12 @@ impl Drive {
                 .expect("the condition holds in time")
                 .expect("the driver keeps reporting");
             self.update(Msg::Engine(input));
-            self.draw();
+            seen += 1;
+            if seen % n.max(1) == 0 {
+                self.draw();
+            }
         }
+        self.draw();
     }
 
     /// Quits (as `q`, answering yes if asked) and waits for the last saves.

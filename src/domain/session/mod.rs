@@ -249,15 +249,21 @@ impl Session {
             return Some(self.clone());
         }
         let j = self.judgements.iter().find(|j| j.id == id)?;
+        Some(self.as_judged_in(j))
+    }
+
+    /// The same debate with `judgement`'s events in place of the original judge's, and the
+    /// tree, verdict and annotations rebuilt from them.
+    pub fn as_judged_in(&self, judgement: &Judgement) -> Session {
         let mut s = self.clone();
-        s.judge_events = j.judge_events.clone();
+        s.judge_events = judgement.judge_events.clone();
         s.judge = JudgeInfo {
-            kind: j.kind,
-            name: j.judge.clone(),
-            blind: j.blind,
+            kind: judgement.kind,
+            name: judgement.judge.clone(),
+            blind: judgement.blind,
         };
         s.rebuild();
-        Some(s)
+        s
     }
 
     /// The session as it stood when its first `turns` turns had finished: those turns, and the

@@ -3,7 +3,7 @@
 
 use crate::domain::side::Side;
 use crate::domain::turn::Turn;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Per scope (the main debate, each drill): which sides have played which rounds.
 #[derive(Debug, Clone, Default)]
@@ -45,8 +45,9 @@ impl PartialEq for Slots {
 
 #[derive(Debug, Clone, Default)]
 struct Progress {
-    /// `played[r - 1]`: the sides that have played round `r` (bit 0 for A, bit 1 for B).
-    played: Vec<u8>,
+    /// `played[r]`: the sides that have played round `r` (bit 0 for A, bit 1 for B). A map, not
+    /// a vector: a round number read from a file may be anything up to 2^32 - 1.
+    played: BTreeMap<u32, u8>,
     /// Rounds played by every speaker, counted from the first.
     complete: u32,
 }
@@ -126,23 +127,15 @@ impl Slots {
     /// A turn now counts as played (complete, or skipped).
     pub(super) fn played(&mut self, turn: &Turn, speakers: &[Side]) {
         let p = self.scopes.entry(turn.scope.clone()).or_default();
-        let Some(r) = usize::try_from(turn.round)
-            .ok()
-            .and_then(|r| r.checked_sub(1))
-        else {
+        if turn.round == 0 {
             return;
-        };
-        if p.played.len() <= r {
-            p.played.resize(r + 1, 0);
         }
-        p.played[r] |= bit(turn.side);
+        *p.played.entry(turn.round).or_default() |= bit(turn.side);
         let all: u8 = speakers.iter().map(|&s| bit(s)).fold(0, |a, b| a | b);
-        while p
-            .played
-            .get(p.complete as usize)
-            .is_some_and(|&m| m & all == all)
+        while let Some(next) = p.complete.checked_add(1)
+            && p.played.get(&next).is_some_and(|&m| m & all == all)
         {
-            p.complete += 1;
+            p.complete = next;
         }
     }
 
@@ -156,7 +149,10 @@ impl Slots {
         let (complete, mask) = match self.scopes.get(scope) {
             Some(p) => (
                 p.complete,
-                p.played.get(p.complete as usize).copied().unwrap_or(0),
+                p.complete
+                    .checked_add(1)
+                    .and_then(|next| p.played.get(&next).copied())
+                    .unwrap_or(0),
             ),
             None => (0, 0),
         };

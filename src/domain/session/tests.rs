@@ -470,3 +470,17 @@ fn a_judge_weighs_in_after_each_speech_or_after_each_whole_round() {
     assert!(!s.judge_reads_after(t));
     assert!(!s.judge_reads_after(99));
 }
+
+#[test]
+fn a_round_number_of_any_size_costs_nothing() {
+    // A file may say round 4294967295: the index of rounds played must not grow with it.
+    let mut s = Session::new(setup(2), t0());
+    play(&mut s, "a");
+    play(&mut s, "b");
+    let mut turns = s.turns().to_vec();
+    turns[1].round = u32::MAX;
+    let started = std::time::Instant::now();
+    s.set_turns(turns);
+    assert_eq!(s.next_slot(), Some((1, Side::B)), "round 1 still lacks B");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

@@ -1,0 +1,5 @@
+//! The `session` target (see `agon_fuzz::targets::session`).
+
+fn main() {
+    agon_fuzz::main("session", agon_fuzz::targets::session);
+}
