@@ -73,20 +73,39 @@ pub struct Usage {
 impl Usage {
     /// Adds one answered request; what it did not report stays as it was.
     pub fn add(&mut self, stats: &TurnStats) {
-        fn sum(a: Option<u64>, b: Option<u64>) -> Option<u64> {
-            match (a, b) {
-                (Some(a), Some(b)) => Some(a.saturating_add(b)),
-                (a, b) => a.or(b),
-            }
-        }
         self.requests = self.requests.saturating_add(1);
-        self.input_tokens = sum(self.input_tokens, stats.input_tokens);
-        self.output_tokens = sum(self.output_tokens, stats.output_tokens);
-        self.total_ms = sum(self.total_ms, stats.total_ms);
-        self.cost_usd = match (self.cost_usd, stats.cost_usd) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        };
+        self.input_tokens = add_known(self.input_tokens, stats.input_tokens);
+        self.output_tokens = add_known(self.output_tokens, stats.output_tokens);
+        self.total_ms = add_known(self.total_ms, stats.total_ms);
+        self.cost_usd = add_known_cost(self.cost_usd, stats.cost_usd);
+    }
+}
+
+impl TurnStats {
+    /// Adds another request's tokens, time and cost to these (a turn asked twice, a batch of
+    /// requests): what neither reported stays unknown.
+    pub fn add_usage(&mut self, other: &TurnStats) {
+        self.input_tokens = add_known(self.input_tokens, other.input_tokens);
+        self.output_tokens = add_known(self.output_tokens, other.output_tokens);
+        self.total_ms = add_known(self.total_ms, other.total_ms);
+        self.cost_usd = add_known_cost(self.cost_usd, other.cost_usd);
+    }
+}
+
+/// Two counts of which either may be unknown: their sum when both are known, else the known
+/// one. A server that did not report usage adds nothing rather than making the total unknown.
+pub fn add_known(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// [`add_known`] for dollars.
+pub fn add_known_cost(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, b) => a.or(b),
     }
 }
 
@@ -292,10 +311,7 @@ impl Turn {
     pub fn total_output_tokens(&self) -> Option<u64> {
         self.all_stats()
             .map(|s| s.output_tokens)
-            .reduce(|a, b| match (a, b) {
-                (Some(a), Some(b)) => Some(a.saturating_add(b)),
-                (a, b) => a.or(b),
-            })
+            .reduce(add_known)
             .flatten()
     }
 

@@ -73,7 +73,7 @@ pub async fn extract(
                 e.message.trim_end_matches('.')
             )
         })?;
-        add(&mut stats, &reply.stats);
+        stats.add_usage(&reply.stats);
         let side = session
             .turn(turn)
             .map_or(crate::domain::Side::A, |t| t.side);
@@ -156,20 +156,6 @@ fn read(
         concessions,
         warnings,
     }
-}
-
-fn add(total: &mut TurnStats, one: &TurnStats) {
-    let sum = |a: Option<u64>, b: Option<u64>| match (a, b) {
-        (Some(a), Some(b)) => Some(a.saturating_add(b)),
-        (a, b) => a.or(b),
-    };
-    total.input_tokens = sum(total.input_tokens, one.input_tokens);
-    total.output_tokens = sum(total.output_tokens, one.output_tokens);
-    total.total_ms = sum(total.total_ms, one.total_ms);
-    total.cost_usd = match (total.cost_usd, one.cost_usd) {
-        (Some(a), Some(b)) => Some(a + b),
-        (a, b) => a.or(b),
-    };
 }
 
 /// [`extract`] on a session file, under its lock, written back atomically.

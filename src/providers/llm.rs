@@ -11,6 +11,7 @@ use super::{
     FollowupFuture, FollowupReply, FollowupRequest, Provider, ProviderError, StreamEvent,
     TurnRequest, TurnStream, millis,
 };
+use crate::domain::turn::add_known;
 use crate::domain::{SamplingParams, TurnStats};
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -411,14 +412,6 @@ impl Progress {
     }
 }
 
-/// Token counts of two requests: what is known of each, added.
-fn add(a: Option<u64>, b: Option<u64>) -> Option<u64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.saturating_add(b)),
-        (a, b) => a.or(b),
-    }
-}
-
 impl Job {
     async fn run(self) {
         if let Err(e) = self.request().await {
@@ -659,7 +652,7 @@ impl Job {
             if !self.read(resp, &mut p).await? {
                 return Ok(());
             }
-            p.usage = (add(spent.0, p.usage.0), add(spent.1, p.usage.1));
+            p.usage = (add_known(spent.0, p.usage.0), add_known(spent.1, p.usage.1));
         }
         p.stats.total_ms = Some(millis(p.started.elapsed()));
         p.stats.input_tokens = p.usage.0;
