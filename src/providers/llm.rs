@@ -22,54 +22,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Which wire format a provider speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Wire {
-    /// OpenAI Chat Completions, and every compatible server (vLLM, llama.cpp, LM Studio,
-    /// OpenRouter, Ollama's /v1).
-    Openai,
-    /// Anthropic Messages.
-    Anthropic,
-    /// Ollama's native /api/chat.
-    Ollama,
-}
-
-impl Wire {
-    pub fn name(self) -> &'static str {
-        match self {
-            Wire::Openai => "openai",
-            Wire::Anthropic => "anthropic",
-            Wire::Ollama => "ollama",
-        }
-    }
-
-    pub fn default_base_url(self) -> &'static str {
-        match self {
-            Wire::Openai => "https://api.openai.com/v1",
-            Wire::Anthropic => "https://api.anthropic.com",
-            Wire::Ollama => "http://localhost:11434",
-        }
-    }
-
-    /// The environment variable a key is read from when the config names none.
-    pub fn default_key_env(self) -> Option<&'static str> {
-        match self {
-            Wire::Openai => Some("OPENAI_API_KEY"),
-            Wire::Anthropic => Some("ANTHROPIC_API_KEY"),
-            Wire::Ollama => None,
-        }
-    }
-
-    fn endpoint(self, base: &str) -> String {
-        let base = base.trim_end_matches('/');
-        match self {
-            Wire::Openai => format!("{base}/chat/completions"),
-            Wire::Anthropic => format!("{base}/v1/messages"),
-            Wire::Ollama => format!("{base}/api/chat"),
-        }
-    }
-}
+pub use super::wire::Wire;
 
 /// Dollars per million tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -266,10 +219,11 @@ impl Provider for LlmProvider {
         let structured = self.ask() != Ask::Block;
         let json = structured.then(|| {
             let user = prompt::claims_message(session, spec.turn, true);
-            structured::followup_body(&self.cfg, &system, &user, true)
+            structured::followup_body(build_body(&self.cfg, &system, &user), self.cfg.wire, true)
         });
         let user = prompt::claims_message(session, spec.turn, false);
-        let block = structured::followup_body(&self.cfg, &system, &user, false);
+        let block =
+            structured::followup_body(build_body(&self.cfg, &system, &user), self.cfg.wire, false);
         let (conn, refused) = (self.conn(), self.refused.clone());
         Box::pin(async move { conn.followup(json, block, &refused).await })
     }
@@ -310,9 +264,18 @@ impl LlmProvider {
         user_block: &str,
     ) -> Result<FollowupReply, ProviderError> {
         let structured = self.ask() != Ask::Block;
-        let json =
-            structured.then(|| structured::followup_body(&self.cfg, system, user_json, true));
-        let block = structured::followup_body(&self.cfg, system, user_block, false);
+        let json = structured.then(|| {
+            structured::followup_body(
+                build_body(&self.cfg, system, user_json),
+                self.cfg.wire,
+                true,
+            )
+        });
+        let block = structured::followup_body(
+            build_body(&self.cfg, system, user_block),
+            self.cfg.wire,
+            false,
+        );
         self.conn().followup(json, block, &self.refused).await
     }
 }

@@ -9,6 +9,7 @@ pub mod recorded;
 pub mod retry;
 pub mod scripted;
 pub mod structured;
+pub mod wire;
 
 use crate::domain::{FollowupPurpose, Session, Side, TurnStats};
 use futures_util::StreamExt;

@@ -3,7 +3,7 @@
 //! every wire), and how a server's refusal of either is recognised. Pure: bodies in, bodies
 //! out; the requests themselves are `llm.rs`'s.
 
-use super::llm::{LlmConfig, Wire};
+use super::wire::Wire;
 use crate::domain::claims::json_schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -86,8 +86,8 @@ pub fn add_tool(body: &mut Value, wire: Wire) {
 /// The body of a follow-up: one non-streaming request for the claims alone. Structured, it
 /// constrains the answer to the schema (OpenAI `response_format`, Anthropic a forced tool
 /// call, Ollama `format`); otherwise it asks for a claims block in plain text.
-pub fn followup_body(cfg: &LlmConfig, system: &str, user: &str, structured: bool) -> Value {
-    let mut body = super::llm::build_body(cfg, system, user);
+/// `body` is the wire's streaming request for the same prompt.
+pub fn followup_body(mut body: Value, wire: Wire, structured: bool) -> Value {
     body["stream"] = json!(false);
     if let Some(map) = body.as_object_mut() {
         map.remove("stream_options");
@@ -95,7 +95,7 @@ pub fn followup_body(cfg: &LlmConfig, system: &str, user: &str, structured: bool
     if !structured {
         return body;
     }
-    match cfg.wire {
+    match wire {
         Wire::Openai => {
             body["response_format"] = json!({
                 "type": "json_schema",
@@ -291,27 +291,10 @@ impl ToolCalls {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::SamplingParams;
-    use std::time::Duration;
 
-    fn cfg(wire: Wire) -> LlmConfig {
-        LlmConfig {
-            wire,
-            base_url: "http://127.0.0.1:1".into(),
-            model: "m".into(),
-            api_key_env: None,
-            api_key: None,
-            system_prompt: "sys".into(),
-            params: SamplingParams {
-                temperature: None,
-                max_tokens: Some(100),
-            },
-            connect_timeout: Duration::from_secs(1),
-            first_token_timeout: Duration::from_secs(1),
-            read_timeout: Duration::from_secs(1),
-            price: None,
-            claims: ClaimsMode::Auto,
-        }
+    /// A streaming request's body as the wires build it, for a follow-up to start from.
+    fn streaming() -> Value {
+        json!({"stream": true, "stream_options": {"include_usage": true}, "messages": []})
     }
 
     #[test]
@@ -332,18 +315,18 @@ mod tests {
 
     #[test]
     fn followups_do_not_stream_and_constrain_the_answer() {
-        let b = followup_body(&cfg(Wire::Openai), "S", "U", true);
+        let b = followup_body(streaming(), Wire::Openai, true);
         assert_eq!(b["stream"], false);
         assert!(b.get("stream_options").is_none());
         assert_eq!(b["response_format"]["json_schema"]["schema"], json_schema());
-        let b = followup_body(&cfg(Wire::Anthropic), "S", "U", true);
+        let b = followup_body(streaming(), Wire::Anthropic, true);
         assert_eq!(b["tool_choice"], json!({"type": "tool", "name": TOOL_NAME}));
-        let b = followup_body(&cfg(Wire::Ollama), "S", "U", true);
+        let b = followup_body(streaming(), Wire::Ollama, true);
         assert_eq!(b["format"], json_schema());
         assert_eq!(b["stream"], false);
-        let plain = followup_body(&cfg(Wire::Ollama), "S", "U", false);
+        let plain = followup_body(streaming(), Wire::Ollama, false);
         assert!(plain.get("format").is_none());
-        let plain = followup_body(&cfg(Wire::Openai), "S", "U", false);
+        let plain = followup_body(streaming(), Wire::Openai, false);
         assert!(plain.get("response_format").is_none() && plain.get("tools").is_none());
     }
 

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::collect::{Collector, Unit};
 use super::line::{self, Entry};
-use super::read::{Collector, Unit};
 use super::record;
 use super::text::{IdRule, excerpt, is_id, is_root};
 use super::vocab::{self, Section};

@@ -22,6 +22,7 @@
 //! every warning's text.
 
 mod block;
+mod collect;
 mod fields;
 mod json;
 mod line;
