@@ -1,8 +1,8 @@
 //! The `[extractor]` table: the model `agon extract` asks for the claims of recorded debates.
 
-use super::{NetworkSettings, seconds};
+use super::NetworkSettings;
 use crate::domain::SamplingParams;
-use crate::providers::llm::{ApiKey, LlmConfig, Price, Wire};
+use crate::providers::llm::{LlmConfig, Price, Wire};
 use crate::providers::structured::ClaimsMode;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -82,22 +82,8 @@ impl ExtractorSettings {
             .model
             .clone()
             .with_context(|| format!("[extractor] ({}) needs a model", wire.name()))?;
-        let api_key_env = self
-            .api_key_env
-            .clone()
-            .or_else(|| wire.default_key_env().map(str::to_string));
-        let api_key = api_key_env
-            .as_deref()
-            .and_then(env)
-            .filter(|k| !k.trim().is_empty())
-            .map(|k| ApiKey::new(k.trim().to_string()));
-        let connect = seconds(network.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
-        let first = seconds(
-            network.first_token_timeout_secs,
-            120.0,
-            "first_token_timeout_secs",
-        )?;
-        let read = seconds(network.read_timeout_secs, 120.0, "read_timeout_secs")?;
+        let (api_key_env, api_key) = super::api_key(wire, self.api_key_env.clone(), env);
+        let (connect, first, read) = network.timeouts(120.0)?;
         Ok(LlmConfig {
             wire,
             base_url: self

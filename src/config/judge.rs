@@ -1,10 +1,10 @@
 //! The `[judge]` table and `--judge PROVIDER:MODEL`: an LLM judge that reads each debate beside
 //! the human (a shadow judge in the TUI) or alone (batch studies). See docs/llm-judge.md.
 
-use super::{ConfigFile, MAX_FILE_BYTES, seconds};
+use super::{ConfigFile, MAX_FILE_BYTES};
 use crate::engine::{JudgeWhen, LlmJudge};
 use crate::providers::asks::DEFAULT_JUDGE_PROMPT;
-use crate::providers::llm::{ApiKey, LlmConfig, Wire};
+use crate::providers::llm::{LlmConfig, Wire};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -82,15 +82,8 @@ impl ConfigFile {
             (None, None, Some(_)) => bail!("[judge] has a model but no provider"),
         };
         let net = &self.network;
-        let api_key_env = j
-            .api_key_env
-            .clone()
-            .or_else(|| wire.default_key_env().map(str::to_string));
-        let api_key = api_key_env
-            .as_deref()
-            .and_then(env)
-            .filter(|k| !k.trim().is_empty())
-            .map(|k| ApiKey::new(k.trim().to_string()));
+        let (api_key_env, api_key) = super::api_key(wire, j.api_key_env.clone(), env);
+        let (connect_timeout, first_token_timeout, read_timeout) = net.timeouts(60.0)?;
         let prompt = match &j.prompt_file {
             None => DEFAULT_JUDGE_PROMPT.to_string(),
             Some(p) => {
@@ -123,13 +116,9 @@ impl ConfigFile {
                 temperature: j.temperature,
                 max_tokens: j.max_tokens,
             },
-            connect_timeout: seconds(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?,
-            first_token_timeout: seconds(
-                net.first_token_timeout_secs,
-                60.0,
-                "first_token_timeout_secs",
-            )?,
-            read_timeout: seconds(net.read_timeout_secs, 60.0, "read_timeout_secs")?,
+            connect_timeout,
+            first_token_timeout,
+            read_timeout,
         };
         let judge = LlmJudge {
             name: format!("{}:{model}", wire.name()),

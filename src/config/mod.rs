@@ -197,6 +197,38 @@ pub struct NetworkSettings {
     pub retry_max_ms: Option<u64>,
 }
 
+impl NetworkSettings {
+    /// The connect, first-token and read timeouts, each checked; `answer_secs` is the default
+    /// of the last two (a model that writes long answers waits longer).
+    pub(crate) fn timeouts(&self, answer_secs: f64) -> Result<(Duration, Duration, Duration)> {
+        Ok((
+            seconds(self.connect_timeout_secs, 10.0, "connect_timeout_secs")?,
+            seconds(
+                self.first_token_timeout_secs,
+                answer_secs,
+                "first_token_timeout_secs",
+            )?,
+            seconds(self.read_timeout_secs, answer_secs, "read_timeout_secs")?,
+        ))
+    }
+}
+
+/// Where a model's key comes from and the key: the configured variable, else the wire's own
+/// (none for Ollama). A variable set to blanks is no key.
+pub(crate) fn api_key(
+    wire: Wire,
+    configured: Option<String>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> (Option<String>, Option<ApiKey>) {
+    let var = configured.or_else(|| wire.default_key_env().map(str::to_string));
+    let key = var
+        .as_deref()
+        .and_then(env)
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| ApiKey::new(k.trim().to_string()));
+    (var, key)
+}
+
 /// The longest any timeout or wait may be set to: a day.
 const MAX_SECS: f64 = 86_400.0;
 
@@ -362,13 +394,7 @@ impl ConfigFile {
             _ => {}
         }
         let net = &self.network;
-        let connect = seconds(net.connect_timeout_secs, 10.0, "connect_timeout_secs")?;
-        let first_token = seconds(
-            net.first_token_timeout_secs,
-            60.0,
-            "first_token_timeout_secs",
-        )?;
-        let read = seconds(net.read_timeout_secs, 60.0, "read_timeout_secs")?;
+        let (connect, first_token, read) = net.timeouts(60.0)?;
         let turn_deadline = seconds(net.turn_deadline_secs, 300.0, "turn_deadline_secs")?;
         let max_retries = net.max_retries.unwrap_or(4);
         if max_retries > 20 {
@@ -392,15 +418,7 @@ impl ConfigFile {
                 .model
                 .clone()
                 .with_context(|| format!("debater {side} ({}) needs a model", wire.name()))?;
-            let api_key_env = s
-                .api_key_env
-                .clone()
-                .or_else(|| wire.default_key_env().map(str::to_string));
-            let api_key = api_key_env
-                .as_deref()
-                .and_then(env)
-                .filter(|k| !k.trim().is_empty())
-                .map(|k| ApiKey::new(k.trim().to_string()));
+            let (api_key_env, api_key) = api_key(wire, s.api_key_env.clone(), env);
             let system_prompt = match &s.system_prompt_file {
                 None => DEFAULT_SYSTEM_PROMPT.to_string(),
                 Some(p) => {
