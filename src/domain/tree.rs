@@ -282,6 +282,14 @@ impl ClaimTree {
         &self.nodes
     }
 
+    /// The nodes the judge ruled on, with the ruling, in tree order.
+    pub fn rulings(&self) -> Vec<(&Node, &NodeJudgement)> {
+        self.nodes
+            .iter()
+            .filter_map(|n| Some((n, n.judgement.as_ref()?)))
+            .collect()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Node> {
         self.index.get(id).map(|&i| &self.nodes[i])
     }

@@ -335,12 +335,7 @@ fn credences(out: &mut String, s: &Session) {
 
 /// The judge's rulings on nodes, in tree order (for judge 0 also shown in the claim tree).
 fn rulings(out: &mut String, s: &Session) {
-    let ruled: Vec<_> = s
-        .tree
-        .nodes()
-        .iter()
-        .filter_map(|n| Some((n, n.judgement.as_ref()?)))
-        .collect();
+    let ruled = s.tree.rulings();
     if ruled.is_empty() {
         return;
     }
