@@ -197,17 +197,9 @@ impl Engine {
             };
             return self.finish_speech(turn, outcome, stats, finish, now);
         };
-        let Some(t) = self.session.turn(turn) else {
+        let Some(spec) = self.new_attempt(turn) else {
             return;
         };
-        let spec = TurnSpec {
-            turn,
-            attempt: self.next_attempt,
-            side: t.side,
-            round: t.round,
-            scope: t.scope.clone(),
-        };
-        self.next_attempt = self.next_attempt.wrapping_add(1);
         self.claims.pending.push(Pending {
             turn,
             attempt: spec.attempt,

@@ -741,11 +741,10 @@ impl Engine {
         }
     }
 
-    /// Sends a new request for `turn`.
-    fn request(&mut self, turn: usize, now: OffsetDateTime) {
-        let Some(t) = self.session.turn(turn) else {
-            return;
-        };
+    /// A fresh attempt at a request for `turn` (its speech, or a follow-up for its claims):
+    /// each request has its own attempt number, so a late answer to an abandoned one is known.
+    fn new_attempt(&mut self, turn: usize) -> Option<TurnSpec> {
+        let t = self.session.turn(turn)?;
         let spec = TurnSpec {
             turn,
             attempt: self.next_attempt,
@@ -754,6 +753,14 @@ impl Engine {
             scope: t.scope.clone(),
         };
         self.next_attempt = self.next_attempt.wrapping_add(1);
+        Some(spec)
+    }
+
+    /// Sends a new request for `turn`.
+    fn request(&mut self, turn: usize, now: OffsetDateTime) {
+        let Some(spec) = self.new_attempt(turn) else {
+            return;
+        };
         self.live.push(Live {
             turn,
             attempt: spec.attempt,
