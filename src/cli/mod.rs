@@ -721,15 +721,8 @@ pub fn continue_on(
             (fork, target)
         }
     };
-    // A turn saved while it was still streaming was cut off: close it so it is played again.
-    for turn in session.streaming_turns() {
-        session.finish_turn(
-            turn,
-            crate::domain::TurnOutcome::Stopped("agon stopped while this turn streamed".into()),
-            None,
-            now,
-        );
-    }
+    // A turn saved while it was still streaming was cut off: the engine plays it again when
+    // it starts, keeping what was saved as an attempt (`Engine::start`).
     let mut report = Report::default();
     let over = session.next_slot().is_none();
     if over {
