@@ -1209,8 +1209,8 @@ fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<E
     let text = crate::export::export(&loaded.session, format);
     match out {
         Some(path) => {
-            crate::export::write_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            // Never over an existing file: an export is new, and a typo must not eat a session.
+            crate::export::write_new(path, text.as_bytes())?;
             eprintln!("Exported to {}", path.display());
         }
         None => {
