@@ -97,7 +97,6 @@ fn out_writes_the_file_and_says_so_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     for format in FORMATS {
         let path = dir.path().join(format!("example.{format}"));
-        std::fs::write(&path, "old content").unwrap();
         let out = agon(&[
             "export",
             EXAMPLE,

@@ -213,6 +213,15 @@ fn help_overlay() {
 }
 
 #[test]
+fn help_overlay_scrolled_to_its_end() {
+    // The app's keys, the mouse and the dialogs' keys; scrolling stops at the last line.
+    check("help_end", finished_app, |app| {
+        press(app, &[KeyCode::Char('?')]);
+        press(app, &[KeyCode::PageDown; 12]);
+    });
+}
+
+#[test]
 fn verdict_dialog_partly_filled() {
     check("verdict", finished_app, |app| {
         press(app, &[KeyCode::Char('v'), KeyCode::Char('b'), KeyCode::Tab]);

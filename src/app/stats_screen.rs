@@ -2,7 +2,7 @@
 //! `agon stats` on a terminal and from the sessions browser.
 
 use crate::stats::StatsReport;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 /// The views of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,29 @@ impl StatsScreen {
         self.cursor = 0;
     }
 
+    fn down(&mut self) {
+        self.cursor = self
+            .cursor
+            .saturating_add(1)
+            .min(self.rows().saturating_sub(1));
+    }
+
+    fn up(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    /// The wheel moves the cursor a row per notch, as `j` and `k` do (the screen is one list,
+    /// so where the pointer is does not matter). Returns whether the screen changed.
+    pub fn mouse(&mut self, event: &MouseEvent) -> bool {
+        let before = self.cursor;
+        match event.kind {
+            MouseEventKind::ScrollDown => self.down(),
+            MouseEventKind::ScrollUp => self.up(),
+            _ => return false,
+        }
+        self.cursor != before
+    }
+
     pub fn handle(&mut self, key: &KeyEvent) -> Option<StatsAction> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
@@ -100,15 +123,90 @@ impl StatsScreen {
                     self.cursor = 0;
                 }
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(self.rows().saturating_sub(1));
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.down(),
+            KeyCode::Up | KeyCode::Char('k') => self.up(),
             KeyCode::Home | KeyCode::Char('g') => self.cursor = 0,
             KeyCode::End | KeyCode::Char('G') => self.cursor = self.rows().saturating_sub(1),
             KeyCode::Char('?') => self.help = !self.help,
             _ => {}
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::report::TagCount;
+    use crate::stats::{Dataset, Query};
+
+    /// The tags view with `rows` tags: a list to move through.
+    fn screen_of(rows: usize) -> StatsScreen {
+        let mut report = crate::stats::analyse(&Dataset::default(), &Query::default());
+        report.tags.tags = (0..rows)
+            .map(|i| TagCount {
+                tag: format!("tag{i}"),
+                honest: 0,
+                dishonest: 0,
+                unknown: 0,
+                honest_rate: None,
+                dishonest_rate: None,
+            })
+            .collect();
+        let mut screen = StatsScreen::new(report);
+        screen.view = View::Tags;
+        screen
+    }
+
+    fn wheel(kind: MouseEventKind) -> MouseEvent {
+        MouseEvent {
+            kind,
+            column: 10,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_wheel_moves_the_cursor_as_j_and_k_do() {
+        let mut by_wheel = screen_of(3);
+        let mut by_keys = screen_of(3);
+        let moves = [
+            (MouseEventKind::ScrollDown, 'j'),
+            (MouseEventKind::ScrollDown, 'j'),
+            (MouseEventKind::ScrollDown, 'j'),
+            (MouseEventKind::ScrollUp, 'k'),
+        ];
+        let mut cursors = Vec::new();
+        for (kind, c) in moves {
+            by_wheel.mouse(&wheel(kind));
+            by_keys.handle(&key(c));
+            assert_eq!(by_wheel.cursor, by_keys.cursor, "after {c}");
+            cursors.push(by_wheel.cursor);
+        }
+        assert_eq!(cursors, [1, 2, 2, 1], "stops at the last row");
+    }
+
+    #[test]
+    fn the_wheel_says_whether_anything_moved() {
+        let mut s = screen_of(2);
+        assert!(
+            !s.mouse(&wheel(MouseEventKind::ScrollUp)),
+            "already at the top"
+        );
+        assert!(s.mouse(&wheel(MouseEventKind::ScrollDown)));
+        assert!(
+            !s.mouse(&wheel(MouseEventKind::ScrollDown)),
+            "already at the end"
+        );
+        assert!(!s.mouse(&wheel(MouseEventKind::Moved)));
+        assert!(
+            !screen_of(0).mouse(&wheel(MouseEventKind::ScrollDown)),
+            "no rows"
+        );
     }
 }

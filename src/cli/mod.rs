@@ -721,15 +721,8 @@ pub fn continue_on(
             (fork, target)
         }
     };
-    // A turn saved while it was still streaming was cut off: close it so it is played again.
-    for turn in session.streaming_turns() {
-        session.finish_turn(
-            turn,
-            crate::domain::TurnOutcome::Stopped("agon stopped while this turn streamed".into()),
-            None,
-            now,
-        );
-    }
+    // A turn saved while it was still streaming was cut off: the engine plays it again when
+    // it starts, keeping what was saved as an attempt (`Engine::start`).
     let mut report = Report::default();
     let over = session.next_slot().is_none();
     if over {
@@ -1216,8 +1209,8 @@ fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<E
     let text = crate::export::export(&loaded.session, format);
     match out {
         Some(path) => {
-            crate::export::write_atomic(path, text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            // Never over an existing file: an export is new, and a typo must not eat a session.
+            crate::export::write_new(path, text.as_bytes())?;
             eprintln!("Exported to {}", path.display());
         }
         None => {

@@ -318,13 +318,14 @@ fn stamp(dir: &Path) -> Option<SystemTime> {
 fn export(session: &Path, format: crate::export::Format, out: &Path) -> Result<Report> {
     let out = std::path::absolute(out)
         .with_context(|| format!("cannot tell where {} is", out.display()))?;
-    if out.exists() {
+    // Checked first so that a taken name is said before the session is read; `write_new`
+    // refuses it again at the write, should the name be taken meanwhile.
+    if std::fs::symlink_metadata(&out).is_ok() {
         anyhow::bail!("{} already exists: nothing was written", out.display());
     }
     let loaded = storage::load(session)?;
     let text = crate::export::export(&loaded.session, format);
-    crate::export::write_atomic(&out, text.as_bytes())
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    crate::export::write_new(&out, text.as_bytes())?;
     Ok(Report {
         out: vec![format!("Exported to {}", out.display())],
         ..Report::default()

@@ -140,6 +140,7 @@ pub fn show_on(
                     return Ok(());
                 }
             }
+            Event::Mouse(m) => dirty |= screen.mouse(&m),
             Event::Resize(..) => dirty = true,
             _ => {}
         }

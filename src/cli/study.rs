@@ -606,19 +606,12 @@ fn judge_one(
                 crate::storage::SessionLock::try_acquire(&path)
                     .map_err(|l| anyhow::anyhow!("{}", l.read_only_reason()))?,
             );
-            let mut session = loaded.session;
-            for turn in session.streaming_turns() {
-                session.finish_turn(
-                    turn,
-                    crate::domain::TurnOutcome::Stopped(
-                        "agon stopped while this turn streamed".into(),
-                    ),
-                    None,
-                    now,
-                );
-            }
+            // A turn cut off mid-stream is played again by the engine (`Engine::start`).
             let _g = rt.enter();
-            (plan.players_of(session, judge)?, SaveTarget::File(path))
+            (
+                plan.players_of(loaded.session, judge)?,
+                SaveTarget::File(path),
+            )
         }
         None => {
             let _g = rt.enter();

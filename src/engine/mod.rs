@@ -173,6 +173,9 @@ pub enum Command {
     Quit(QuitReason),
 }
 
+/// Why a turn found streaming when a live session starts ended: agon was killed meanwhile.
+pub const CUT_OFF: &str = "agon stopped while this turn streamed";
+
 /// Why a debate stopped with a turn still streaming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuitReason {
@@ -550,14 +553,41 @@ impl Engine {
     }
 
     /// Begins the debate: the first save, the recorded judge's actions before any turn (in a
-    /// replay), and the first turn unless paused.
+    /// replay), and the first turn unless paused. A live session that a crash left with a
+    /// turn streaming (a checkpoint of it) plays that turn again first.
     pub fn start(&mut self, now: OffsetDateTime) -> Vec<Output> {
         self.replay_timeline(None);
-        self.save(false);
-        if !self.ask_choice_first() {
-            self.advance(now);
+        let cut_off = self.close_cut_off_turns(now);
+        if cut_off.is_empty() || self.paused {
+            // Paused, a cut-off turn waits for the judge like any stopped turn (`r`, `s`).
+            self.save(false);
+            if !self.ask_choice_first() {
+                self.advance(now);
+            }
+        } else {
+            for turn in cut_off {
+                self.session.retry_turn(turn, now);
+                self.emit(Event::TurnStarted { turn });
+                self.request(turn, now);
+            }
+            self.save(false);
         }
         self.take_outputs()
+    }
+
+    /// Closes as stopped the turns a live session holds still streaming: no request is behind
+    /// them any more (agon was killed while they streamed). Their text stays, and becomes an
+    /// attempt of the turn when it is played again. Returns them.
+    fn close_cut_off_turns(&mut self, now: OffsetDateTime) -> Vec<usize> {
+        if !self.is_live() {
+            return Vec::new();
+        }
+        let turns = self.session.streaming_turns();
+        for &turn in &turns {
+            self.session
+                .finish_turn(turn, TurnOutcome::Stopped(CUT_OFF.into()), None, now);
+        }
+        turns
     }
 
     /// Something happened outside: a streamed item, a failure, a timer, a finished save.

@@ -327,6 +327,61 @@ fn a_streaming_turn_is_checkpointed_within_the_interval() {
     );
 }
 
+/// The session a checkpoint wrote while turn 0 streamed `text`: what a SIGKILL leaves on disk.
+fn checkpointed_mid_turn(text: &str) -> Session {
+    let mut e = engine(EngineConfig::default());
+    let spec = starts(&e.start(t(0))).remove(0);
+    delta(&mut e, &spec, text, 10);
+    let out = e.handle(Input::Tick, t(12));
+    let Some(Output::Save(job)) = out.into_iter().find(|o| matches!(o, Output::Save(_))) else {
+        panic!("a checkpoint");
+    };
+    *job.session
+}
+
+#[test]
+fn a_turn_cut_off_mid_stream_is_played_again_keeping_its_text_as_an_attempt() {
+    let saved = checkpointed_mid_turn("Cut off here");
+    assert_eq!(saved.turns()[0].status, TurnStatus::Streaming);
+    let target = SaveTarget::File("/nonexistent/s.json".into());
+    let mut e = Engine::new(saved, Mode::Live, EngineConfig::default(), Some(target));
+    let out = e.start(t(20));
+    let again = starts(&out);
+    assert_eq!(again.len(), 1, "one request, for the cut-off turn");
+    assert_eq!((again[0].turn, again[0].side), (0, Side::A));
+    assert!(events(&out).contains(&Event::TurnStarted { turn: 0 }));
+    assert_eq!(saves(&out), 1, "saved with the attempt before any new word");
+    let turn = &e.session().turns()[0];
+    assert_eq!(turn.status, TurnStatus::Streaming);
+    assert_eq!(turn.text, "");
+    assert_eq!(turn.attempts.len(), 1);
+    assert_eq!(turn.attempts[0].text, "Cut off here");
+    assert_eq!(turn.attempts[0].status, TurnStatus::Stopped);
+    assert_eq!(turn.attempts[0].error.as_deref(), Some(CUT_OFF));
+    let next = starts(&play_scripted(&mut e, &again[0], 21)).remove(0);
+    assert_eq!((next.turn, next.side), (1, Side::B), "the debate goes on");
+    assert_eq!(e.session().turns().len(), 2, "the turn counts once");
+}
+
+#[test]
+fn a_cut_off_turn_started_paused_waits_stopped_for_the_judge() {
+    let saved = checkpointed_mid_turn("Cut off here");
+    let cfg = EngineConfig {
+        start_paused: true,
+        ..EngineConfig::default()
+    };
+    let target = SaveTarget::File("/nonexistent/s.json".into());
+    let mut e = Engine::new(saved, Mode::Live, cfg, Some(target));
+    let out = e.start(t(20));
+    assert!(starts(&out).is_empty());
+    let turn = &e.session().turns()[0];
+    assert_eq!(turn.status, TurnStatus::Stopped);
+    assert_eq!(turn.text, "Cut off here");
+    let again = starts(&e.command(Command::Retry, t(21))).remove(0);
+    assert_eq!(again.turn, 0);
+    assert_eq!(e.session().turns()[0].attempts[0].text, "Cut off here");
+}
+
 #[test]
 fn pausing_waits_between_turns_and_a_step_plays_one() {
     let mut e = engine(EngineConfig::default());

@@ -50,7 +50,8 @@ pub fn export(session: &Session, format: Format) -> String {
     }
 }
 
-pub use crate::storage::write_atomic;
+/// Exports go to new files only: an existing file is never replaced.
+pub use crate::storage::write_new;
 
 pub use crate::text::redact::url as redact_url;
 

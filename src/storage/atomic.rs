@@ -68,15 +68,73 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 /// [`super::SessionLock`] is for.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let target = resolve_target(path)?;
-    let dir = parent_dir(&target);
+    let existing = fs::metadata(&target).ok();
+    let (tmp, dir) = filled_temp(path, &target, bytes, existing.as_ref())?;
+    let tmp_name = tmp.path().display().to_string();
+    tmp.persist(&target).map_err(|e| {
+        with_what(
+            e.error,
+            format!(
+                "cannot rename {tmp_name} over {} (the old file is unchanged)",
+                target.display()
+            ),
+        )
+    })?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Writes `bytes` to a new file `path`, as [`write_atomic`] does (a crash leaves no file or the
+/// whole one), but never over anything already there: a file, a folder or a symbolic link,
+/// even a broken one. The last step links the temporary file to `path` (`persist_noclobber`),
+/// which the file system refuses if the name is taken, so there is no window between a check
+/// and the write. A taken name is an error of kind [`io::ErrorKind::AlreadyExists`].
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let taken = || {
+        io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} already exists: nothing was written (agon never replaces it; choose another name or remove it)",
+                path.display()
+            ),
+        )
+    };
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(taken());
+    }
+    let (tmp, dir) = filled_temp(path, path, bytes, None)?;
+    let tmp_name = tmp.path().display().to_string();
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            taken()
+        } else {
+            with_what(
+                e.error,
+                format!("cannot move {tmp_name} to {}", path.display()),
+            )
+        }
+    })?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A temporary file next to `target` holding `bytes`, fsynced, with the permissions of
+/// `existing` (the file it will replace) or, for a new file, what `File::create` would give
+/// (0666 less the umask). Dropping it deletes it. Returns its folder too. `path` is the name
+/// the caller gave, for errors.
+fn filled_temp<'a>(
+    path: &Path,
+    target: &'a Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+) -> io::Result<(tempfile::NamedTempFile, &'a Path)> {
+    let dir = parent_dir(target);
     let name = target.file_name().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("{} has no file name; name a file", path.display()),
         )
     })?;
-    let existing = fs::metadata(&target).ok();
-
     let prefix = temp_prefix(name);
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
@@ -101,7 +159,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
         .map_err(|e| with_what(e, format!("cannot write {tmp_name}")))?;
-    if let Some(meta) = &existing {
+    if let Some(meta) = existing {
         // Set explicitly (fchmod), so the umask cannot narrow the file's permissions.
         tmp.as_file()
             .set_permissions(meta.permissions())
@@ -115,19 +173,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| with_what(e, format!("cannot flush {tmp_name} to disk")))?;
-    tmp.persist(&target).map_err(|e| {
-        with_what(
-            e.error,
-            format!(
-                "cannot rename {tmp_name} over {} (the old file is unchanged)",
-                target.display()
-            ),
-        )
-    })?;
+    Ok((tmp, dir))
+}
+
+/// Makes a rename in `dir` durable (best effort: an error here is ignored, the file is whole).
+fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 /// `.NAME.` with NAME cut to [`NAME_IN_TEMP`] characters.
@@ -193,6 +246,63 @@ mod tests {
             "the file is one writer's bytes, whole"
         );
         assert_eq!(others(dir.path(), &["s.json"]), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_never_goes_over_anything_already_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taken.md");
+        fs::write(&file, "kept").unwrap();
+        let folder = dir.path().join("folder.md");
+        fs::create_dir(&folder).unwrap();
+        let broken = dir.path().join("broken.md");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &broken).unwrap();
+        for path in [&file, &folder, &broken] {
+            let e = write_new(path, b"new").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{path:?}");
+            assert!(
+                e.to_string()
+                    .contains("already exists: nothing was written"),
+                "{e}"
+            );
+        }
+        assert_eq!(fs::read_to_string(&file).unwrap(), "kept");
+        assert!(
+            !dir.path().join("nowhere").exists(),
+            "the link's target is not created"
+        );
+        let free = dir.path().join("free.md");
+        write_new(&free, b"new").unwrap();
+        assert_eq!(fs::read(&free).unwrap(), b"new");
+        let mut left = others(dir.path(), &[]);
+        left.sort();
+        assert_eq!(
+            left,
+            ["broken.md", "folder.md", "free.md", "taken.md"],
+            "no temporary file"
+        );
+    }
+
+    #[test]
+    fn of_racing_writers_of_a_new_file_exactly_one_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let payloads: Vec<Vec<u8>> = (0..8u8).map(|i| vec![b'a' + i; 64 << 10]).collect();
+        let wins: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = payloads
+                .iter()
+                .map(|p| {
+                    let path = &path;
+                    s.spawn(move || write_new(path, p).is_ok())
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(wins.iter().filter(|w| **w).count(), 1, "{wins:?}");
+        let winner = wins.iter().position(|w| *w).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), payloads[winner]);
+        assert_eq!(others(dir.path(), &["out.jsonl"]), Vec::<String>::new());
     }
 
     #[cfg(unix)]

@@ -9,7 +9,7 @@ mod lock;
 mod unique;
 
 pub use crate::text::capped::{CappedReadError, MIB, read_capped, read_to_string_capped};
-pub use atomic::{resolve_target, write_atomic};
+pub use atomic::{resolve_target, write_atomic, write_new};
 pub use lock::{Holder, Locked, SessionLock};
 pub use unique::create_unique;
 

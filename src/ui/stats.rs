@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, s: &StatsScreen, theme: &Theme) {
         View::Tags => tags(frame, body, s, theme),
     }
     let keys = if s.help {
-        " Tab/←/→ or 1-4 views · j/k move · g/G first/last · ? keys · q back "
+        " Tab/←/→ or 1-4 views · j/k or wheel move · g/G first/last · ? keys · q back "
     } else {
         " Tab views  j/k move  ? keys  q back"
     };

@@ -17,6 +17,9 @@ pub struct HelpDialog {
 
 const DIALOG_KEYS: &str = "In dialogs: ←/→ ±1%, ↑/↓ ±5%, digits type a value, Tab next field, Enter saves, Esc cancels; Ctrl-E writes a note or rationale in $EDITOR, Ctrl-J starts a new line of the rationale. Every key here can be changed in the config's [keys] table.";
 
+/// The mouse, in one row under the app's keys (what `app::mouse` does with it).
+const MOUSE: &str = "wheel scrolls the pane under it; click focuses, selects; --no-mouse";
+
 impl HelpDialog {
     pub fn handle(&mut self, key: &KeyEvent) -> Outcome<()> {
         match key.code {
@@ -48,13 +51,13 @@ impl HelpDialog {
                 lines.push(Line::default());
             }
             lines.push(Line::styled(g.title(), theme.accent));
-            for b in cx.keymap.entries().iter().filter(|b| b.group == g) {
+            let mut row = |label: &str, help: &str| {
                 // Long help wraps under itself, not under the key.
                 let indent = 11;
-                let help = wrap(b.help, text_width.saturating_sub(indent).max(10));
+                let help = wrap(help, text_width.saturating_sub(indent).max(10));
                 for (i, part) in help.into_iter().enumerate() {
                     let key = if i == 0 {
-                        format!("  {:<9}", b.label)
+                        format!("  {label:<9}")
                     } else {
                         " ".repeat(indent)
                     };
@@ -63,6 +66,12 @@ impl HelpDialog {
                         Span::styled(part, theme.text),
                     ]));
                 }
+            };
+            for b in cx.keymap.entries().iter().filter(|b| b.group == g) {
+                row(&b.label, b.help);
+            }
+            if g == Group::App {
+                row("mouse", MOUSE);
             }
         }
         lines.push(Line::default());

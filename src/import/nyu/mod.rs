@@ -37,7 +37,8 @@ impl Metadata {
             }
             let row: MetadataRow = parse_json(line.as_bytes())
                 .with_context(|| format!("line {}", i.saturating_add(1)))?;
-            rows.insert(row.name.clone(), row);
+            // Keyed as the room files' names are, so a row finds its room whatever its name.
+            rows.insert(room_key(row.name.as_bytes()), row);
         }
         Ok(Metadata { rows })
     }
@@ -78,20 +79,23 @@ pub fn read_debate(path: &Path) -> Result<Debate> {
 
 /// The room's name: the file's name without `.json`, kept to characters safe in a file name.
 pub fn room_name(path: &Path) -> Result<String> {
-    let stem = path
-        .file_stem()
-        .context("the path has no file name")?
-        .to_string_lossy();
-    Ok(stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect())
+    let stem = path.file_stem().context("the path has no file name")?;
+    Ok(room_key(stem.as_encoded_bytes()))
+}
+
+/// A room's name as agon keeps it: ASCII letters, digits, `-`, `_` and `.` as they are, every
+/// other byte as `%XX`. One name for one room, and two rooms never share one (each byte of
+/// the original can be read back), so two room files never import into one session file.
+fn room_key(name: &[u8]) -> String {
+    let mut key = String::with_capacity(name.len());
+    for &b in name {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            key.push(char::from(b));
+        } else {
+            key.push_str(&format!("%{b:02X}"));
+        }
+    }
+    key
 }
 
 /// The session file of a room: importing the room again replaces it.
@@ -272,7 +276,35 @@ mod tests {
             room_name(Path::new("/x/ambition-3.json")).unwrap(),
             "ambition-3"
         );
-        assert_eq!(room_name(Path::new("a b/é.json")).unwrap(), "-");
+        assert_eq!(room_name(Path::new("a b/é.json")).unwrap(), "%C3%A9");
+        assert_eq!(room_name(Path::new("r 1%.json")).unwrap(), "r%201%25");
         assert_eq!(session_file_name("ambition-3"), "nyu-ambition-3.json");
+    }
+
+    /// Reads a room key back into the name it was made from.
+    fn unkey(key: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut bytes = key.bytes();
+        while let Some(b) = bytes.next() {
+            if b == b'%' {
+                let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+                out.push(u8::from_str_radix(&hex, 16).unwrap());
+            } else {
+                out.push(b);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn room_keys_are_safe_and_tell_every_name_apart(name in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            let key = room_key(&name);
+            proptest::prop_assert!(key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.%".contains(&b)));
+            // One name back from each key: two names never share a key.
+            proptest::prop_assert_eq!(unkey(&key), name);
+        }
     }
 }
