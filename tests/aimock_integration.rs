@@ -10,6 +10,7 @@ mod support;
 
 use serde_json::{Value, json};
 use support::servers::{Aimock, Headless, HeadlessRun};
+use support::stream::ONE_REQUEST_PER_TURN;
 
 const QUESTION: &str =
     "Should the city adopt congestion pricing for its downtown core at peak hours?";
@@ -84,10 +85,6 @@ impl Wire {
     }
 }
 
-/// The claims block in the text, as these fixtures write it: the structured paths against
-/// aimock are tests/aimock_structured.rs.
-const BLOCK_CLAIMS: &str = "[debaters.A]\nclaims = \"block\"\n[debaters.B]\nclaims = \"block\"\n";
-
 fn debate(wire: Wire, aimock: &Aimock, question: &str) -> HeadlessRun {
     Headless::new(&[
         "--provider",
@@ -101,7 +98,7 @@ fn debate(wire: Wire, aimock: &Aimock, question: &str) -> HeadlessRun {
         "--rounds",
         "1",
     ])
-    .config(BLOCK_CLAIMS)
+    .config(ONE_REQUEST_PER_TURN)
     .run()
 }
 

@@ -11,12 +11,12 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::stream::{self, ONE_REQUEST_PER_TURN};
 use support::tmux::Pane;
 
 /// How far behind the server the file may be: the issue's bound for checkpoints of a
@@ -101,66 +101,29 @@ impl SlowServer {
     }
 }
 
-/// Reads one request (headers and body), then streams a reply; stops at the first write that
-/// fails (the client was killed).
+/// Answers one request, streaming a reply and logging when each word went out; stops at the
+/// first write that fails (the client was killed).
 fn serve(conn: TcpStream, pace: Pace, log: &Mutex<Vec<Reply>>) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0u8; length];
-    if reader.read_exact(&mut body).is_err() {
+    let Some(mut reply) = stream::Reply::accept(conn) else {
         return;
-    }
+    };
     let n = {
         let mut log = log.lock().unwrap();
         log.push(Reply::default());
         log.len() - 1
     };
-    let mut conn = conn;
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
-                transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
-    if conn.write_all(head.as_bytes()).is_err() {
-        return;
-    }
-    let chunk = |conn: &mut TcpStream, data: &str| {
-        conn.write_all(format!("{:x}\r\n{data}\r\n", data.len()).as_bytes())
-            .and_then(|()| conn.flush())
-    };
     for i in 0..pace.words {
         std::thread::sleep(pace.delay);
         let word = format!("r{n}w{i} ");
-        let event = serde_json::json!({"choices": [{"delta": {"content": word}}]});
-        if chunk(&mut conn, &format!("data: {event}\n\n")).is_err() {
+        if !reply.word(&word) {
             return;
         }
         log.lock().unwrap()[n].words.push((word, Instant::now()));
     }
-    let end = serde_json::json!({"choices": [{"delta": {}, "finish_reason": "stop"}]});
-    if chunk(&mut conn, &format!("data: {end}\n\ndata: [DONE]\n\n")).is_ok()
-        && conn.write_all(b"0\r\n\r\n").is_ok()
-    {
+    if reply.finish() {
         log.lock().unwrap()[n].done = Some(Instant::now());
     }
 }
-
-/// One request per turn, so that each reply the server logs is a turn: the claims block in
-/// the text and no repair request (the server's words have no block).
-const ONE_REQUEST_PER_TURN: &str = "[debaters.A]\nclaims = \"block\"\nrepair_claims = false\n\
-                                    [debaters.B]\nclaims = \"block\"\nrepair_claims = false\n";
 
 /// The arguments that point both debaters at the server.
 fn debate_args(url: &str, rounds: u64) -> Vec<String> {

@@ -9,6 +9,7 @@ mod support;
 
 use serde_json::{Value, json};
 use support::servers::{Headless, HeadlessRun, Llmock};
+use support::stream::ONE_REQUEST_PER_TURN;
 
 const QUESTION: &str =
     "Should the city adopt congestion pricing for its downtown core at peak hours?";
@@ -254,17 +255,11 @@ fn assert_complete_debate(run: &HeadlessRun, wire: Wire, llmock: &Llmock, retrie
     );
 }
 
-/// One request per turn: the claims block in the text (llmock's echo answers a request with the
-/// claims tool by the tool alone) and no repair (the echo has no block). The structured paths
-/// and repair against llmock are tests/llmock_structured.rs.
-const BLOCK_CLAIMS: &str = "[debaters.A]\nclaims = \"block\"\nrepair_claims = false\n\
-                            [debaters.B]\nclaims = \"block\"\nrepair_claims = false\n";
-
 /// Runs one debate against `llmock` with `wire`, with a distinctive Anthropic key set.
 fn run_debate(wire: Wire, llmock: &Llmock) -> HeadlessRun {
     Headless::new(&debate_args(wire, llmock))
         .env("ANTHROPIC_API_KEY", "sk-ant-test-key-8d1f")
-        .config(BLOCK_CLAIMS)
+        .config(ONE_REQUEST_PER_TURN)
         .run()
 }
 
@@ -387,7 +382,7 @@ fn persistent_server_errors_give_up_after_the_configured_attempts() {
     }]));
     let run = Headless::new(&debate_args(Wire::Openai, &llmock))
         .config(&format!(
-            "{BLOCK_CLAIMS}[network]\nmax_retries = 2\nretry_base_ms = 50\n"
+            "{ONE_REQUEST_PER_TURN}[network]\nmax_retries = 2\nretry_base_ms = 50\n"
         ))
         .run();
     let turn = assert_failed_first_turn(&run);

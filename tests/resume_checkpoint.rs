@@ -6,13 +6,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::stream::{self, ONE_REQUEST_PER_TURN};
 use support::tmux::{Pane, read_json};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -21,10 +21,6 @@ const SLOW_WORDS: usize = 400;
 const SLOW_DELAY: Duration = Duration::from_millis(20);
 /// Words on disk before the kill: enough that the checkpoint, not a first chunk, holds them.
 const CHECKPOINTED_WORDS: usize = 10;
-
-/// One request per turn, so every request the server sees is a turn (as in tests/crash.rs).
-const ONE_REQUEST_PER_TURN: &str = "[debaters.A]\nclaims = \"block\"\nrepair_claims = false\n\
-                                    [debaters.B]\nclaims = \"block\"\nrepair_claims = false\n";
 
 /// An OpenAI-wire server on 127.0.0.1: slow (a word every [`SLOW_DELAY`]) until told to be
 /// fast, then each reply at once. Reply `n` says `rNwI` for its I-th word.
@@ -53,53 +49,21 @@ impl Server {
     }
 }
 
-/// Reads one request, then streams reply `n`; stops at the first write that fails.
+/// Answers one request with reply `n`; stops at the first write that fails.
 fn serve(conn: TcpStream, n: usize, fast: bool) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0u8; length];
-    if reader.read_exact(&mut body).is_err() {
+    let Some(mut reply) = stream::Reply::accept(conn) else {
         return;
-    }
-    let mut conn = conn;
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
-                transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
-    if conn.write_all(head.as_bytes()).is_err() {
-        return;
-    }
-    let chunk = |conn: &mut TcpStream, data: &str| {
-        conn.write_all(format!("{:x}\r\n{data}\r\n", data.len()).as_bytes())
-            .and_then(|()| conn.flush())
     };
     let words = if fast { 5 } else { SLOW_WORDS };
     for i in 0..words {
         if !fast {
             std::thread::sleep(SLOW_DELAY);
         }
-        let event = serde_json::json!({"choices": [{"delta": {"content": format!("r{n}w{i} ")}}]});
-        if chunk(&mut conn, &format!("data: {event}\n\n")).is_err() {
+        if !reply.word(&format!("r{n}w{i} ")) {
             return;
         }
     }
-    let end = serde_json::json!({"choices": [{"delta": {}, "finish_reason": "stop"}]});
-    if chunk(&mut conn, &format!("data: {end}\n\ndata: [DONE]\n\n")).is_ok() {
-        let _ = conn.write_all(b"0\r\n\r\n");
-    }
+    reply.finish();
 }
 
 /// The session file of `dir` once its last turn is streaming with at least `words` words on

@@ -1,4 +1,5 @@
 pub mod drive;
 pub mod engine;
 pub mod servers;
+pub mod stream;
 pub mod tmux;
