@@ -39,11 +39,12 @@ impl Respond for Models {
             assert!(!user.contains("debater-model"), "the judge is blind");
             r#"{"p_a": 0.35, "reason": "B's quotes check out."}"#.to_string()
         } else {
+            // A question of a set has a source (the sessions' checked quotes show it was
+            // given); a lone question has none.
             let source = system
                 .split_once("<source>\n")
                 .and_then(|(_, rest)| rest.split_once("\n</source>"))
-                .map(|(s, _)| s)
-                .expect("the debater is given the source");
+                .map_or("There is no source.", |(s, _)| s);
             let first = source.split_inclusive(". ").next().unwrap_or(source).trim();
             let side = if system.contains("You are debater A") || user.contains("You are debater A")
             {
@@ -302,4 +303,36 @@ async fn open_roles_let_the_chooser_take_its_answer() {
         assert_eq!(credences.len(), 1, "{id}: one answer for the round");
         assert_eq!(credences[0]["after_turn"], 1);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_headless_debate_takes_the_llm_judge_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Models)
+        .mount(&server)
+        .await;
+    let base = format!("{}/v1", server.uri());
+    let run = tokio::task::spawn_blocking(move || {
+        Headless::new(&[
+            "--question",
+            "Is a judge without a question set still a judge?",
+            "--judge",
+            "openai:judge-model",
+            "--judge-when",
+            "end",
+        ])
+        .config(&config(&base))
+        .run()
+    })
+    .await
+    .unwrap();
+    assert!(run.status().success(), "{}", run.describe());
+    let s = run.only_session();
+    let j = &s["judgements"][0];
+    assert_eq!(j["kind"], "llm", "{s:#}");
+    assert_eq!(j["judge"], "openai:judge-model");
+    assert_eq!(j["mode"], "end");
+    assert_eq!(j["verdict"]["winner"], "B", "P(A) = 0.35");
+    assert_eq!(j["usage"]["requests"], 1);
 }

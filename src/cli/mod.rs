@@ -13,7 +13,7 @@ pub mod terminal;
 mod theme;
 
 use crate::app::{App, Settings};
-use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved};
+use crate::config::{ConfigFile, DebaterSettings, Overrides, Resolved, ResolvedJudge};
 use crate::domain::{DebateSetup, JudgeInfo, Positions, Protocol, RoundKind, Session};
 use crate::engine::driver::Debaters;
 use crate::engine::headless::{self, Batch, Job};
@@ -392,9 +392,13 @@ pub fn main() -> Result<ExitCode> {
                 concurrency as usize,
             ),
             None if study.any_set() => bail!(
-                "--protocol, --roles, --simultaneous, --seed and --judge work with a question set: add --questions FILE"
+                "--protocol, --roles, --simultaneous and --seed work with a question set: add --questions FILE"
             ),
-            None => run_headless(dir, &cli.debate, out, repeat as usize, concurrency as usize),
+            None => {
+                let judge = study::llm_judge(&cli.debate, study.judge.clone(), study.judge_when)?;
+                let batch = (out, repeat as usize, concurrency as usize);
+                run_headless(dir, &cli.debate, batch, judge)
+            }
         },
         Some(Command::Run {
             headless: false,
@@ -408,7 +412,14 @@ pub fn main() -> Result<ExitCode> {
             headless: false, ..
         }) => match resolve(&cli.debate)? {
             None => run_demo(dir, &cli.debate, DEFAULT_PACE, true, theme()),
-            Some(resolved) => run_live(dir, &cli.debate, resolved, theme()),
+            Some(resolved) => {
+                let (flag, when) = match &cli.command {
+                    Some(Command::Run { study, .. }) => (study.judge.clone(), study.judge_when),
+                    _ => (None, None),
+                };
+                let judge = study::llm_judge(&cli.debate, flag, when)?;
+                run_live(dir, &cli.debate, resolved, judge, theme())
+            }
         },
     }
 }
@@ -597,10 +608,12 @@ fn run_demo(
     Ok(report.print())
 }
 
+/// A live debate in the TUI, with the LLM judge (if any) as the shadow judge.
 fn run_live(
     dir: Option<&Path>,
     args: &DebateArgs,
     resolved: Resolved,
+    judge: Option<ResolvedJudge>,
     theme: Theme,
 ) -> Result<ExitCode> {
     let question = args.question.clone().unwrap_or_default();
@@ -613,12 +626,19 @@ fn run_live(
     let dir = sessions_dir(dir)?;
     settings.sessions_dir = Some(dir.clone());
     let target = SaveTarget::New { dir, name: None };
-    let engine = Engine::new(session, Mode::Live, engine_config(&resolved), Some(target));
+    if let Some(j) = &judge {
+        settings.disagreement = j.disagreement;
+    }
+    let config = EngineConfig {
+        llm_judge: judge.as_ref().map(|j| j.judge.clone()),
+        ..engine_config(&resolved)
+    };
+    let engine = Engine::new(session, Mode::Live, config, Some(target));
     let rt = tokio_runtime()?;
     // The HTTP clients belong to the runtime they run on.
     let debaters = {
         let _guard = rt.enter();
-        llm_debaters(&resolved)?
+        llm_debaters(&resolved)?.judged_by(study::judge_provider(judge.as_ref())?)
     };
     let app = run_tui_on(&rt, App::new(engine, settings), debaters, Screen::Own)?;
     Ok(report_exit(&app))
@@ -816,12 +836,13 @@ fn resolve_recorded(args: &DebateArgs, session: &Session) -> Result<Resolved> {
     )
 }
 
+/// `agon run --headless`: `(out, repeat, concurrency)` debates of one question, with the LLM
+/// judge (if any) judging each.
 fn run_headless(
     dir: Option<&Path>,
     args: &DebateArgs,
-    out: Option<PathBuf>,
-    repeat: usize,
-    concurrency: usize,
+    (out, repeat, concurrency): (Option<PathBuf>, usize, usize),
+    judge: Option<ResolvedJudge>,
 ) -> Result<ExitCode> {
     let rt = tokio_runtime()?;
     let (setup, debaters, config) = match resolve(args)? {
@@ -884,10 +905,17 @@ fn run_headless(
             label: format!("[debate {}]", i + 1),
         });
     }
+    let judge_provider = {
+        let _guard = rt.enter();
+        study::judge_provider(judge.as_ref())?
+    };
     let batch = Batch {
         jobs,
-        debaters,
-        config,
+        debaters: debaters.judged_by(judge_provider),
+        config: EngineConfig {
+            llm_judge: judge.map(|j| j.judge),
+            ..config
+        },
         concurrency,
     };
     let total = batch.jobs.len();

@@ -58,7 +58,8 @@ pub struct StudyArgs {
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// An LLM judge, PROVIDER:MODEL (e.g. openai:gpt-4o-mini); the [judge] config table sets
-    /// the rest.
+    /// the rest. With or without a question set: in the TUI it is the shadow judge, whose
+    /// credence shows only after yours.
     #[arg(long, value_name = "PROVIDER:MODEL", value_parser = crate::config::judge::parse_judge_flag)]
     pub judge: Option<(Wire, String)>,
     /// When the LLM judge is asked: after each turn, or once at the end.
@@ -87,12 +88,7 @@ pub enum WhenArg {
 impl StudyArgs {
     /// Whether any flag that only makes sense with a question set was given.
     pub fn any_set(&self) -> bool {
-        self.protocol.is_some()
-            || self.simultaneous
-            || self.roles.is_some()
-            || self.seed.is_some()
-            || self.judge.is_some()
-            || self.judge_when.is_some()
+        self.protocol.is_some() || self.simultaneous || self.roles.is_some() || self.seed.is_some()
     }
 
     fn protocol(&self, rounds: u32, word_limit: Option<u32>) -> Protocol {
@@ -135,6 +131,17 @@ pub fn llm_judge(
             Some(p) => format!("in config file {}", p.display()),
             None => "choosing the LLM judge".into(),
         })
+}
+
+/// The LLM judge's provider, if there is a judge (call inside the runtime it will run on).
+pub fn judge_provider(judge: Option<&ResolvedJudge>) -> Result<Option<Arc<dyn Provider>>> {
+    match judge {
+        Some(j) => {
+            let p = LlmProvider::new(j.llm.clone()).map_err(anyhow::Error::msg)?;
+            Ok(Some(Arc::new(p)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Who argues the debates of a run.
@@ -215,13 +222,7 @@ impl Plan {
 
     /// The LLM judge's provider (inside the runtime: its HTTP client belongs to it).
     fn judge_provider(&self) -> Result<Option<Arc<dyn Provider>>> {
-        match &self.judge {
-            Some(j) => {
-                let p = LlmProvider::new(j.llm.clone()).map_err(anyhow::Error::msg)?;
-                Ok(Some(Arc::new(p)))
-            }
-            None => Ok(None),
-        }
+        judge_provider(self.judge.as_ref())
     }
 
     /// Why question `q` cannot be played, if it cannot.
