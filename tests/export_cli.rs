@@ -237,3 +237,33 @@ fn an_unknown_format_is_refused() {
     assert!(stderr(&out).contains("pdf"));
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn force_replaces_an_existing_export_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("example.md");
+    std::fs::write(&path, "an older export").unwrap();
+    let args = [
+        "export",
+        EXAMPLE,
+        "--format",
+        "md",
+        "--out",
+        path.to_str().unwrap(),
+    ];
+    let out = agon(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "an older export");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let out = agon(&forced);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        export(Path::new(EXAMPLE), "md")
+    );
+    // --force means nothing without --out.
+    let out = agon(&["export", EXAMPLE, "--format", "md", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -268,9 +268,13 @@ pub enum Command {
         /// md (transcript), jsonl (one record per judgement) or html (one self-contained page).
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output (never over an existing file).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// With --out: replace the file if it exists (atomically: the old one stays whole until
+        /// the new one is complete).
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Give a recorded debate its claim tree (or rebuild it) with an extractor model: claims
     /// per turn, what each supports or attacks, concessions. --undo takes it back.
@@ -371,7 +375,8 @@ pub fn main() -> Result<ExitCode> {
             ref file,
             format,
             ref out,
-        }) => run_export(file, format, out.as_deref()),
+            force,
+        }) => run_export(file, format, out.as_deref(), force),
         Some(Command::Judge { ref study, pace }) => {
             study::run_judge(dir, &cli.debate, study, pace, theme())
         }
@@ -1229,7 +1234,12 @@ fn exit_report(app: &App) -> Report {
 pub type ExportFormat = crate::export::Format;
 
 /// `agon export`: the session in another format, to stdout or atomically to `--out`.
-fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<ExitCode> {
+fn run_export(
+    file: &Path,
+    format: ExportFormat,
+    out: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode> {
     let loaded = match load_or_report(file) {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -1237,8 +1247,13 @@ fn run_export(file: &Path, format: ExportFormat, out: Option<&Path>) -> Result<E
     let text = crate::export::export(&loaded.session, format);
     match out {
         Some(path) => {
-            // Never over an existing file: an export is new, and a typo must not eat a session.
-            crate::export::write_new(path, text.as_bytes())?;
+            // Never over an existing file unless asked: a typo must not eat a session.
+            if force {
+                storage::write_atomic(path, text.as_bytes())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            } else {
+                crate::export::write_new(path, text.as_bytes())?;
+            }
             eprintln!("Exported to {}", path.display());
         }
         None => {
