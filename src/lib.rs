@@ -14,7 +14,7 @@
 //! - [`questions`]: question sets (JSON Lines), shards, sessions drawn from questions, run files.
 //! - [`stats`]: `agon stats`, the numbers debate papers report over a directory of sessions.
 //! - [`app`]: the screens' state and their pure `update(msg) -> effects`.
-//! - [`ui`]: drawing with ratatui, with render caches so frames cost what is visible.
+//! - [`ui`]: drawing with ratatui; it paints only the rows in view, from the app's layouts.
 //! - [`cli`]: the edges: arguments, the terminal, the event loop, logging.
 
 pub mod app;
