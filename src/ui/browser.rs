@@ -284,11 +284,7 @@ fn draw_table(frame: &mut Frame, area: Rect, b: &mut Browser, theme: &Theme) {
         } else {
             "No session matches the filter and search."
         };
-        let body = Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        let body = below_first_row(inner);
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate_words(&format!("  {text}"), usize::from(body.width)),
@@ -655,12 +651,7 @@ fn draw_rename(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
             theme.muted,
         ),
     ];
-    let rest = Rect::new(
-        inner.x,
-        inner.y + 1,
-        inner.width,
-        inner.height.saturating_sub(1),
-    );
+    let rest = below_first_row(inner);
     frame.render_widget(Paragraph::new(lines), rest);
 }
 
@@ -751,12 +742,7 @@ fn draw_fork(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
             theme.muted,
         ),
     ];
-    let rest = Rect::new(
-        inner.x,
-        inner.y + 1,
-        inner.width,
-        inner.height.saturating_sub(1),
-    );
+    let rest = below_first_row(inner);
     frame.render_widget(Paragraph::new(lines), rest);
 }
 
@@ -824,6 +810,15 @@ fn draw_export(frame: &mut Frame, area: Rect, b: &Browser, theme: &Theme) {
         inner.height.saturating_sub(3),
     );
     frame.render_widget(Paragraph::new(lines), rest);
+}
+
+/// A box's rows after its first (where a dialog's field or a list's header stands).
+fn below_first_row(inner: Rect) -> Rect {
+    Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
 }
 
 #[cfg(test)]
